@@ -1,0 +1,66 @@
+// Builds dist/: the script-tag bundle (Lit inside, vendor transports as chunks beside it),
+// the npm entries (dependencies left external) and type declarations; then prints sizes.
+import { build } from 'vite';
+import { execFileSync } from 'node:child_process';
+import { readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { join, relative } from 'node:path';
+import { gzipSync } from 'node:zlib';
+
+const root = new URL('..', import.meta.url).pathname;
+const dist = join(root, 'dist');
+rmSync(dist, { recursive: true, force: true });
+
+const common = { root, configFile: false, logLevel: 'warn' };
+
+// 1. dist/recs.js for the script tag. Every file is self-contained: relative imports only.
+await build({
+  ...common,
+  build: {
+    outDir: dist,
+    emptyOutDir: false,
+    target: 'es2022',
+    minify: true,
+    lib: { entry: { recs: 'src/cdn.ts' }, formats: ['es'] },
+    rolldownOptions: {
+      preserveEntrySignatures: 'allow-extension',
+      output: {
+        // Lib mode keeps whitespace for ES output; the script tag wants it fully minified.
+        minify: true,
+        entryFileNames: '[name].js',
+        // Vendor transports load on first use; what they share (zod/mini) is one chunk.
+        chunkFileNames: (chunk) => (chunk.isDynamicEntry ? 'transports/[name].js' : 'chunks/[name].js'),
+      },
+    },
+  },
+});
+
+// 2. The npm entries: side-effect-free index.js and define.js, with lit, zod and nanostores external.
+await build({
+  ...common,
+  build: {
+    outDir: dist,
+    emptyOutDir: false,
+    target: 'es2022',
+    minify: false,
+    lib: { entry: { index: 'src/index.ts', define: 'src/define.ts' }, formats: ['es'] },
+    rolldownOptions: {
+      external: [/^lit($|\/)/, /^@lit\//, /^zod($|\/)/, /^nanostores($|\/)/],
+      output: { entryFileNames: '[name].js', chunkFileNames: 'lib/[name].js' },
+    },
+  },
+});
+
+// 3. Type declarations for npm users.
+execFileSync(join(root, 'node_modules/.bin/tsc'), ['-p', 'tsconfig.build.json'], { cwd: root, stdio: 'inherit' });
+
+// 4. What each shopper-facing file costs.
+const files = (dir) => readdirSync(dir).flatMap((name) => {
+  const path = join(dir, name);
+  return statSync(path).isDirectory() ? (name === 'types' ? [] : files(path)) : [path];
+});
+console.log('\nfile                              bytes     gzip');
+for (const file of files(dist).filter((path) => path.endsWith('.js')).sort()) {
+  const source = readFileSync(file);
+  const gzip = gzipSync(source, { level: 9 }).length;
+  console.log(`${relative(dist, file).padEnd(30)} ${String(source.length).padStart(8)} ${String(gzip).padStart(8)}`);
+}

@@ -1,0 +1,282 @@
+import { LitElement, html, nothing, type PropertyDeclarations, type PropertyValues, type TemplateResult } from 'lit';
+import type { RecItem, RecsError, RecsRequest } from '../model/schema.js';
+import { RecsFailure, toRecsError } from '../model/errors.js';
+import { $context } from '../data/context.js';
+import { loadRecs } from '../data/load-recs.js';
+import { loadTransport, type Transport } from '../transports/registry.js';
+import { urlFromTemplate } from '../format/safe-url.js';
+import { formatPrice } from '../format/price.js';
+import { emit } from './events.js';
+import { renderCard, renderSkeleton } from './card.js';
+import { NearViewportController } from './visibility-controller.js';
+import { ImpressionController } from './impression-controller.js';
+
+export type RecsState = 'idle' | 'loading' | 'ready' | 'empty' | 'error';
+
+const list = (value: string | undefined) => value?.split(',').map((entry) => entry.trim()).filter(Boolean);
+const numberAttribute = { type: Number };
+const stringAttribute = (attribute: string) => ({ attribute });
+
+// Loading skeletons shown at most, so a large limit never paints a wall of placeholders.
+const MAX_SKELETONS = 12;
+
+/**
+ * The behaviour both elements share: attributes and page context become one
+ * RecsRequest, the data layer answers it, the element holds a state and renders
+ * cards. `<recs-list>` and `<recs-carousel>` only add their layout.
+ *
+ * @fires recs-load - Results arrived and cards are rendered. detail: { items, trackerId, transport }
+ * @fires recs-empty - The source answered with no usable items.
+ * @fires recs-error - The request failed. detail: { error: { code, message, status? } }
+ * @fires recs-click - A card was clicked; cancel it to handle navigation yourself. detail: { item, rank, trackerId }
+ * @fires recs-impression - Cards were at least half visible for one second. detail: { items, trackerId }
+ * @slot empty - Shown instead of the cards when there are no recommendations.
+ * @slot error - Shown instead of the cards when loading failed.
+ * @csspart heading - The visible heading.
+ * @csspart card - Each product card (an `li`), in rank order.
+ * @csspart link - The card's link (`a`).
+ * @csspart image - The product image.
+ * @csspart brand - The brand line.
+ * @csspart title - The product title.
+ * @csspart price - The formatted price.
+ * @csspart badge - The out-of-stock mark.
+ * @csspart skeleton - A placeholder card while loading.
+ */
+export class RecsElement extends LitElement {
+  static override properties: PropertyDeclarations = {
+    transport: {},
+    endpoint: {},
+    apiKey: stringAttribute('api-key'),
+    productId: stringAttribute('product-id'),
+    customerId: stringAttribute('customer-id'),
+    webId: stringAttribute('web-id'),
+    contactId: stringAttribute('contact-id'),
+    email: {},
+    phone: {},
+    externalCustomerId: stringAttribute('external-customer-id'),
+    sourceId: stringAttribute('source-id'),
+    location: {},
+    collectionId: stringAttribute('collection-id'),
+    priceMin: { attribute: 'price-min', type: Number },
+    priceMax: { attribute: 'price-max', type: Number },
+    include: {},
+    category: {},
+    context: {},
+    country: {},
+    language: {},
+    limit: numberAttribute,
+    timeout: numberAttribute,
+    heading: {},
+    locale: {},
+    currency: {},
+    productUrl: stringAttribute('product-url'),
+    lazy: { converter: { fromAttribute: (value: string | null) => value !== 'false' } },
+    outOfStockLabel: stringAttribute('out-of-stock-label'),
+    state: { reflect: true },
+    items: { attribute: false },
+    error: { attribute: false },
+  };
+
+  /** `snappy`, `yespo`, `proxy` or a registered name; or a one-off `{ fetch(request, { signal }) }` object. */
+  declare transport: string | Transport | undefined;
+  declare endpoint: string | undefined;
+  declare apiKey: string | undefined;
+  /** Source product id(s), comma-separated. Falls back to `setContext({ productIds })`. */
+  declare productId: string | undefined;
+  declare customerId: string | undefined;
+  declare webId: string | undefined;
+  declare contactId: string | undefined;
+  declare email: string | undefined;
+  declare phone: string | undefined;
+  declare externalCustomerId: string | undefined;
+  declare sourceId: string | undefined;
+  declare location: string | undefined;
+  declare collectionId: string | undefined;
+  declare priceMin: number | undefined;
+  declare priceMax: number | undefined;
+  declare include: string | undefined;
+  declare category: string | undefined;
+  declare context: string | undefined;
+  declare country: string | undefined;
+  declare language: string | undefined;
+  /** Number of cards. */
+  declare limit: number;
+  /** Milliseconds before a request is abandoned, retries included. */
+  declare timeout: number;
+  declare heading: string | undefined;
+  declare locale: string | undefined;
+  declare currency: string | undefined;
+  /** Link template for vendors that return no URL, e.g. `/products/{id}`. */
+  declare productUrl: string | undefined;
+  /** Fetch only near the viewport; `lazy="false"` fetches at once. */
+  declare lazy: boolean;
+  declare outOfStockLabel: string;
+  /** Reflected: idle, loading, ready, empty or error. */
+  declare state: RecsState;
+  /** The items shown, in rank order (read-only). */
+  declare items: RecItem[];
+  /** The last error, when state is error (read-only). */
+  declare error: RecsError | undefined;
+  /** The vendor's tracking id for the items shown (Adobe's x-recommendation-tracker-id). */
+  trackerId: string | undefined;
+
+  #nearViewport = new NearViewportController(this);
+  #impressions = new ImpressionController(this, (cards) => this.#reportImpressions(cards));
+  #requestKey: string | undefined;
+  #controller: AbortController | undefined;
+  #unsubscribe: (() => void) | undefined;
+
+  constructor() {
+    super();
+    this.limit = 10;
+    this.timeout = 8000;
+    this.lazy = true;
+    this.outOfStockLabel = 'Out of stock';
+    this.state = 'idle';
+    this.items = [];
+  }
+
+  override connectedCallback(): void {
+    super.connectedCallback();
+    this.#unsubscribe = $context.listen(() => this.requestUpdate());
+    // Start the vendor chunk download now, so it is ready before the request.
+    if (typeof this.transport === 'string') loadTransport(this.transport).catch(() => {});
+    // Cards already shown are watched for impressions again.
+    if (this.state === 'ready') this.requestUpdate();
+  }
+
+  override disconnectedCallback(): void {
+    super.disconnectedCallback();
+    this.#unsubscribe?.();
+    this.#controller?.abort();
+    this.#controller = undefined;
+    if (this.state === 'loading') {
+      // The aborted request is started again if the element comes back.
+      this.#requestKey = undefined;
+      this.state = 'idle';
+    }
+  }
+
+  /** The canonical request for the current attributes and page context. */
+  buildRequest(): RecsRequest {
+    const page = $context.get();
+    const name = typeof this.transport === 'string' ? this.transport : this.transport ? 'custom' : '';
+    const request: RecsRequest = {
+      transport: name,
+      endpoint: this.endpoint,
+      apiKey: this.apiKey,
+      productIds: list(this.productId) ?? page.productIds,
+      customerId: this.customerId ?? page.customerId,
+      webId: this.webId ?? page.webId,
+      contactId: this.contactId ?? page.contactId,
+      email: this.email ?? page.email,
+      phone: this.phone ?? page.phone,
+      externalCustomerId: this.externalCustomerId ?? page.externalCustomerId,
+      sourceId: this.sourceId,
+      location: this.location,
+      collectionId: this.collectionId,
+      priceMin: Number.isFinite(this.priceMin) ? this.priceMin : undefined,
+      priceMax: Number.isFinite(this.priceMax) ? this.priceMax : undefined,
+      include: list(this.include),
+      category: list(this.category),
+      context: this.context,
+      country: this.country ?? page.country,
+      language: this.language ?? page.language,
+      locale: this.locale ?? page.locale,
+      currency: this.currency ?? page.currency,
+      cart: page.cart,
+      limit: Number.isFinite(this.limit) ? Math.min(Math.max(Math.trunc(this.limit), 0), 100) : 10,
+    };
+    // Unset fields are left out, so equal requests have equal keys.
+    for (const key of Object.keys(request) as (keyof RecsRequest)[]) if (request[key] === undefined || request[key] === '') delete request[key];
+    return request;
+  }
+
+  protected override willUpdate(changed: PropertyValues): void {
+    super.willUpdate(changed);
+    if (!this.isConnected || (this.lazy && !this.#nearViewport.near)) return;
+    const request = this.buildRequest();
+    const key = `${JSON.stringify(request)}|${this.timeout}`;
+    if (key === this.#requestKey && !changed.has('transport')) return;
+    this.#requestKey = key;
+    void this.#load(request);
+  }
+
+  async #load(request: RecsRequest): Promise<void> {
+    this.#controller?.abort();
+    const controller = new AbortController();
+    this.#controller = controller;
+    this.state = 'loading';
+    this.error = undefined;
+    // The first Intl.NumberFormat costs 10-18 ms: pay it while the request is in flight.
+    formatPrice({ amount: 0, currency: request.currency ?? 'USD' }, request.locale);
+    const custom = typeof this.transport === 'object' ? this.transport : undefined;
+    try {
+      if (!request.transport) throw new RecsFailure('invalid-request', 'The transport attribute is required');
+      const timeout = Number.isFinite(this.timeout) && this.timeout > 0 ? this.timeout : 8000;
+      const result = await loadRecs(request, { signal: controller.signal, timeout, transport: custom });
+      if (controller !== this.#controller) return; // a newer request won
+      const items = result.items.slice(0, request.limit).map((item) => (item.url ? item : { ...item, url: urlFromTemplate(this.productUrl, item.id) }));
+      this.#impressions.reset();
+      this.items = items;
+      this.trackerId = result.trackerId;
+      this.state = items.length ? 'ready' : 'empty';
+      await this.updateComplete;
+      if (controller !== this.#controller) return;
+      if (items.length) emit(this, 'recs-load', { items, trackerId: result.trackerId, transport: request.transport });
+      else emit(this, 'recs-empty', { transport: request.transport });
+    } catch (thrown) {
+      if (controller !== this.#controller) return;
+      const error = toRecsError(thrown);
+      if (error.code === 'aborted') return;
+      this.items = [];
+      this.error = error;
+      this.state = 'error';
+      await this.updateComplete;
+      emit(this, 'recs-error', { error, transport: request.transport });
+    }
+  }
+
+  protected override updated(changed: PropertyValues): void {
+    super.updated(changed);
+    if (this.state === 'ready') this.#impressions.observe(this.renderRoot.querySelectorAll('[part="card"]'));
+  }
+
+  #onCardClick = (event: MouseEvent, item: RecItem, rank: number): void => {
+    const allowed = emit(this, 'recs-click', { item, rank, trackerId: this.trackerId, transport: this.#transportName() }, true);
+    if (!allowed) event.preventDefault();
+  };
+
+  #reportImpressions(cards: Element[]): void {
+    const items = cards.map((card) => this.items[Number(card.getAttribute('data-rank')) - 1]).filter((item) => item !== undefined);
+    if (items.length) emit(this, 'recs-impression', { items, trackerId: this.trackerId, transport: this.#transportName() });
+  }
+
+  #transportName(): string {
+    return typeof this.transport === 'string' ? this.transport : 'custom';
+  }
+
+  /** The cards (or skeletons while waiting) as list items, for the layout to place. */
+  protected renderItems(): TemplateResult[] {
+    if (this.state !== 'ready') {
+      return Array.from({ length: Math.min(this.limit || 0, MAX_SKELETONS) }, renderSkeleton);
+    }
+    const options = { locale: this.locale ?? $context.get().locale, currency: this.currency ?? $context.get().currency, outOfStockLabel: this.outOfStockLabel, onClick: this.#onCardClick };
+    return this.items.map((item, index) => renderCard(item, index + 1, options));
+  }
+
+  protected renderHeading(): TemplateResult | typeof nothing {
+    return this.heading ? html`<h2 part="heading" class="heading" id="heading">${this.heading}</h2>` : nothing;
+  }
+
+  /** Each element's own layout around the cards. */
+  protected renderLayout(): TemplateResult {
+    return html`${this.renderHeading()}<ul>${this.renderItems()}</ul>`;
+  }
+
+  protected override render(): TemplateResult {
+    if (this.state === 'empty') return html`<slot name="empty"></slot>`;
+    if (this.state === 'error') return html`<slot name="error"></slot>`;
+    return html`<div aria-busy=${this.state === 'ready' ? 'false' : 'true'}>${this.renderLayout()}</div>`;
+  }
+}

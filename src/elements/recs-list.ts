@@ -1,0 +1,35 @@
+import { css, html, type TemplateResult } from 'lit';
+import { RecsElement } from './recs-element.js';
+import { baseStyles } from './styles.js';
+
+/**
+ * Recommendations as a responsive grid: as many columns of `--recs-card-width` as fit.
+ *
+ * @cssproperty --recs-card-width - Minimum card width (default 180px).
+ * @cssproperty --recs-gap - Space between cards (default 16px).
+ * @cssproperty --recs-radius - Corner radius of images and focus rings (default 8px).
+ * @cssproperty --recs-font - Font shorthand for the cards.
+ * @cssproperty --recs-color-text - Text colour.
+ * @cssproperty --recs-color-muted - Brand colour.
+ * @cssproperty --recs-price-color - Price colour.
+ * @cssproperty --recs-color-accent - Focus ring colour.
+ * @cssproperty --recs-image-ratio - Image aspect ratio (default 1 / 1).
+ * @cssproperty --recs-skeleton-color - Placeholder colour while loading.
+ * @csspart list - The grid (`ul`).
+ */
+export class RecsList extends RecsElement {
+  static override styles = [
+    baseStyles,
+    css`
+      .grid {
+        display: grid;
+        gap: var(--_gap);
+        grid-template-columns: repeat(auto-fill, minmax(min(var(--_card-width), 100%), 1fr));
+      }
+    `,
+  ];
+
+  protected override renderLayout(): TemplateResult {
+    return html`${this.renderHeading()}<ul part="list" class="grid">${this.renderItems()}</ul>`;
+  }
+}

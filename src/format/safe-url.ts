@@ -1,0 +1,30 @@
+const RELATIVE_BASE = 'http://relative.invalid/';
+
+/**
+ * The one gate every URL passes before it reaches `href` or `src`: http(s) and
+ * relative URLs come back (absolute ones normalized), anything else (javascript:,
+ * data:, vbscript:, blob:, malformed) becomes undefined.
+ */
+export function safeUrl(raw: unknown): string | undefined {
+  if (typeof raw !== 'string') return undefined;
+  const trimmed = raw.trim();
+  if (!trimmed) return undefined;
+  let parsed: URL;
+  try {
+    parsed = new URL(trimmed, RELATIVE_BASE);
+  } catch {
+    return undefined;
+  }
+  if (parsed.protocol !== 'http:' && parsed.protocol !== 'https:') return undefined;
+  // A relative URL resolves against our placeholder host: keep it relative for the page to resolve.
+  if (parsed.origin === new URL(RELATIVE_BASE).origin && !/^[a-z][a-z\d+.-]*:/i.test(trimmed) && !trimmed.startsWith('//')) {
+    return trimmed;
+  }
+  return parsed.href;
+}
+
+/** Fills `{id}` in a link template such as `/products/{id}` (the id URL-encoded), then checks it. */
+export function urlFromTemplate(template: string | undefined, id: string): string | undefined {
+  if (!template) return undefined;
+  return safeUrl(template.replaceAll('{id}', encodeURIComponent(id)));
+}

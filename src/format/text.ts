@@ -1,0 +1,14 @@
+// C0/C1 control characters and bidi overrides that could reorder what a shopper reads.
+const UNPRINTABLE = /[\u0000-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069]+/g;
+
+/**
+ * Any value as plain, printable, single-line text, or undefined when nothing is left.
+ * Rendering is always through Lit text bindings; this only keeps odd data tidy.
+ */
+export function plainText(value: unknown, maxLength = 300): string | undefined {
+  if (typeof value === 'number' && Number.isFinite(value)) value = String(value);
+  if (typeof value !== 'string') return undefined;
+  const text = value.replace(UNPRINTABLE, ' ').replace(/\s+/g, ' ').trim();
+  if (!text) return undefined;
+  return text.length > maxLength ? `${text.slice(0, maxLength - 1)}…` : text;
+}

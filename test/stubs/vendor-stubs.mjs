@@ -1,0 +1,94 @@
+// Loopback vendor stubs for the browser tests, served by web-test-runner's own
+// HTTP server under /stub/. Each speaks its vendor's documented wire format and
+// records what it received, so tests can assert the real request on the wire.
+//
+//   /stub/snappy/<uid>/v3/products/<productId>/recommendations   Snappy v3
+//   /stub/yespo/<uid>/api/v2/contacts/recoms/<dataSourceId>      Yespo
+//   /stub/proxy/<scenario>/<uid>                                 a merchant proxy route
+//   /stub/log/<uid>                                              what <uid> received
+import { readFileSync } from 'node:fs';
+
+const fixture = (path) => readFileSync(new URL(`../fixtures/${path}`, import.meta.url), 'utf8');
+const received = new Map();
+const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
+
+function record(uid, ctx, body) {
+  const list = received.get(uid) ?? [];
+  list.push({ method: ctx.method, url: ctx.url, headers: ctx.headers, body });
+  received.set(uid, list);
+  return list.length;
+}
+
+async function readBody(ctx) {
+  let body = '';
+  for await (const chunk of ctx.req) body += chunk;
+  return body;
+}
+
+function json(ctx, status, body, headers = {}) {
+  ctx.status = status;
+  ctx.type = 'application/json';
+  ctx.set('access-control-allow-origin', '*');
+  for (const [name, value] of Object.entries(headers)) ctx.set(name, value);
+  ctx.body = typeof body === 'string' ? body : JSON.stringify(body);
+}
+
+function snappy(ctx, uid, productId) {
+  const url = new URL(ctx.url, 'http://stub');
+  if (productId === 'missing00000') return json(ctx, 404, fixture('snappy/product-not-found.json'));
+  if (url.searchParams.get('collectionId') === 'nosuchcollection') return json(ctx, 422, fixture('snappy/collection-not-found.json'));
+  if (productId === 'malformed000') return json(ctx, 200, '{"data": [');
+  if (productId === 'badschema000') return json(ctx, 200, { products: [] });
+  if (productId === 'unusable0000') return json(ctx, 200, fixture('snappy/with-unusable-items.json'));
+  if (productId === 'norelated000') return json(ctx, 200, { data: [] });
+  return json(ctx, 200, fixture('snappy/related-products.json'));
+}
+
+async function proxy(ctx, scenario, attempt) {
+  switch (scenario) {
+    case 'ok': return json(ctx, 200, fixture('proxy/items.json'));
+    case 'hostile': return json(ctx, 200, fixture('proxy/hostile.json'));
+    case 'empty': return json(ctx, 200, { items: [] });
+    case 'no-url': return json(ctx, 200, { items: [{ id: 'a b/1', title: 'Needs a template' }] });
+    case 'slow': await sleep(1500); return json(ctx, 200, fixture('proxy/items.json'));
+    case 'slow-other': await sleep(800); return json(ctx, 200, { items: [{ id: 'old', title: 'Old answer' }] });
+    case 'fast-other': return json(ctx, 200, { items: [{ id: 'new', title: 'New answer' }] });
+    case 'hang': await sleep(5000); return json(ctx, 200, fixture('proxy/items.json'));
+    case '429-then-ok': return attempt === 1 ? json(ctx, 429, { error: { code: 'rate-limited', message: 'slow down' } }, { 'retry-after': '1' }) : json(ctx, 200, fixture('proxy/items.json'));
+    case '429-absurd': return attempt === 1 ? json(ctx, 429, {}, { 'retry-after': '86400' }) : json(ctx, 200, fixture('proxy/items.json'));
+    case '503-then-ok': return attempt === 1 ? json(ctx, 503, 'Service Unavailable') : json(ctx, 200, fixture('proxy/items.json'));
+    case 'always-503': return json(ctx, 503, 'Service Unavailable');
+    case '404': return json(ctx, 404, { error: { code: 'not-found', message: 'Unknown placement "nope"' } });
+    case '400': return json(ctx, 400, { error: { code: 'invalid-request', message: 'limit must be a number' } });
+    case 'malformed': return json(ctx, 200, '{"items": [ {"id": ');
+    case 'no-items': return json(ctx, 200, { products: [] });
+    default: return json(ctx, 500, { error: 'unknown scenario' });
+  }
+}
+
+export function vendorStubs() {
+  return async (ctx, next) => {
+    const parts = ctx.path.split('/').filter(Boolean);
+    if (parts[0] !== 'stub') return next();
+    if (ctx.method === 'OPTIONS') {
+      ctx.status = 204;
+      ctx.set('access-control-allow-origin', '*');
+      ctx.set('access-control-allow-headers', '*');
+      ctx.set('access-control-allow-methods', 'GET, POST');
+      return;
+    }
+    const [, kind, a, b] = parts;
+    if (kind === 'log') return json(ctx, 200, received.get(a) ?? []);
+    const body = ctx.method === 'POST' ? await readBody(ctx) : undefined;
+    if (kind === 'snappy') {
+      record(a, ctx, body);
+      return snappy(ctx, a, parts[5]);
+    }
+    if (kind === 'yespo') {
+      record(a, ctx, body);
+      return json(ctx, 200, fixture('yespo/contact-recoms.json'));
+    }
+    if (kind === 'proxy') return proxy(ctx, a, record(b, ctx, body));
+    return next();
+  };
+}

@@ -1,0 +1,18 @@
+import { playwrightLauncher } from '@web/test-runner-playwright';
+import { esbuildPlugin } from '@web/dev-server-esbuild';
+import { vendorStubs } from './test/stubs/vendor-stubs.mjs';
+
+// Debian's Chromium; Playwright's own browser download is never used.
+const executablePath = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+const args = ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
+
+export default {
+  files: ['test/browser/**/*.test.ts'],
+  nodeResolve: true,
+  rootDir: '.',
+  plugins: [esbuildPlugin({ ts: true, target: 'es2022', tsconfig: './tsconfig.json' })],
+  middleware: [vendorStubs()],
+  browsers: [playwrightLauncher({ product: 'chromium', launchOptions: { executablePath, args } })],
+  testFramework: { config: { timeout: 10000 } },
+  concurrency: 2,
+};
