@@ -15,4 +15,8 @@ export default {
   browsers: [playwrightLauncher({ product: 'chromium', launchOptions: { executablePath, args } })],
   testFramework: { config: { timeout: 10000 } },
   concurrency: 2,
+  // Bundlers replace process.env.NODE_ENV; nanostores' development build reads it.
+  testRunnerHtml: (testFramework) => `<!doctype html><html><head>
+    <script>window.process = { env: { NODE_ENV: 'development' } };</script>
+    </head><body><script type="module" src="${testFramework}"></script></body></html>`,
 };

@@ -1,0 +1,312 @@
+/**
+ * The behaviour <recs-list> and <recs-carousel> share, as one suite run against
+ * both (elements.test.ts). Each test reads as what a merchant or shopper sees.
+ */
+import { expect, fixture, html, oneEvent, waitUntil, nextFrame } from '@open-wc/testing';
+import { unsafeStatic, html as staticHtml } from 'lit/static-html.js';
+import type { RecsElement } from '../../src/elements/recs-element.js';
+import { setContext, $context } from '../../src/data/context.js';
+import { registerTransport } from '../../src/transports/registry.js';
+import { uid, received } from './helpers.js';
+
+type Tag = 'recs-list' | 'recs-carousel';
+
+const cards = (el: Element) => [...el.shadowRoot!.querySelectorAll('[part="card"]')];
+const titles = (el: Element) => cards(el).map((card) => card.querySelector('[part="title"]')!.textContent);
+const stateIs = (el: RecsElement, state: string) => waitUntil(() => el.getAttribute('state') === state, `state never became ${state} (is ${el.getAttribute('state')})`, { timeout: 6000 });
+
+export function sharedElementSuite(tag: Tag): void {
+  const name = unsafeStatic(tag);
+  const mount = (endpoint: string, extra = {}) => {
+    const el = document.createElement(tag) as RecsElement;
+    el.setAttribute('transport', 'proxy');
+    el.setAttribute('endpoint', endpoint);
+    el.setAttribute('lazy', 'false');
+    for (const [attr, value] of Object.entries(extra)) el.setAttribute(attr, String(value));
+    return fixture<RecsElement>(el);
+  };
+
+  afterEach(() => $context.set({}));
+
+  describe(`<${tag}> states and events`, () => {
+    it('renders ranked cards with parts, fires recs-load with items and trackerId, reflects state=ready', async () => {
+      const el = document.createElement(tag) as RecsElement;
+      Object.assign(el, { transport: 'proxy', endpoint: `/stub/proxy/ok/${uid()}`, lazy: false, locale: 'en-IE' });
+      const loaded = oneEvent(el, 'recs-load');
+      await fixture(el);
+      const event = await loaded;
+      expect(el.getAttribute('state')).to.equal('ready');
+      expect(event.detail.trackerId).to.equal('trk-123');
+      expect(event.detail.items.map((item: { id: string }) => item.id)).to.deep.equal(['sku-1', 'sku-2', 'sku-3', 'sku-4']);
+      expect(event.bubbles && event.composed).to.equal(true);
+      expect(titles(el)).to.deep.equal(['Trail shoe', 'Hiking sock', 'Rain jacket', 'Water bottle']);
+      const first = cards(el)[0]!;
+      expect(first.querySelector('a[part="link"]')!.getAttribute('href')).to.equal('https://shop.example/p/sku-1');
+      const image = first.querySelector('img[part="image"]')!;
+      expect(image.getAttribute('src')).to.equal('https://cdn.example/sku-1.jpg');
+      expect(image.getAttribute('alt')).to.equal('Trail shoe');
+      expect(first.querySelector('[part="brand"]')!.textContent).to.equal('Acme');
+      expect(first.querySelector('[part="price"]')!.textContent).to.equal('€89.50');
+      expect(cards(el)[1]!.querySelector('[part="badge"]')!.textContent).to.equal('Out of stock');
+      expect(first.querySelector('[part="badge"]')).to.equal(null);
+    });
+
+    it('formats prices with the locale and currency attributes', async () => {
+      const el = await mount(`/stub/proxy/ok/${uid()}`, { locale: 'de-DE', currency: 'USD' });
+      await stateIs(el, 'ready');
+      expect(cards(el)[0]!.querySelector('[part="price"]')!.textContent!.replace(/\s/g, ' ')).to.equal('89,50 $');
+    });
+
+    it('shows skeleton cards while loading, then the cards', async () => {
+      const el = await mount(`/stub/proxy/slow/${uid()}`, { limit: 4 });
+      expect(el.getAttribute('state')).to.equal('loading');
+      expect(el.shadowRoot!.querySelectorAll('[part="skeleton"]')).to.have.length(4);
+      await stateIs(el, 'ready');
+      expect(el.shadowRoot!.querySelectorAll('[part="skeleton"]')).to.have.length(0);
+    });
+
+    it('keeps the same card size from skeleton to loaded card, so the page does not shift', async () => {
+      const el = await mount(`/stub/proxy/slow/${uid()}`, { limit: 4 });
+      const skeleton = el.shadowRoot!.querySelector('[part="skeleton"]')!.getBoundingClientRect();
+      await stateIs(el, 'ready');
+      const card = cards(el)[0]!.getBoundingClientRect();
+      expect(card.height).to.equal(skeleton.height);
+      expect(card.width).to.equal(skeleton.width);
+    });
+
+    it('shows the empty slot and fires recs-empty when there is nothing to recommend', async () => {
+      const el = document.createElement(tag) as RecsElement;
+      Object.assign(el, { transport: 'proxy', endpoint: `/stub/proxy/empty/${uid()}`, lazy: false });
+      el.innerHTML = '<p slot="empty">Browse our bestsellers</p>';
+      const empty = oneEvent(el, 'recs-empty');
+      await fixture(el);
+      await empty;
+      expect(el.getAttribute('state')).to.equal('empty');
+      const slot = el.shadowRoot!.querySelector<HTMLSlotElement>('slot[name="empty"]')!;
+      expect(slot.assignedElements()[0]!.textContent).to.equal('Browse our bestsellers');
+      expect(cards(el)).to.have.length(0);
+    });
+
+    it('shows the error slot and fires recs-error with a code when the route fails', async () => {
+      const el = document.createElement(tag) as RecsElement;
+      Object.assign(el, { transport: 'proxy', endpoint: `/stub/proxy/404/${uid()}`, lazy: false });
+      el.innerHTML = '<p slot="error">Recommendations are resting</p>';
+      const failed = oneEvent(el, 'recs-error');
+      await fixture(el);
+      const event = await failed;
+      expect(event.detail.error).to.deep.include({ code: 'not-found', status: 404 });
+      expect(el.getAttribute('state')).to.equal('error');
+      expect(el.shadowRoot!.querySelector<HTMLSlotElement>('slot[name="error"]')!.assignedElements()).to.have.length(1);
+    });
+
+    it('says what is missing when no transport is set', async () => {
+      const el = document.createElement(tag) as RecsElement;
+      el.lazy = false;
+      const failed = oneEvent(el, 'recs-error');
+      await fixture(el);
+      expect((await failed).detail.error.code).to.equal('invalid-request');
+    });
+
+    it('re-renders and re-fetches when a property changes', async () => {
+      const el = await mount(`/stub/proxy/ok/${uid()}`, { limit: 4 });
+      await stateIs(el, 'ready');
+      expect(cards(el)).to.have.length(4);
+      el.limit = 2;
+      await oneEvent(el, 'recs-load');
+      expect(cards(el)).to.have.length(2);
+      el.heading = 'Picked for you';
+      await el.updateComplete;
+      expect(el.shadowRoot!.querySelector('[part="heading"]')!.textContent).to.equal('Picked for you');
+    });
+
+    it('re-fetches when an attribute changes', async () => {
+      const el = await mount(`/stub/proxy/ok/${uid()}`);
+      await stateIs(el, 'ready');
+      const id = uid();
+      el.setAttribute('endpoint', `/stub/proxy/fast-other/${id}`);
+      await waitUntil(() => titles(el)[0] === 'New answer');
+      expect(await received(id)).to.have.length(1);
+    });
+
+    it('fills card links from product-url when the source gives none, URL-encoding the id', async () => {
+      const el = await mount(`/stub/proxy/no-url/${uid()}`, { 'product-url': '/products/{id}?ref=recs' });
+      await stateIs(el, 'ready');
+      expect(cards(el)[0]!.querySelector('a')!.getAttribute('href')).to.equal('/products/a%20b%2F1?ref=recs');
+    });
+
+    it('fires recs-click with item, 1-based rank and trackerId, and lets the page cancel navigation', async () => {
+      const el = await mount(`/stub/proxy/ok/${uid()}`);
+      await stateIs(el, 'ready');
+      el.addEventListener('recs-click', (event) => event.preventDefault());
+      const clicked = oneEvent(el, 'recs-click');
+      const link = cards(el)[1]!.querySelector('a')!;
+      link.click();
+      const event = await clicked;
+      expect(event.detail.rank).to.equal(2);
+      expect(event.detail.item.id).to.equal('sku-2');
+      expect(event.detail.trackerId).to.equal('trk-123');
+      expect(location.pathname).not.to.equal('/p/sku-2');
+    });
+
+    it('uses a one-off custom transport set as a property', async () => {
+      const el = document.createElement(tag) as RecsElement;
+      el.lazy = false;
+      el.transport = { fetch: async (request) => ({ items: [{ id: 'c1', title: `Custom for ${request.productIds?.[0]}` }] }) };
+      el.productId = 'p-1';
+      await fixture(el);
+      await stateIs(el, 'ready');
+      expect(titles(el)).to.deep.equal(['Custom for p-1']);
+    });
+
+    it('uses a registered transport by name', async () => {
+      registerTransport('test-registered', () => ({ fetch: async () => ({ items: [{ id: 'r1', title: 'Registered' }] }) }));
+      const el = await fixture<RecsElement>(staticHtml`<${name} transport="test-registered" lazy="false"></${name}>`);
+      await stateIs(el, 'ready');
+      expect(titles(el)).to.deep.equal(['Registered']);
+    });
+  });
+
+  describe(`<${tag}> lazy loading`, () => {
+    it('waits until it nears the viewport (lazy by default)', async () => {
+      const id = uid();
+      const wrapper = await fixture(html`<div style="height: 6000px"></div>`);
+      const el = document.createElement(tag) as RecsElement;
+      el.setAttribute('transport', 'proxy');
+      el.setAttribute('endpoint', `/stub/proxy/ok/${id}`);
+      wrapper.append(el);
+      el.style.cssText = 'position: absolute; top: 5000px; width: 600px';
+      await nextFrame();
+      await new Promise((resolve) => setTimeout(resolve, 200));
+      expect(el.getAttribute('state')).to.equal('idle');
+      expect(await received(id)).to.have.length(0);
+      el.scrollIntoView();
+      await stateIs(el, 'ready');
+      expect(await received(id)).to.have.length(1);
+    });
+  });
+
+  describe(`<${tag}> page context`, () => {
+    it('takes identifiers and the current product from setContext and re-fetches when they change', async () => {
+      const id = uid();
+      setContext({ productIds: ['sku-ctx'] });
+      const el = await mount(`/stub/proxy/ok/${id}`);
+      await stateIs(el, 'ready');
+      setContext({ customerId: 'c-77' });
+      await waitUntil(async () => (await received(id)).length === 2);
+      const [first, second] = await received(id);
+      expect(new URL(first!.url, location.href).searchParams.get('productId')).to.equal('sku-ctx');
+      expect(second!.method).to.equal('POST');
+      expect(JSON.parse(second!.body!)).to.include({ customerId: 'c-77', productId: 'sku-ctx' });
+    });
+  });
+
+  describe(`<${tag}> faults`, () => {
+    const expectError = async (endpoint: string, code: string, extra = {}) => {
+      const el = document.createElement(tag) as RecsElement;
+      Object.assign(el, { transport: 'proxy', endpoint, lazy: false, ...extra });
+      const failed = oneEvent(el, 'recs-error');
+      await fixture(el);
+      const event = await failed;
+      expect(event.detail.error.code).to.equal(code);
+      expect(el.getAttribute('state')).to.equal('error');
+      return event.detail.error;
+    };
+
+    it('gives up after the timeout attribute with code timeout', async () => {
+      await expectError(`/stub/proxy/hang/${uid()}`, 'timeout', { timeout: 300 });
+    });
+
+    it('retries a 429 after Retry-After and then shows the cards', async () => {
+      const id = uid();
+      const el = await mount(`/stub/proxy/429-then-ok/${id}`);
+      await stateIs(el, 'ready');
+      expect(await received(id)).to.have.length(2);
+    });
+
+    it('retries a 503 with backoff and then shows the cards', async () => {
+      const id = uid();
+      const el = await mount(`/stub/proxy/503-then-ok/${id}`);
+      await stateIs(el, 'ready');
+      expect(await received(id)).to.have.length(2);
+    });
+
+    it('stops after two retries on a server that keeps failing', async () => {
+      const id = uid();
+      await expectError(`/stub/proxy/always-503/${id}`, 'http');
+      expect(await received(id)).to.have.length(3);
+    });
+
+    it('does not retry other 4xx', async () => {
+      const id = uid();
+      await expectError(`/stub/proxy/400/${id}`, 'invalid-request');
+      expect(await received(id)).to.have.length(1);
+    });
+
+    it('reports malformed JSON as invalid-response', async () => {
+      await expectError(`/stub/proxy/malformed/${uid()}`, 'invalid-response');
+    });
+
+    it('reports a refused connection as network', async () => {
+      await expectError('http://127.0.0.1:9/recs', 'network');
+    });
+  });
+
+  describe(`<${tag}> hostile data`, () => {
+    it('renders markup in titles as text and never lets a script URL reach href or src', async () => {
+      (window as unknown as { __pwned?: number }).__pwned = undefined;
+      const el = await mount(`/stub/proxy/hostile/${uid()}`);
+      await stateIs(el, 'ready');
+      await new Promise((resolve) => setTimeout(resolve, 100));
+      expect((window as unknown as { __pwned?: number }).__pwned).to.equal(undefined);
+      expect(el.shadowRoot!.querySelectorAll('script, [onerror], [onload]')).to.have.length(0);
+      expect(titles(el)).to.deep.equal([
+        '<img src=x onerror="window.__pwned=1"><script>window.__pwned=1</script>Nice shoe',
+        'Data URL item',
+        'Tab smuggled scheme',
+        'Object id',
+        'Reversed title with control chars',
+      ].filter((title) => title !== 'Object id'));
+      for (const node of el.shadowRoot!.querySelectorAll('[href], [src]')) {
+        const url = node.getAttribute('href') ?? node.getAttribute('src')!;
+        expect(/^(https?:|\/)/.test(url), url).to.equal(true);
+      }
+      expect(cards(el)[0]!.querySelector('[part="brand"]')!.textContent).to.equal('<b>Bold</b>');
+      expect(cards(el)[0]!.querySelector('[part="price"]')!.textContent).to.equal('');
+    });
+  });
+
+  describe(`<${tag}> request handling`, () => {
+    it('shares one network request between identical widgets on the page', async () => {
+      const id = uid();
+      const endpoint = `/stub/proxy/slow/${id}`;
+      const container = await fixture(html`<div></div>`);
+      const els = [1, 2, 3].map(() => {
+        const el = document.createElement(tag) as RecsElement;
+        Object.assign(el, { transport: 'proxy', endpoint, lazy: false });
+        container.append(el);
+        return el;
+      });
+      await Promise.all(els.map((el) => stateIs(el, 'ready')));
+      expect(await received(id)).to.have.length(1);
+    });
+
+    it('shows the latest request when an older, slower one answers last', async () => {
+      const el = await mount(`/stub/proxy/slow-other/${uid()}`);
+      el.setAttribute('endpoint', `/stub/proxy/fast-other/${uid()}`);
+      await stateIs(el, 'ready');
+      await new Promise((resolve) => setTimeout(resolve, 1000));
+      expect(titles(el)).to.deep.equal(['New answer']);
+    });
+
+    it('aborts its request when removed from the page', async () => {
+      const el = await mount(`/stub/proxy/slow/${uid()}`);
+      let events = 0;
+      for (const type of ['recs-load', 'recs-error', 'recs-empty']) el.addEventListener(type, () => events++);
+      el.remove();
+      await el.updateComplete;
+      expect(el.getAttribute('state')).to.equal('idle');
+      await new Promise((resolve) => setTimeout(resolve, 1800));
+      expect(events).to.equal(0);
+    });
+  });
+}

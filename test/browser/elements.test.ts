@@ -1,0 +1,5 @@
+import { sharedElementSuite } from './element-suite.js';
+import '../../src/define.js';
+
+sharedElementSuite('recs-list');
+sharedElementSuite('recs-carousel');

@@ -1,0 +1,91 @@
+import { expect } from '@open-wc/testing';
+import { safeUrl, urlFromTemplate } from '../../src/format/safe-url.js';
+import { formatPrice } from '../../src/format/price.js';
+import { plainText } from '../../src/format/text.js';
+import { cleanItem } from '../../src/model/clean-item.js';
+import { retryDelay, isRetryable } from '../../src/data/policy.js';
+import { parseRetryAfter } from '../../src/data/http.js';
+import { RecsFailure } from '../../src/model/errors.js';
+
+describe('safeUrl', () => {
+  it('keeps http(s) and relative URLs', () => {
+    expect(safeUrl('https://shop.example/p/1')).to.equal('https://shop.example/p/1');
+    expect(safeUrl('HTTP://Shop.Example/p')).to.equal('http://shop.example/p');
+    expect(safeUrl('/p/1?x=1#y')).to.equal('/p/1?x=1#y');
+    expect(safeUrl('p/1')).to.equal('p/1');
+    expect(safeUrl('//cdn.example/i.jpg')).to.equal('http://cdn.example/i.jpg');
+  });
+
+  it('drops every other scheme, however it is disguised', () => {
+    for (const url of ['javascript:alert(1)', ' JavaScript:alert(1)', 'java\tscript:alert(1)', 'java\nscript:x', 'data:text/html,x', 'vbscript:x', 'blob:https://a/b', 'file:///etc/passwd', 'http://', '', '   ']) {
+      expect(safeUrl(url), url).to.equal(undefined);
+    }
+    expect(safeUrl(42)).to.equal(undefined);
+  });
+
+  it('fills a link template with the URL-encoded id', () => {
+    expect(urlFromTemplate('/products/{id}', 'a/b c')).to.equal('/products/a%2Fb%20c');
+    expect(urlFromTemplate('javascript:{id}', 'x')).to.equal(undefined);
+    expect(urlFromTemplate(undefined, 'x')).to.equal(undefined);
+  });
+});
+
+describe('formatPrice', () => {
+  it('uses the currency attribute over the vendor currency, in the locale', () => {
+    expect(formatPrice({ amount: 1234.5, currency: 'EUR' }, 'en-US')).to.equal('€1,234.50');
+    expect(formatPrice({ amount: 1234.5, currency: 'EUR' }, 'ja-JP', 'JPY')).to.equal('￥1,235');
+  });
+
+  it('falls back to a plain number for an unknown currency and to nothing for no price', () => {
+    expect(formatPrice({ amount: 5 }, 'en-US')).to.equal('5');
+    expect(formatPrice({ amount: 5, currency: 'NOPE1' }, 'en-US')).to.equal('5');
+    expect(formatPrice(undefined)).to.equal('');
+    expect(formatPrice({ amount: Number.NaN })).to.equal('');
+  });
+});
+
+describe('cleanItem', () => {
+  it('drops items without an id or a title', () => {
+    expect(cleanItem({ title: 'x' })).to.equal(undefined);
+    expect(cleanItem({ id: 'x', title: ' \n ' })).to.equal(undefined);
+    expect(cleanItem({ id: {}, title: 'x' })).to.equal(undefined);
+  });
+
+  it('keeps only finite prices and known-shaped currencies', () => {
+    expect(cleanItem({ id: 1, title: 't', amount: '12.5', currency: 'eur' })!.price).to.deep.equal({ amount: 12.5, currency: 'EUR' });
+    expect(cleanItem({ id: 1, title: 't', amount: Infinity })!.price).to.equal(undefined);
+    expect(cleanItem({ id: 1, title: 't', amount: 3, currency: '<b>' })!.price).to.deep.equal({ amount: 3 });
+  });
+
+  it('makes text plain and single-line', () => {
+    expect(plainText('  a\n\tb\u0000c\u202e ')).to.equal('a b c');
+    expect(plainText('x'.repeat(400))!.length).to.equal(300);
+  });
+});
+
+describe('retry policy', () => {
+  it('retries network errors, 5xx and 429, never other 4xx or bad data', () => {
+    expect(isRetryable(new RecsFailure('network', 'x'))).to.equal(true);
+    expect(isRetryable(new RecsFailure('http', 'x', { status: 503 }))).to.equal(true);
+    expect(isRetryable(new RecsFailure('rate-limited', 'x', { status: 429 }))).to.equal(true);
+    expect(isRetryable(new RecsFailure('invalid-request', 'x', { status: 400 }))).to.equal(false);
+    expect(isRetryable(new RecsFailure('not-found', 'x', { status: 404 }))).to.equal(false);
+    expect(isRetryable(new RecsFailure('invalid-response', 'x'))).to.equal(false);
+  });
+
+  it('backs off exponentially with jitter, honours Retry-After and clamps absurd values', () => {
+    const failure = new RecsFailure('network', 'x');
+    expect(retryDelay(0, failure, () => 0)).to.equal(150);
+    expect(retryDelay(0, failure, () => 1)).to.equal(300);
+    expect(retryDelay(1, failure, () => 1)).to.equal(600);
+    expect(retryDelay(0, new RecsFailure('rate-limited', 'x', { retryAfter: 2 }))).to.equal(2000);
+    expect(retryDelay(0, new RecsFailure('rate-limited', 'x', { retryAfter: 86400 }))).to.equal(5000);
+  });
+
+  it('reads Retry-After as seconds or as an HTTP date', () => {
+    expect(parseRetryAfter('3')).to.equal(3);
+    expect(parseRetryAfter(new Date(Date.now() + 10_000).toUTCString(), Date.now())).to.be.within(8, 10);
+    expect(parseRetryAfter('soon')).to.equal(undefined);
+    expect(parseRetryAfter(null)).to.equal(undefined);
+  });
+});
