@@ -100,7 +100,8 @@ export class RecsCarousel extends RecsElement {
 
   protected override updated(changed: Map<PropertyKey, unknown>): void {
     super.updated(changed);
-    if (changed.has('items') || changed.has('state')) this.#updateEnds();
+    // Measured after layout, outside the update, so it does not schedule a second render.
+    if (changed.has('items') || changed.has('state')) requestAnimationFrame(this.#updateEnds);
   }
 
   protected override renderLayout(): TemplateResult {
