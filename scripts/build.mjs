@@ -5,6 +5,8 @@ import { execFileSync } from 'node:child_process';
 import { readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { gzipSync } from 'node:zlib';
+import { minifyTemplatesPlugin } from './minify-templates.mjs';
+import { writeSri } from './sri.mjs';
 
 const root = new URL('..', import.meta.url).pathname;
 const dist = join(root, 'dist');
@@ -15,6 +17,7 @@ const common = { root, configFile: false, logLevel: 'warn' };
 // 1. dist/recs.js for the script tag. Every file is self-contained: relative imports only.
 await build({
   ...common,
+  plugins: [minifyTemplatesPlugin],
   build: {
     outDir: dist,
     emptyOutDir: false,
@@ -64,3 +67,6 @@ for (const file of files(dist).filter((path) => path.endsWith('.js')).sort()) {
   const gzip = gzipSync(source, { level: 9 }).length;
   console.log(`${relative(dist, file).padEnd(30)} ${String(source.length).padStart(8)} ${String(gzip).padStart(8)}`);
 }
+
+// 5. The SRI hash merchants put on the script tag (dist/recs.js.sri).
+writeSri(dist);

@@ -1,12 +1,21 @@
 import type { RecItem, RecsError } from '../model/schema.js';
 
 /** Every event's detail, declared in one place. */
+/** Which widget an event came from, through which transport, with the vendor's tracking id. */
+export interface RecsEventContext {
+  widgetId: string;
+  transport: string;
+  trackerId?: string | undefined;
+}
+
 export interface RecsEventDetails {
-  'recs-load': { items: RecItem[]; trackerId?: string | undefined; transport: string };
-  'recs-empty': { transport: string };
-  'recs-error': { error: RecsError; transport: string };
-  'recs-click': { item: RecItem; rank: number; trackerId?: string | undefined; transport: string };
-  'recs-impression': { items: RecItem[]; trackerId?: string | undefined; transport: string };
+  'recs-load': RecsEventContext & { items: RecItem[] };
+  'recs-empty': RecsEventContext;
+  'recs-error': RecsEventContext & { error: RecsError };
+  /** rank is 1-based. */
+  'recs-click': RecsEventContext & { item: RecItem; rank: number };
+  'recs-add-to-cart': RecsEventContext & { item: RecItem; rank: number };
+  'recs-impression': RecsEventContext & { items: RecItem[] };
 }
 
 export type RecsEventName = keyof RecsEventDetails;
@@ -23,5 +32,6 @@ declare global {
     'recs-error': CustomEvent<RecsEventDetails['recs-error']>;
     'recs-click': CustomEvent<RecsEventDetails['recs-click']>;
     'recs-impression': CustomEvent<RecsEventDetails['recs-impression']>;
+    'recs-add-to-cart': CustomEvent<RecsEventDetails['recs-add-to-cart']>;
   }
 }

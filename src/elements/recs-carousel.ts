@@ -1,67 +1,76 @@
-import { css, html, type PropertyDeclarations, type TemplateResult } from 'lit';
+import { css, html, nothing, type PropertyDeclarations, type PropertyValues, type TemplateResult } from 'lit';
 import { RecsElement } from './recs-element.js';
 import { baseStyles } from './styles.js';
 
 /**
- * Recommendations as a horizontal scroll-snap track with previous/next buttons,
- * inside a region named by the heading. Touch and trackpads scroll natively.
+ * Recommendations as a carousel, as the WAI-ARIA carousel pattern describes it: a
+ * region named by the heading, slides labelled "n of N", previous/next buttons that
+ * are disabled at the ends, arrow keys, Home and End on the track. Touch swipe and
+ * trackpads scroll natively through scroll snapping. No auto-rotation.
  *
- * @cssproperty --recs-card-width - Card width (default 180px).
+ * @cssproperty --recs-slides-per-view - Cards per view; by default 2, 3, 4 or 5 by the element's width.
+ * @cssproperty --recs-card-width - A fixed card width instead of slides per view.
  * @cssproperty --recs-gap - Space between cards (default 16px).
  * @cssproperty --recs-button-size - Previous/next button size (default 36px).
+ * @cssproperty --recs-button-background - Button background.
+ * @cssproperty --recs-button-border - Button border colour.
+ * @cssproperty --recs-button-color - Button arrow colour.
  * @csspart region - The labelled carousel region.
- * @csspart track - The scrolling list of cards.
+ * @csspart track - The scrolling track of cards.
  * @csspart prev - The previous button.
  * @csspart next - The next button.
  */
 export class RecsCarousel extends RecsElement {
   static override properties: PropertyDeclarations = {
     ...RecsElement.properties,
-    prevLabel: { attribute: 'prev-label' },
-    nextLabel: { attribute: 'next-label' },
+    slidesPerView: { attribute: 'slides-per-view', type: Number },
     atStart: { state: true },
     atEnd: { state: true },
+    inView: { state: true },
   };
 
-  declare prevLabel: string;
-  declare nextLabel: string;
+  /** Cards per view; overrides `--recs-slides-per-view` and the responsive default. */
+  declare slidesPerView: number | undefined;
   declare atStart: boolean;
   declare atEnd: boolean;
+  /** Ranks of the cards at least half in view: only these are in the tab order. */
+  declare inView: Set<number>;
 
   static override styles = [
     baseStyles,
     css`
-      .header { display: flex; align-items: center; justify-content: space-between; gap: 8px; }
-      .controls { display: flex; gap: 8px; margin: 0 0 12px auto; }
-      button {
-        all: unset;
-        box-sizing: border-box;
-        display: inline-grid;
-        place-items: center;
+      .root { container-type: inline-size; }
+      .header { display: flex; align-items: center; gap: 8px; margin: 0 0 12px; }
+      .header .heading { margin: 0; }
+      .controls { display: flex; gap: 8px; margin-inline-start: auto; }
+      button.nav {
         width: var(--recs-button-size, 36px);
         height: var(--recs-button-size, 36px);
+        min-width: 24px;
+        min-height: 24px;
         border-radius: 50%;
         border: 1px solid var(--recs-button-border, #c8c8c8);
         background: var(--recs-button-background, #fff);
         color: var(--recs-button-color, #1a1a1a);
         font: 400 20px/1 system-ui, sans-serif;
-        cursor: pointer;
       }
-      button:focus-visible { outline: 2px solid var(--recs-color-accent, #2f5bd3); outline-offset: 2px; }
-      button:disabled { opacity: 0.4; cursor: default; }
-      :host(:dir(rtl)) .arrow { transform: scaleX(-1); }
+      button.nav:disabled { opacity: 0.4; cursor: default; }
+      .root:dir(rtl) .arrow { transform: scaleX(-1); }
       .track {
+        --_spv: var(--recs-slides-per-view, 2);
         display: grid;
         grid-auto-flow: column;
-        grid-auto-columns: var(--_card-width);
+        grid-auto-columns: var(--recs-card-width, calc((100% - (var(--_spv) - 1) * var(--_gap)) / var(--_spv)));
         gap: var(--_gap);
         overflow-x: auto;
         overscroll-behavior-x: contain;
         scroll-snap-type: x mandatory;
-        scroll-padding-inline: 0;
         scrollbar-width: thin;
-        padding-bottom: 8px;
+        padding: 2px 2px 8px;
       }
+      @container (min-width: 560px) { .track { --_spv: var(--recs-slides-per-view, 3); } }
+      @container (min-width: 800px) { .track { --_spv: var(--recs-slides-per-view, 4); } }
+      @container (min-width: 1040px) { .track { --_spv: var(--recs-slides-per-view, 5); } }
       .track > .card { scroll-snap-align: start; }
       @media (prefers-reduced-motion: no-preference) {
         .track { scroll-behavior: smooth; }
@@ -69,19 +78,24 @@ export class RecsCarousel extends RecsElement {
     `,
   ];
 
+  #visibility?: IntersectionObserver;
+
   constructor() {
     super();
-    this.prevLabel = 'Previous';
-    this.nextLabel = 'Next';
     this.atStart = true;
     this.atEnd = false;
+    this.inView = new Set();
   }
 
   #track(): HTMLElement | null {
     return this.renderRoot.querySelector('.track');
   }
 
-  /** Scrolls by one visible page of cards, in reading direction. */
+  #cards(): HTMLElement[] {
+    return [...this.renderRoot.querySelectorAll<HTMLElement>('.track > [part="card"]')];
+  }
+
+  /** Scrolls by one view of cards, in reading direction. */
   #page(direction: 1 | -1): void {
     const track = this.#track();
     if (!track) return;
@@ -98,27 +112,92 @@ export class RecsCarousel extends RecsElement {
     this.atEnd = scrolled + track.clientWidth >= track.scrollWidth - 1;
   };
 
-  protected override updated(changed: Map<PropertyKey, unknown>): void {
+  /** Arrow keys move to the neighbouring card (mirrored right to left), Home and End to the ends. */
+  #onKeydown = (event: KeyboardEvent): void => {
+    const cards = this.#cards();
+    if (!cards.length) return;
+    const rtl = getComputedStyle(event.currentTarget as Element).direction === 'rtl';
+    const current = cards.findIndex((card) => card.contains(this.shadowRoot!.activeElement));
+    const step = { ArrowRight: rtl ? -1 : 1, ArrowLeft: rtl ? 1 : -1 }[event.key];
+    let next: number;
+    if (step !== undefined) next = Math.min(Math.max((current < 0 ? 0 : current) + step, 0), cards.length - 1);
+    else if (event.key === 'Home') next = 0;
+    else if (event.key === 'End') next = cards.length - 1;
+    else return;
+    event.preventDefault();
+    const card = cards[next]!;
+    card.scrollIntoView({ block: 'nearest', inline: 'start' });
+    card.querySelector<HTMLElement>('a, button, [tabindex]')?.focus({ preventScroll: true });
+  };
+
+  /** Watches which cards are in view, so that cards off screen leave the tab order. */
+  #watchCards(): void {
+    this.#visibility?.disconnect();
+    const track = this.#track();
+    if (!track || this.state !== 'ready') return;
+    const seen = new Set(this.inView);
+    this.#visibility = new IntersectionObserver(
+      (entries) => {
+        for (const entry of entries) {
+          const rank = Number(entry.target.getAttribute('data-rank'));
+          if (entry.intersectionRatio >= 0.5) seen.add(rank);
+          else seen.delete(rank);
+        }
+        this.inView = new Set(seen);
+      },
+      { root: track, threshold: [0, 0.5, 1] },
+    );
+    for (const card of this.#cards()) this.#visibility.observe(card);
+  }
+
+  override connectedCallback(): void {
+    super.connectedCallback();
+    if (this.hasUpdated) this.#watchCards();
+  }
+
+  override disconnectedCallback(): void {
+    super.disconnectedCallback();
+    this.#visibility?.disconnect();
+    this.#visibility = undefined;
+  }
+
+  protected override updated(changed: PropertyValues): void {
     super.updated(changed);
-    // Measured after layout, outside the update, so it does not schedule a second render.
-    if (changed.has('items') || changed.has('state')) requestAnimationFrame(this.#updateEnds);
+    // Through the CSSOM, not a style attribute, so a strict Content-Security-Policy allows it.
+    const spv = Number(this.slidesPerView);
+    if (spv > 0) this.#track()?.style.setProperty('--_spv', String(spv));
+    else this.#track()?.style.removeProperty('--_spv');
+    if (changed.has('items') || changed.has('state')) {
+      // Measured after layout, outside the update, so it does not schedule a second render.
+      requestAnimationFrame(this.#updateEnds);
+      this.#watchCards();
+    }
   }
 
   protected override renderLayout(): TemplateResult {
-    const label = this.heading || 'Recommendations';
-    return html`<section part="region" role="region" aria-roledescription="carousel" aria-label=${label}>
+    const labels = this.resolvedLabels;
+    const ready = this.state === 'ready';
+    const slides = { total: this.items.length, tabbable: (rank: number) => this.inView.has(rank) };
+    return html`<section
+      part="region"
+      aria-roledescription="carousel"
+      aria-labelledby=${this.heading ? 'heading' : nothing}
+      aria-label=${this.heading ? nothing : labels.region}
+    >
       <div class="header">
         ${this.renderHeading()}
         <div class="controls">
-          <button part="prev" type="button" aria-label=${this.prevLabel} ?disabled=${this.atStart || this.state !== 'ready'} @click=${() => this.#page(-1)}>
+          <button part="prev" class="nav" type="button" aria-label=${labels.previous} ?disabled=${this.atStart || !ready} @click=${() => this.#page(-1)}>
             <span class="arrow" aria-hidden="true">‹</span>
           </button>
-          <button part="next" type="button" aria-label=${this.nextLabel} ?disabled=${this.atEnd || this.state !== 'ready'} @click=${() => this.#page(1)}>
+          <button part="next" class="nav" type="button" aria-label=${labels.next} ?disabled=${this.atEnd || !ready} @click=${() => this.#page(1)}>
             <span class="arrow" aria-hidden="true">›</span>
           </button>
         </div>
       </div>
-      <ul part="track" class="track" @scroll=${this.#updateEnds}>${this.renderItems()}</ul>
+      <ul part="track" class="track" role="none" @scroll=${this.#updateEnds} @keydown=${this.#onKeydown}>
+        ${this.renderItems(ready ? slides : undefined)}
+      </ul>
     </section>`;
   }
 }

@@ -7,7 +7,9 @@ import { loadTransport, type Transport } from '../transports/registry.js';
 import { urlFromTemplate } from '../format/safe-url.js';
 import { formatPrice } from '../format/price.js';
 import { emit } from './events.js';
-import { renderCard, renderSkeleton } from './card.js';
+import { renderCard, renderSkeleton, type CardOptions } from './card.js';
+import { DEFAULT_LABELS, type RecsLabels } from './labels.js';
+import { claim, claimedByOthers, release } from './page-claims.js';
 import { NearViewportController } from './visibility-controller.js';
 import { ImpressionController } from './impression-controller.js';
 
@@ -19,6 +21,7 @@ const stringAttribute = (attribute: string) => ({ attribute });
 
 // Loading skeletons shown at most, so a large limit never paints a wall of placeholders.
 const MAX_SKELETONS = 12;
+let widgetCount = 0;
 
 /**
  * The behaviour both elements share: attributes and page context become one
@@ -28,8 +31,9 @@ const MAX_SKELETONS = 12;
  * @fires recs-load - Results arrived and cards are rendered. detail: { items, trackerId, transport }
  * @fires recs-empty - The source answered with no usable items.
  * @fires recs-error - The request failed. detail: { error: { code, message, status? } }
- * @fires recs-click - A card was clicked; cancel it to handle navigation yourself. detail: { item, rank, trackerId }
- * @fires recs-impression - Cards were at least half visible for one second. detail: { items, trackerId }
+ * @fires recs-click - A card was clicked; cancel it to handle navigation yourself. detail: { item, rank, widgetId, transport, trackerId }
+ * @fires recs-impression - Cards were at least half visible for one second, each once. detail: { items, widgetId, transport, trackerId }
+ * @fires recs-add-to-cart - The add-to-cart button of a card was pressed (cancelable). detail: { item, rank, widgetId, transport, trackerId }
  * @slot empty - Shown instead of the cards when there are no recommendations.
  * @slot error - Shown instead of the cards when loading failed.
  * @csspart heading - The visible heading.
@@ -41,6 +45,8 @@ const MAX_SKELETONS = 12;
  * @csspart price - The formatted price.
  * @csspart badge - The out-of-stock mark.
  * @csspart skeleton - A placeholder card while loading.
+ * @csspart add-to-cart - The add-to-cart button (with the `add-to-cart` attribute).
+ * @csspart empty - The built-in empty message (with `empty-label`).
  */
 export class RecsElement extends LitElement {
   static override properties: PropertyDeclarations = {
@@ -71,7 +77,16 @@ export class RecsElement extends LitElement {
     currency: {},
     productUrl: stringAttribute('product-url'),
     lazy: { converter: { fromAttribute: (value: string | null) => value !== 'false' } },
+    exclude: {},
+    dedupePage: { attribute: 'dedupe-page', type: Boolean },
+    addToCart: { attribute: 'add-to-cart', type: Boolean },
+    labels: { attribute: false },
+    prevLabel: stringAttribute('prev-label'),
+    nextLabel: stringAttribute('next-label'),
     outOfStockLabel: stringAttribute('out-of-stock-label'),
+    slideLabel: stringAttribute('slide-label'),
+    emptyLabel: stringAttribute('empty-label'),
+    addToCartLabel: stringAttribute('add-to-cart-label'),
     state: { reflect: true },
     items: { attribute: false },
     error: { attribute: false },
@@ -110,7 +125,22 @@ export class RecsElement extends LitElement {
   declare productUrl: string | undefined;
   /** Fetch only near the viewport; `lazy="false"` fetches at once. */
   declare lazy: boolean;
-  declare outOfStockLabel: string;
+  /** Product ids never to show, comma-separated. The page's current product and cart are left out anyway. */
+  declare exclude: string | undefined;
+  /** Skip products another widget on the page already shows. */
+  declare dedupePage: boolean;
+  /** Show an add-to-cart button on each card; it fires `recs-add-to-cart`. */
+  declare addToCart: boolean;
+  /** Built-in words (previous, next, outOfStock, slide, empty, addToCart, region); label attributes win. */
+  declare labels: Partial<RecsLabels> | undefined;
+  declare prevLabel: string | undefined;
+  declare nextLabel: string | undefined;
+  declare outOfStockLabel: string | undefined;
+  /** Carousel slide label; `{n}` and `{total}` are filled in. */
+  declare slideLabel: string | undefined;
+  /** Text shown when empty and no `empty` slot content is given. */
+  declare emptyLabel: string | undefined;
+  declare addToCartLabel: string | undefined;
   /** Reflected: idle, loading, ready, empty or error. */
   declare state: RecsState;
   /** The items shown, in rank order (read-only). */
@@ -119,6 +149,27 @@ export class RecsElement extends LitElement {
   declare error: RecsError | undefined;
   /** The vendor's tracking id for the items shown (Adobe's x-recommendation-tracker-id). */
   trackerId: string | undefined;
+  #autoId = `recs-${++widgetCount}`;
+
+  /** The element's id, or a generated one: which widget an event came from. */
+  get widgetId(): string {
+    return this.id || this.#autoId;
+  }
+
+  /** The words in use: label attributes, then the `labels` property, then the defaults. */
+  get resolvedLabels(): RecsLabels {
+    const fromAttributes: Partial<RecsLabels> = {
+      previous: this.prevLabel,
+      next: this.nextLabel,
+      outOfStock: this.outOfStockLabel,
+      slide: this.slideLabel,
+      empty: this.emptyLabel,
+      addToCart: this.addToCartLabel,
+    };
+    const labels = { ...DEFAULT_LABELS, ...this.labels };
+    for (const [key, value] of Object.entries(fromAttributes)) if (value != null) labels[key as keyof RecsLabels] = value;
+    return labels;
+  }
 
   #nearViewport = new NearViewportController(this);
   #impressions = new ImpressionController(this, (cards) => this.#reportImpressions(cards));
@@ -131,7 +182,8 @@ export class RecsElement extends LitElement {
     this.limit = 10;
     this.timeout = 8000;
     this.lazy = true;
-    this.outOfStockLabel = 'Out of stock';
+    this.dedupePage = false;
+    this.addToCart = false;
     this.state = 'idle';
     this.items = [];
   }
@@ -148,6 +200,7 @@ export class RecsElement extends LitElement {
   override disconnectedCallback(): void {
     super.disconnectedCallback();
     this.#unsubscribe?.();
+    release(this);
     this.#controller?.abort();
     this.#controller = undefined;
     if (this.state === 'loading') {
@@ -185,11 +238,22 @@ export class RecsElement extends LitElement {
       locale: this.locale ?? page.locale,
       currency: this.currency ?? page.currency,
       cart: page.cart,
-      limit: Number.isFinite(this.limit) ? Math.min(Math.max(Math.trunc(this.limit), 0), 100) : 10,
+      limit: this.#displayLimit(),
     };
+    // Ask for as many more as will be left out, so the row stays full.
+    request.limit = Math.min(request.limit + this.#excludedIds(request).size, 100);
     // Unset fields are left out, so equal requests have equal keys.
     for (const key of Object.keys(request) as (keyof RecsRequest)[]) if (request[key] === undefined || request[key] === '') delete request[key];
     return request;
+  }
+
+  #displayLimit(): number {
+    return Number.isFinite(this.limit) ? Math.min(Math.max(Math.trunc(this.limit), 0), 100) : 10;
+  }
+
+  /** The current product(s), the cart and `exclude`: never recommended. */
+  #excludedIds(request: Pick<RecsRequest, 'productIds' | 'cart'>): Set<string> {
+    return new Set([...(request.productIds ?? []), ...(request.cart ?? []).map((line) => line.id), ...(list(this.exclude) ?? [])]);
   }
 
   protected override willUpdate(changed: PropertyValues): void {
@@ -216,24 +280,31 @@ export class RecsElement extends LitElement {
       const timeout = Number.isFinite(this.timeout) && this.timeout > 0 ? this.timeout : 8000;
       const result = await loadRecs(request, { signal: controller.signal, timeout, transport: custom });
       if (controller !== this.#controller) return; // a newer request won
-      const items = result.items.slice(0, request.limit).map((item) => (item.url ? item : { ...item, url: urlFromTemplate(this.productUrl, item.id) }));
+      const excluded = this.#excludedIds(request);
+      if (this.dedupePage) for (const id of claimedByOthers(this)) excluded.add(id);
+      const items = result.items
+        .filter((item) => !excluded.has(item.id))
+        .slice(0, this.#displayLimit())
+        .map((item) => (item.url ? item : { ...item, url: urlFromTemplate(this.productUrl, item.id) }));
+      if (this.dedupePage) claim(this, items.map((item) => item.id));
       this.#impressions.reset();
-      this.items = items;
       this.trackerId = result.trackerId;
+      this.items = items;
       this.state = items.length ? 'ready' : 'empty';
       await this.updateComplete;
       if (controller !== this.#controller) return;
-      if (items.length) emit(this, 'recs-load', { items, trackerId: result.trackerId, transport: request.transport });
-      else emit(this, 'recs-empty', { transport: request.transport });
+      if (items.length) emit(this, 'recs-load', { items, ...this.#eventContext() });
+      else emit(this, 'recs-empty', this.#eventContext());
     } catch (thrown) {
       if (controller !== this.#controller) return;
       const error = toRecsError(thrown);
       if (error.code === 'aborted') return;
+      release(this);
       this.items = [];
       this.error = error;
       this.state = 'error';
       await this.updateComplete;
-      emit(this, 'recs-error', { error, transport: request.transport });
+      emit(this, 'recs-error', { error, ...this.#eventContext() });
     }
   }
 
@@ -242,26 +313,43 @@ export class RecsElement extends LitElement {
     if (this.state === 'ready') this.#impressions.observe(this.renderRoot.querySelectorAll('[part="card"]'));
   }
 
+  /** One listener per card: the add-to-cart button or the card's link. */
   #onCardClick = (event: MouseEvent, item: RecItem, rank: number): void => {
-    const allowed = emit(this, 'recs-click', { item, rank, trackerId: this.trackerId, transport: this.#transportName() }, true);
-    if (!allowed) event.preventDefault();
+    const target = event.target as Element;
+    const detail = { item, rank, ...this.#eventContext() };
+    if (target.closest('[data-add-to-cart]')) {
+      event.preventDefault();
+      emit(this, 'recs-add-to-cart', detail, true);
+    } else if (target.closest('a') && !emit(this, 'recs-click', detail, true)) {
+      event.preventDefault();
+    }
   };
 
   #reportImpressions(cards: Element[]): void {
     const items = cards.map((card) => this.items[Number(card.getAttribute('data-rank')) - 1]).filter((item) => item !== undefined);
-    if (items.length) emit(this, 'recs-impression', { items, trackerId: this.trackerId, transport: this.#transportName() });
+    if (items.length) emit(this, 'recs-impression', { items, ...this.#eventContext() });
   }
 
-  #transportName(): string {
-    return typeof this.transport === 'string' ? this.transport : 'custom';
+  #eventContext() {
+    return { widgetId: this.widgetId, transport: typeof this.transport === 'string' ? this.transport : 'custom', trackerId: this.trackerId };
   }
 
   /** The cards (or skeletons while waiting) as list items, for the layout to place. */
-  protected renderItems(): TemplateResult[] {
+  protected renderItems(slides?: CardOptions['slides']): TemplateResult[] {
     if (this.state !== 'ready') {
-      return Array.from({ length: Math.min(this.limit || 0, MAX_SKELETONS) }, renderSkeleton);
+      return Array.from({ length: Math.min(this.#displayLimit(), MAX_SKELETONS) }, renderSkeleton);
     }
-    const options = { locale: this.locale ?? $context.get().locale, currency: this.currency ?? $context.get().currency, outOfStockLabel: this.outOfStockLabel, onClick: this.#onCardClick };
+    const page = $context.get();
+    const locale = this.locale ?? page.locale;
+    const currency = this.currency ?? page.currency;
+    const options: CardOptions = {
+      labels: this.resolvedLabels,
+      price: (item) => formatPrice(item.price, locale, currency),
+      addToCart: this.addToCart,
+      template: this.querySelector(':scope > template'),
+      slides,
+      onClick: this.#onCardClick,
+    };
     return this.items.map((item, index) => renderCard(item, index + 1, options));
   }
 
@@ -275,8 +363,10 @@ export class RecsElement extends LitElement {
   }
 
   protected override render(): TemplateResult {
-    if (this.state === 'empty') return html`<slot name="empty"></slot>`;
-    if (this.state === 'error') return html`<slot name="error"></slot>`;
-    return html`<div aria-busy=${this.state === 'ready' ? 'false' : 'true'}>${this.renderLayout()}</div>`;
+    const empty = this.resolvedLabels.empty;
+    // The inner root carries layout, so a host page restyling the element itself (all: unset) changes nothing inside.
+    if (this.state === 'empty') return html`<div class="root"><slot name="empty">${empty ? html`<p part="empty">${empty}</p>` : nothing}</slot></div>`;
+    if (this.state === 'error') return html`<div class="root"><slot name="error"></slot></div>`;
+    return html`<div class="root" aria-busy=${this.state === 'ready' ? 'false' : 'true'}>${this.renderLayout()}</div>`;
   }
 }

@@ -17,18 +17,40 @@ export const baseStyles = css`
   }
   :host([hidden]) { display: none; }
   * { box-sizing: border-box; }
+  .root { display: block; }
+  button {
+    box-sizing: border-box;
+    display: inline-grid;
+    place-items: center;
+    margin: 0;
+    padding: 0 12px;
+    min-height: 24px;
+    font: inherit;
+    cursor: pointer;
+  }
+  button:focus-visible { outline: 2px solid var(--recs-color-accent, #2f5bd3); outline-offset: 2px; }
+  .add {
+    margin-top: 8px;
+    height: 36px;
+    border-radius: var(--_radius);
+    border: 0;
+    color: var(--recs-button-text, #fff);
+    background: var(--recs-color-accent, #2f5bd3);
+  }
+  .add:disabled { opacity: 0.5; cursor: default; }
+  [part='empty'] { margin: 0; color: var(--recs-color-muted, #5c5c5c); }
   .heading {
     margin: 0 0 12px;
     font: var(--recs-heading-font, 600 18px/24px system-ui, -apple-system, 'Segoe UI', Roboto, sans-serif);
     color: var(--recs-heading-color, inherit);
   }
   ul { list-style: none; margin: 0; padding: 0; }
-  .card { display: block; min-width: 0; }
+  .card { display: flex; flex-direction: column; min-width: 0; }
   .link {
     display: flex;
     flex-direction: column;
     gap: 4px;
-    height: 100%;
+    flex: 1;
     color: inherit;
     text-decoration: none;
     border-radius: var(--_radius);

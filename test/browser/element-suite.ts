@@ -310,3 +310,93 @@ export function sharedElementSuite(tag: Tag): void {
     });
   });
 }
+
+export function pageAwarenessSuite(tag: Tag): void {
+  const mount = async (endpoint: string, attributes: Record<string, string> = {}) => {
+    const el = document.createElement(tag) as RecsElement;
+    for (const [attr, value] of Object.entries({ transport: 'proxy', endpoint, lazy: 'false', ...attributes })) el.setAttribute(attr, value);
+    return fixture<RecsElement>(el);
+  };
+
+  afterEach(() => $context.set({}));
+
+  describe(`<${tag}> page awareness`, () => {
+    it('leaves out the current product, items in the cart and the exclude list, and asks for enough to fill the row', async () => {
+      const id = uid();
+      setContext({ cart: [{ id: 'sku-2', quantity: 1 }] });
+      const el = await mount(`/stub/proxy/ok/${id}`, { 'product-id': 'sku-1', exclude: 'sku-4, nope', limit: '4' });
+      await waitUntil(() => el.getAttribute('state') === 'ready');
+      expect(titles(el)).to.deep.equal(['Rain jacket']);
+      const [sent] = await received(id);
+      expect(new URL(sent!.url, location.href).searchParams.get('limit')).to.equal('8');
+    });
+
+    it('with dedupe-page, never shows a product another widget already shows', async () => {
+      const first = await mount(`/stub/proxy/ok/${uid()}`, { 'dedupe-page': '' });
+      await waitUntil(() => first.getAttribute('state') === 'ready');
+      const second = await mount(`/stub/proxy/ok/${uid()}`, { 'dedupe-page': '' });
+      await waitUntil(() => second.getAttribute('state') === 'empty');
+      first.remove();
+      const third = await mount(`/stub/proxy/ok/${uid()}`, { 'dedupe-page': '' });
+      await waitUntil(() => third.getAttribute('state') === 'ready');
+      expect(titles(third)).to.have.length(4);
+    });
+  });
+
+  describe(`<${tag}> add to cart`, () => {
+    it('shows a button per card that fires a cancelable recs-add-to-cart and does not navigate', async () => {
+      const el = await mount(`/stub/proxy/ok/${uid()}`, { 'add-to-cart': '', id: 'pdp-recs', 'add-to-cart-label': 'In den Warenkorb' });
+      await waitUntil(() => el.getAttribute('state') === 'ready');
+      const buttons = el.shadowRoot!.querySelectorAll<HTMLButtonElement>('[part="add-to-cart"]');
+      expect(buttons).to.have.length(4);
+      expect(buttons[0]!.textContent).to.equal('In den Warenkorb');
+      expect(buttons[1]!.disabled).to.equal(true); // out of stock
+      let clicks = 0;
+      el.addEventListener('recs-click', () => clicks++);
+      const added = oneEvent(el, 'recs-add-to-cart');
+      buttons[2]!.click();
+      const event = await added;
+      expect(event.cancelable).to.equal(true);
+      expect(event.detail).to.deep.include({ rank: 3, widgetId: 'pdp-recs', transport: 'proxy', trackerId: 'trk-123' });
+      expect(event.detail.item.id).to.equal('sku-3');
+      expect(clicks).to.equal(0);
+    });
+  });
+
+  describe(`<${tag}> card templates`, () => {
+    it('fills a designer template with text, safe URLs and the formatted price', async () => {
+      const el = document.createElement(tag) as RecsElement;
+      for (const [attr, value] of Object.entries({ transport: 'proxy', endpoint: `/stub/proxy/hostile/${uid()}`, lazy: 'false', locale: 'en-US' })) el.setAttribute(attr, value);
+      el.innerHTML = `<template><a data-href class="t-link"><img data-field="image"><strong data-field="title"></strong><em data-field="price"></em><span data-field="brand"></span></a></template>`;
+      await fixture(el);
+      await waitUntil(() => el.getAttribute('state') === 'ready');
+      const first = cards(el)[0]!;
+      expect(first.querySelector('strong')!.textContent).to.contain('<script>');
+      expect(first.querySelector('script, [onerror]')).to.equal(null);
+      expect(first.querySelector('a')!.hasAttribute('href')).to.equal(false);
+      expect(first.querySelector('img')!.hasAttribute('src')).to.equal(false);
+      expect(first.querySelector('span')!.textContent).to.equal('<b>Bold</b>');
+      const last = cards(el).at(-1)!;
+      expect(last.querySelector('a')!.getAttribute('href')).to.equal('/p/ok-1');
+      expect(last.querySelector('em')!.textContent).to.equal('$10.00');
+      expect((window as unknown as { __pwned?: number }).__pwned).to.equal(undefined);
+    });
+  });
+
+  describe(`<${tag}> labels`, () => {
+    it('takes labels from the labels property, with label attributes winning', async () => {
+      const el = document.createElement(tag) as RecsElement;
+      el.labels = { outOfStock: 'Ausverkauft', empty: 'Nichts gefunden' };
+      for (const [attr, value] of Object.entries({ transport: 'proxy', endpoint: `/stub/proxy/ok/${uid()}`, lazy: 'false' })) el.setAttribute(attr, value);
+      await fixture(el);
+      await waitUntil(() => el.getAttribute('state') === 'ready');
+      expect(el.shadowRoot!.querySelector('[part="badge"]')!.textContent).to.equal('Ausverkauft');
+      el.setAttribute('out-of-stock-label', 'Vergriffen');
+      await el.updateComplete;
+      expect(el.shadowRoot!.querySelector('[part="badge"]')!.textContent).to.equal('Vergriffen');
+      el.setAttribute('endpoint', `/stub/proxy/empty/${uid()}`);
+      await waitUntil(() => el.getAttribute('state') === 'empty');
+      expect(el.shadowRoot!.querySelector('[part="empty"]')!.textContent).to.equal('Nichts gefunden');
+    });
+  });
+}

@@ -1,5 +1,7 @@
-import { sharedElementSuite } from './element-suite.js';
+import { sharedElementSuite, pageAwarenessSuite } from './element-suite.js';
 import '../../src/define.js';
 
-sharedElementSuite('recs-list');
-sharedElementSuite('recs-carousel');
+for (const tag of ['recs-list', 'recs-carousel'] as const) {
+  sharedElementSuite(tag);
+  pageAwarenessSuite(tag);
+}
