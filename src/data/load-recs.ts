@@ -1,17 +1,30 @@
 import type { RecsRequest, RecsResult } from '../model/schema.js';
 import { withPolicy } from './policy.js';
 import { shareRequest } from './shared-requests.js';
+import { cacheKey, readCache, writeCache } from './cache.js';
 import { loadTransport, type Transport } from '../transports/registry.js';
 
 export interface LoadOptions {
   signal: AbortSignal;
   timeout: number;
-  /** A one-off transport set on the element; bypasses the registry and request sharing. */
+  /** A one-off transport set on the element; bypasses the registry, request sharing and the cache. */
   transport?: Transport | undefined;
+  /** A second source, used when the first errors or comes back empty. */
+  fallback?: RecsRequest | undefined;
+  /** Seconds a result stays fresh in the session cache; 0 or absent: no cache. */
+  cacheTtl?: number | undefined;
+  /** Called at once with a stale cached result, before it is revalidated. */
+  onStale?: ((result: LoadedRecs) => void) | undefined;
 }
 
-/** The whole data path below the element: registry, policy and sharing, in that order. */
-export function loadRecs(request: RecsRequest, options: LoadOptions): Promise<RecsResult> {
+/** A result and where it came from, as `recs-load` reports it. */
+export interface LoadedRecs extends RecsResult {
+  source: 'primary' | 'fallback';
+  transport: string;
+}
+
+/** One source through policy and sharing: the registry's transport, timeout, retries, one request per page. */
+function fetchOne(request: RecsRequest, options: LoadOptions): Promise<RecsResult> {
   const { signal, timeout, transport } = options;
   const run = (shared: AbortSignal) =>
     withPolicy(async (attemptSignal) => {
@@ -20,4 +33,39 @@ export function loadRecs(request: RecsRequest, options: LoadOptions): Promise<Re
     }, { signal: shared, timeout });
   if (transport) return run(signal);
   return shareRequest(`${timeout}|${JSON.stringify(request)}`, run, signal);
+}
+
+/** The primary source, then the fallback when the primary fails or has nothing. */
+async function fetchWithFallback(request: RecsRequest, options: LoadOptions): Promise<LoadedRecs> {
+  const { fallback, signal } = options;
+  try {
+    const result = await fetchOne(request, options);
+    if (result.items.length || !fallback) return { ...result, source: 'primary', transport: request.transport };
+  } catch (error) {
+    if (!fallback || signal.aborted) throw error;
+  }
+  const result = await fetchOne(fallback!, { ...options, transport: undefined });
+  return { ...result, source: 'fallback', transport: fallback!.transport };
+}
+
+/**
+ * The whole data path below the element: session cache, fallback chain, registry,
+ * policy and sharing. Within the TTL no request is made; after it the stale result
+ * is handed to `onStale` at once and kept if revalidation fails.
+ */
+export async function loadRecs(request: RecsRequest, options: LoadOptions): Promise<LoadedRecs> {
+  const ttl = options.transport ? 0 : options.cacheTtl ?? 0;
+  const key = ttl > 0 ? cacheKey(JSON.stringify([request, options.fallback])) : '';
+  const cached = ttl > 0 ? readCache(key, ttl) : undefined;
+  const stale = cached?.result as LoadedRecs | undefined;
+  if (cached?.fresh) return stale!;
+  if (stale) options.onStale?.(stale);
+  try {
+    const result = await fetchWithFallback(request, options);
+    if (ttl > 0) writeCache(key, result);
+    return result;
+  } catch (error) {
+    if (stale && !options.signal.aborted) return stale;
+    throw error;
+  }
 }

@@ -9,8 +9,9 @@ export interface RecsEventContext {
 }
 
 export interface RecsEventDetails {
-  'recs-load': RecsEventContext & { items: RecItem[] };
-  'recs-empty': RecsEventContext;
+  /** source: which source served the items, the primary or the `fallback`. */
+  'recs-load': RecsEventContext & { items: RecItem[]; source: 'primary' | 'fallback' };
+  'recs-empty': RecsEventContext & { source?: 'primary' | 'fallback' };
   'recs-error': RecsEventContext & { error: RecsError };
   /** rank is 1-based. */
   'recs-click': RecsEventContext & { item: RecItem; rank: number };

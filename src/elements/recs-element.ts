@@ -2,7 +2,7 @@ import { LitElement, html, nothing, type PropertyDeclarations, type PropertyValu
 import type { RecItem, RecsError, RecsRequest } from '../model/schema.js';
 import { RecsFailure, toRecsError } from '../model/errors.js';
 import { $context } from '../data/context.js';
-import { loadRecs } from '../data/load-recs.js';
+import { loadRecs, type LoadedRecs } from '../data/load-recs.js';
 import { loadTransport, type Transport } from '../transports/registry.js';
 import { urlFromTemplate } from '../format/safe-url.js';
 import { formatPrice } from '../format/price.js';
@@ -28,7 +28,7 @@ let widgetCount = 0;
  * RecsRequest, the data layer answers it, the element holds a state and renders
  * cards. `<recs-list>` and `<recs-carousel>` only add their layout.
  *
- * @fires recs-load - Results arrived and cards are rendered. detail: { items, trackerId, transport }
+ * @fires recs-load - Results arrived and cards are rendered. detail: { items, source, widgetId, transport, trackerId }
  * @fires recs-empty - The source answered with no usable items.
  * @fires recs-error - The request failed. detail: { error: { code, message, status? } }
  * @fires recs-click - A card was clicked; cancel it to handle navigation yourself. detail: { item, rank, widgetId, transport, trackerId }
@@ -78,6 +78,8 @@ export class RecsElement extends LitElement {
     productUrl: stringAttribute('product-url'),
     lazy: { converter: { fromAttribute: (value: string | null) => value !== 'false' } },
     exclude: {},
+    fallback: {},
+    cacheTtl: { attribute: 'cache-ttl', type: Number },
     dedupePage: { attribute: 'dedupe-page', type: Boolean },
     addToCart: { attribute: 'add-to-cart', type: Boolean },
     labels: { attribute: false },
@@ -127,6 +129,10 @@ export class RecsElement extends LitElement {
   declare lazy: boolean;
   /** Product ids never to show, comma-separated. The page's current product and cart are left out anyway. */
   declare exclude: string | undefined;
+  /** A second source for when the first errors or is empty: a proxy route URL or JSON of attributes. */
+  declare fallback: string | undefined;
+  /** Seconds results stay fresh in the session cache (0: no cache). Stale results show at once while revalidating. */
+  declare cacheTtl: number | undefined;
   /** Skip products another widget on the page already shows. */
   declare dedupePage: boolean;
   /** Show an add-to-cart button on each card; it fires `recs-add-to-cart`. */
@@ -274,27 +280,17 @@ export class RecsElement extends LitElement {
     this.error = undefined;
     // The first Intl.NumberFormat costs 10-18 ms: pay it while the request is in flight.
     formatPrice({ amount: 0, currency: request.currency ?? 'USD' }, request.locale);
-    const custom = typeof this.transport === 'object' ? this.transport : undefined;
     try {
       if (!request.transport) throw new RecsFailure('invalid-request', 'The transport attribute is required');
-      const timeout = Number.isFinite(this.timeout) && this.timeout > 0 ? this.timeout : 8000;
-      const result = await loadRecs(request, { signal: controller.signal, timeout, transport: custom });
-      if (controller !== this.#controller) return; // a newer request won
-      const excluded = this.#excludedIds(request);
-      if (this.dedupePage) for (const id of claimedByOthers(this)) excluded.add(id);
-      const items = result.items
-        .filter((item) => !excluded.has(item.id))
-        .slice(0, this.#displayLimit())
-        .map((item) => (item.url ? item : { ...item, url: urlFromTemplate(this.productUrl, item.id) }));
-      if (this.dedupePage) claim(this, items.map((item) => item.id));
-      this.#impressions.reset();
-      this.trackerId = result.trackerId;
-      this.items = items;
-      this.state = items.length ? 'ready' : 'empty';
-      await this.updateComplete;
-      if (controller !== this.#controller) return;
-      if (items.length) emit(this, 'recs-load', { items, ...this.#eventContext() });
-      else emit(this, 'recs-empty', this.#eventContext());
+      const result = await loadRecs(request, {
+        signal: controller.signal,
+        timeout: this.timeout > 0 ? this.timeout : 8000,
+        transport: typeof this.transport === 'object' ? this.transport : undefined,
+        fallback: this.#fallbackRequest(request),
+        cacheTtl: this.cacheTtl,
+        onStale: (stale) => void this.#show(stale, request, controller),
+      });
+      await this.#show(result, request, controller);
     } catch (thrown) {
       if (controller !== this.#controller) return;
       const error = toRecsError(thrown);
@@ -307,6 +303,50 @@ export class RecsElement extends LitElement {
       emit(this, 'recs-error', { error, ...this.#eventContext() });
     }
   }
+
+  /** Shows a result unless a newer request has taken over, then tells the page. */
+  async #show(result: LoadedRecs, request: RecsRequest, controller: AbortController): Promise<void> {
+    if (controller !== this.#controller) return;
+    const excluded = this.#excludedIds(request);
+    if (this.dedupePage) for (const id of claimedByOthers(this)) excluded.add(id);
+    const items = result.items
+      .filter((item) => !excluded.has(item.id))
+      .slice(0, this.#displayLimit())
+      .map((item) => (item.url ? item : { ...item, url: urlFromTemplate(this.productUrl, item.id) }));
+    if (this.dedupePage) claim(this, items.map((item) => item.id));
+    this.#impressions.reset();
+    this.trackerId = result.trackerId;
+    this.items = items;
+    this.state = items.length ? 'ready' : 'empty';
+    await this.updateComplete;
+    if (controller !== this.#controller) return;
+    const context = { ...this.#eventContext(), transport: result.transport, source: result.source };
+    if (items.length) emit(this, 'recs-load', { items, ...context });
+    else emit(this, 'recs-empty', context);
+  }
+
+  /**
+   * `fallback`: a proxy route (`/recs/bestsellers`, or any URL) or a JSON object of
+   * attributes that replace the primary's, e.g. `{"transport":"proxy","endpoint":"/recs/top"}`.
+   */
+  #fallbackRequest(request: RecsRequest): RecsRequest | undefined {
+    const fallback = this.fallback?.trim();
+    if (!fallback) return undefined;
+    if (!fallback.startsWith('{')) return { ...request, transport: 'proxy', endpoint: fallback };
+    let overrides: Record<string, unknown>;
+    try {
+      overrides = JSON.parse(fallback);
+    } catch {
+      throw new RecsFailure('invalid-request', 'fallback must be a route URL or a JSON object of attributes');
+    }
+    const next: Record<string, unknown> = { ...request };
+    for (const [name, value] of Object.entries(overrides)) {
+      if (name === 'product-id' || name === 'productId') next.productIds = list(String(value));
+      else next[name.replace(/-(\w)/g, (_, letter: string) => letter.toUpperCase())] = value;
+    }
+    return next as RecsRequest;
+  }
+
 
   protected override updated(changed: PropertyValues): void {
     super.updated(changed);
