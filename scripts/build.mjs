@@ -18,6 +18,8 @@ const common = { root, configFile: false, logLevel: 'warn' };
 await build({
   ...common,
   plugins: [minifyTemplatesPlugin],
+  // Lib mode leaves process.env.NODE_ENV for a consumer's bundler; a script tag has none.
+  define: { 'process.env.NODE_ENV': JSON.stringify('production') },
   build: {
     outDir: dist,
     emptyOutDir: false,
@@ -29,9 +31,11 @@ await build({
       output: {
         // Lib mode keeps whitespace for ES output; the script tag wants it fully minified.
         minify: true,
+        // Annotations and license banners serve bundlers, not shoppers (Lit's BSD notice: see README).
+        comments: false,
         entryFileNames: '[name].js',
         // Vendor transports load on first use; what they share (zod/mini) is one chunk.
-        chunkFileNames: (chunk) => (chunk.isDynamicEntry ? 'transports/[name].js' : 'chunks/[name].js'),
+        chunkFileNames: (chunk) => (/[\\/]transports[\\/]/.test(chunk.facadeModuleId ?? '') ? 'transports/[name].js' : 'chunks/[name].js'),
       },
     },
   },

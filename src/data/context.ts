@@ -1,4 +1,4 @@
-import { map } from 'nanostores';
+import { atom } from 'nanostores';
 import type { CartLine } from '../model/schema.js';
 
 /** What the page knows about the shopper and the page, shared by every widget. */
@@ -18,7 +18,7 @@ export interface PageContext {
   language?: string;
 }
 
-export const $context = map<PageContext>({});
+export const $context = atom<PageContext>({});
 
 /**
  * Sets page context for every widget at once; widgets whose request changes re-fetch.

@@ -1,7 +1,6 @@
 import type { RecsRequest, RecsResult } from '../model/schema.js';
 import { withPolicy } from './policy.js';
 import { shareRequest } from './shared-requests.js';
-import { cacheKey, readCache, writeCache } from './cache.js';
 import { loadTransport, type Transport } from '../transports/registry.js';
 
 export interface LoadOptions {
@@ -55,14 +54,16 @@ async function fetchWithFallback(request: RecsRequest, options: LoadOptions): Pr
  */
 export async function loadRecs(request: RecsRequest, options: LoadOptions): Promise<LoadedRecs> {
   const ttl = options.transport ? 0 : options.cacheTtl ?? 0;
-  const key = ttl > 0 ? cacheKey(JSON.stringify([request, options.fallback])) : '';
-  const cached = ttl > 0 ? readCache(key, ttl) : undefined;
+  // The cache is opt-in, so its code is a chunk loaded only by widgets that set cache-ttl.
+  const cache = ttl > 0 ? await import('./cache.js') : undefined;
+  const key = cache ? cache.cacheKey(JSON.stringify([request, options.fallback])) : '';
+  const cached = cache?.readCache(key, ttl);
   const stale = cached?.result as LoadedRecs | undefined;
   if (cached?.fresh) return stale!;
   if (stale) options.onStale?.(stale);
   try {
     const result = await fetchWithFallback(request, options);
-    if (ttl > 0) writeCache(key, result);
+    cache?.writeCache(key, result);
     return result;
   } catch (error) {
     if (stale && !options.signal.aborted) return stale;

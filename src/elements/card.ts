@@ -8,40 +8,11 @@ export interface CardOptions {
   /** Formatted price, computed by the element (Intl formatter reuse). */
   price: (item: RecItem) => string;
   addToCart: boolean;
-  /** A designer's `<template>` replacing the built-in card markup. */
-  template: HTMLTemplateElement | null;
+  /** Fills a designer's `<template>`, replacing the built-in card markup. */
+  template?: ((item: RecItem, price: string) => DocumentFragment) | null | undefined;
   /** Carousel only: each card is a slide group labelled "n of N". */
   slides?: { total: number; tabbable: (rank: number) => boolean };
   onClick: (event: MouseEvent, item: RecItem, rank: number) => void;
-}
-
-const TEXT_FIELDS = ['id', 'title', 'brand', 'description', 'group'] as const;
-
-/**
- * Fills a designer's template with one item: named fields get text (never markup),
- * `data-field="image"` a safe src, `data-href` a safe href; unsafe or missing URLs
- * leave the attribute out.
- */
-export function fillTemplate(template: HTMLTemplateElement, item: RecItem, price: string, outOfStock: string): DocumentFragment {
-  const fragment = template.content.cloneNode(true) as DocumentFragment;
-  for (const node of fragment.querySelectorAll<HTMLElement>('[data-field]')) {
-    const field = node.dataset.field;
-    if (field === 'image') {
-      const src = safeUrl(item.image);
-      if (src) node.setAttribute('src', src);
-      else node.removeAttribute('src');
-      node.setAttribute('alt', item.title);
-    } else if (field === 'price') node.textContent = price;
-    else if (field === 'badge') node.textContent = item.inStock === false ? outOfStock : '';
-    else if (field === 'category') node.textContent = item.category?.join(' / ') ?? '';
-    else node.textContent = (TEXT_FIELDS as readonly string[]).includes(field!) ? String(item[field as (typeof TEXT_FIELDS)[number]] ?? '') : '';
-  }
-  const href = safeUrl(item.url);
-  for (const node of fragment.querySelectorAll('[data-href]')) {
-    if (href) node.setAttribute('href', href);
-    else node.removeAttribute('href');
-  }
-  return fragment;
 }
 
 function builtInCard(item: RecItem, options: CardOptions, price: string, tabindex: number | typeof nothing): TemplateResult {
@@ -78,7 +49,7 @@ export function renderCard(item: RecItem, rank: number, options: CardOptions): T
     aria-roledescription=${slides ? 'slide' : nothing}
     aria-label=${slides ? options.labels.slide.replace('{n}', String(rank)).replace('{total}', String(slides.total)) : nothing}
     @click=${(event: MouseEvent) => options.onClick(event, item, rank)}
-  >${options.template ? fillTemplate(options.template, item, price, options.labels.outOfStock) : builtInCard(item, options, price, tabindex)}</li>`;
+  >${options.template ? options.template(item, price) : builtInCard(item, options, price, tabindex)}</li>`;
 }
 
 /** A placeholder with the exact box of a card, so nothing shifts when data arrives. */

@@ -43,18 +43,16 @@ export class RecsCarousel extends RecsElement {
       .header { display: flex; align-items: center; gap: 8px; margin: 0 0 12px; }
       .header .heading { margin: 0; }
       .controls { display: flex; gap: 8px; margin-inline-start: auto; }
-      button.nav {
+      .nav {
         width: var(--recs-button-size, 36px);
         height: var(--recs-button-size, 36px);
-        min-width: 24px;
-        min-height: 24px;
+        padding: 0;
         border-radius: 50%;
         border: 1px solid var(--recs-button-border, #c8c8c8);
         background: var(--recs-button-background, #fff);
         color: var(--recs-button-color, #1a1a1a);
-        font: 400 20px/1 system-ui, sans-serif;
+        font-size: 20px;
       }
-      button.nav:disabled { opacity: 0.4; cursor: default; }
       .root:dir(rtl) .arrow { transform: scaleX(-1); }
       .track {
         --_spv: var(--recs-slides-per-view, 2);

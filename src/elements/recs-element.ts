@@ -16,12 +16,16 @@ import { ImpressionController } from './impression-controller.js';
 export type RecsState = 'idle' | 'loading' | 'ready' | 'empty' | 'error';
 
 const list = (value: string | undefined) => value?.split(',').map((entry) => entry.trim()).filter(Boolean);
+
+/** Attributes copied as they are into the request; the page context fills what they leave unset. */
+const REQUEST_ATTRIBUTES = ['endpoint', 'apiKey', 'customerId', 'webId', 'contactId', 'email', 'phone', 'externalCustomerId', 'sourceId', 'location', 'collectionId', 'context', 'country', 'language', 'locale', 'currency'] as const;
 const numberAttribute = { type: Number };
 const stringAttribute = (attribute: string) => ({ attribute });
 
 // Loading skeletons shown at most, so a large limit never paints a wall of placeholders.
 const MAX_SKELETONS = 12;
 let widgetCount = 0;
+let fillTemplate: typeof import('./card-template.js').fillTemplate | undefined;
 
 /**
  * The behaviour both elements share: attributes and page context become one
@@ -164,17 +168,10 @@ export class RecsElement extends LitElement {
 
   /** The words in use: label attributes, then the `labels` property, then the defaults. */
   get resolvedLabels(): RecsLabels {
-    const fromAttributes: Partial<RecsLabels> = {
-      previous: this.prevLabel,
-      next: this.nextLabel,
-      outOfStock: this.outOfStockLabel,
-      slide: this.slideLabel,
-      empty: this.emptyLabel,
-      addToCart: this.addToCartLabel,
-    };
-    const labels = { ...DEFAULT_LABELS, ...this.labels };
-    for (const [key, value] of Object.entries(fromAttributes)) if (value != null) labels[key as keyof RecsLabels] = value;
-    return labels;
+    const { prevLabel: previous, nextLabel: next, outOfStockLabel: outOfStock, slideLabel: slide, emptyLabel: empty, addToCartLabel: addToCart } = this;
+    const labels: Record<string, string | undefined> = { ...DEFAULT_LABELS, ...this.labels };
+    for (const [key, value] of Object.entries({ previous, next, outOfStock, slide, empty, addToCart })) if (value != null) labels[key] = value;
+    return labels as unknown as RecsLabels;
   }
 
   #nearViewport = new NearViewportController(this);
@@ -216,41 +213,17 @@ export class RecsElement extends LitElement {
     }
   }
 
-  /** The canonical request for the current attributes and page context. */
+  /** The canonical request for the current attributes and page context (attributes win). */
   buildRequest(): RecsRequest {
-    const page = $context.get();
-    const name = typeof this.transport === 'string' ? this.transport : this.transport ? 'custom' : '';
-    const request: RecsRequest = {
-      transport: name,
-      endpoint: this.endpoint,
-      apiKey: this.apiKey,
-      productIds: list(this.productId) ?? page.productIds,
-      customerId: this.customerId ?? page.customerId,
-      webId: this.webId ?? page.webId,
-      contactId: this.contactId ?? page.contactId,
-      email: this.email ?? page.email,
-      phone: this.phone ?? page.phone,
-      externalCustomerId: this.externalCustomerId ?? page.externalCustomerId,
-      sourceId: this.sourceId,
-      location: this.location,
-      collectionId: this.collectionId,
-      priceMin: Number.isFinite(this.priceMin) ? this.priceMin : undefined,
-      priceMax: Number.isFinite(this.priceMax) ? this.priceMax : undefined,
-      include: list(this.include),
-      category: list(this.category),
-      context: this.context,
-      country: this.country ?? page.country,
-      language: this.language ?? page.language,
-      locale: this.locale ?? page.locale,
-      currency: this.currency ?? page.currency,
-      cart: page.cart,
-      limit: this.#displayLimit(),
-    };
+    const request: Record<string, unknown> = { ...$context.get() };
+    for (const name of REQUEST_ATTRIBUTES) if (this[name] != null && this[name] !== '') request[name] = this[name];
+    for (const name of ['include', 'category'] as const) if (this[name]) request[name] = list(this[name]);
+    if (this.productId) request.productIds = list(this.productId);
+    for (const name of ['priceMin', 'priceMax'] as const) if (Number.isFinite(this[name])) request[name] = this[name];
+    request.transport = typeof this.transport === 'string' ? this.transport : this.transport ? 'custom' : '';
     // Ask for as many more as will be left out, so the row stays full.
-    request.limit = Math.min(request.limit + this.#excludedIds(request).size, 100);
-    // Unset fields are left out, so equal requests have equal keys.
-    for (const key of Object.keys(request) as (keyof RecsRequest)[]) if (request[key] === undefined || request[key] === '') delete request[key];
-    return request;
+    request.limit = Math.min(this.#displayLimit() + this.#excludedIds(request).size, 100);
+    return request as RecsRequest;
   }
 
   #displayLimit(): number {
@@ -258,7 +231,7 @@ export class RecsElement extends LitElement {
   }
 
   /** The current product(s), the cart and `exclude`: never recommended. */
-  #excludedIds(request: Pick<RecsRequest, 'productIds' | 'cart'>): Set<string> {
+  #excludedIds(request: Partial<RecsRequest>): Set<string> {
     return new Set([...(request.productIds ?? []), ...(request.cart ?? []).map((line) => line.id), ...(list(this.exclude) ?? [])]);
   }
 
@@ -314,6 +287,10 @@ export class RecsElement extends LitElement {
       .slice(0, this.#displayLimit())
       .map((item) => (item.url ? item : { ...item, url: urlFromTemplate(this.productUrl, item.id) }));
     if (this.dedupePage) claim(this, items.map((item) => item.id));
+    if (this.#template() && !fillTemplate) {
+      fillTemplate = (await import('./card-template.js')).fillTemplate;
+      if (controller !== this.#controller) return;
+    }
     this.#impressions.reset();
     this.trackerId = result.trackerId;
     this.items = items;
@@ -382,15 +359,21 @@ export class RecsElement extends LitElement {
     const page = $context.get();
     const locale = this.locale ?? page.locale;
     const currency = this.currency ?? page.currency;
+    const labels = this.resolvedLabels;
+    const template = this.#template();
     const options: CardOptions = {
-      labels: this.resolvedLabels,
+      labels,
       price: (item) => formatPrice(item.price, locale, currency),
       addToCart: this.addToCart,
-      template: this.querySelector(':scope > template'),
+      template: template && fillTemplate && ((item, price) => fillTemplate!(template, item, price, labels.outOfStock)),
       slides,
       onClick: this.#onCardClick,
     };
     return this.items.map((item, index) => renderCard(item, index + 1, options));
+  }
+
+  #template(): HTMLTemplateElement | null {
+    return this.querySelector(':scope > template');
   }
 
   protected renderHeading(): TemplateResult | typeof nothing {

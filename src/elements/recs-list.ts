@@ -24,7 +24,7 @@ export class RecsList extends RecsElement {
       .grid {
         display: grid;
         gap: var(--_gap);
-        grid-template-columns: repeat(auto-fill, minmax(min(var(--_card-width), 100%), 1fr));
+        grid-template-columns: repeat(auto-fill, minmax(min(var(--recs-card-width, 180px), 100%), 1fr));
       }
     `,
   ];

@@ -27,8 +27,6 @@ export function toRecsError(thrown: unknown): RecsError {
     if (thrown.status !== undefined) error.status = thrown.status;
     return error;
   }
-  if (thrown instanceof DOMException && thrown.name === 'AbortError') return { code: 'aborted', message: 'Request aborted' };
-  if (thrown instanceof DOMException && thrown.name === 'TimeoutError') return { code: 'timeout', message: 'Request timed out' };
   return { code: 'network', message: thrown instanceof Error ? thrown.message : String(thrown) };
 }
 

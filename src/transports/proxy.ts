@@ -1,4 +1,4 @@
-import type { RecsRequest, RecsResult } from '../model/schema.js';
+import type { CartLine, RecsRequest, RecsResult } from '../model/schema.js';
 import { RecsFailure } from '../model/errors.js';
 import { cleanItems, type RawItem } from '../model/clean-item.js';
 import { hasPersonalIdentifier } from '../model/personal.js';
@@ -7,34 +7,21 @@ import type { Transport } from './registry.js';
 
 // ---- request ---------------------------------------------------------------
 
-/** Request fields as the proxy route receives them, in query-string form. */
+/**
+ * Request fields as the proxy route receives them, in query-string form: lists
+ * comma-separated (`productIds` as `productId`), the cart as `sku:qty,sku2`, unset
+ * fields left out; the browser-only `transport`, `endpoint` and `apiKey` never sent.
+ */
 export function proxyFields(request: RecsRequest): Record<string, string> {
-  const fields: Record<string, string | number | undefined> = {
-    productId: request.productIds?.join(','),
-    limit: request.limit,
-    customerId: request.customerId,
-    webId: request.webId,
-    contactId: request.contactId,
-    email: request.email,
-    phone: request.phone,
-    externalCustomerId: request.externalCustomerId,
-    sourceId: request.sourceId,
-    location: request.location,
-    collectionId: request.collectionId,
-    priceMin: request.priceMin,
-    priceMax: request.priceMax,
-    include: request.include?.join(','),
-    category: request.category?.join(','),
-    context: request.context,
-    country: request.country,
-    language: request.language,
-    locale: request.locale,
-    currency: request.currency,
-    cart: request.cart?.map((line) => (line.quantity ? `${line.id}:${line.quantity}` : line.id)).join(','),
-  };
-  const set: Record<string, string> = {};
-  for (const [name, value] of Object.entries(fields)) if (value !== undefined && value !== '') set[name] = String(value);
-  return set;
+  const fields: Record<string, string> = {};
+  for (const [name, value] of Object.entries(request)) {
+    if (value === undefined || value === '' || name === 'transport' || name === 'endpoint' || name === 'apiKey') continue;
+    fields[name === 'productIds' ? 'productId' : name] =
+      name === 'cart'
+        ? (value as CartLine[]).map((line) => (line.quantity ? `${line.id}:${line.quantity}` : line.id)).join()
+        : String(value);
+  }
+  return fields;
 }
 
 /**

@@ -5,6 +5,9 @@
 import { expect, fixture, waitUntil } from '@open-wc/testing';
 import { uid } from './helpers.js';
 
+// The runner page defines process.env for source modules; a storefront has no such global.
+delete (window as { process?: unknown }).process;
+
 const errors: unknown[] = [];
 window.addEventListener('error', (event) => errors.push(event.error ?? event.message));
 window.addEventListener('unhandledrejection', (event) => errors.push(event.reason));
