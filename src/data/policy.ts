@@ -24,17 +24,11 @@ export function retryDelay(attempt: number, error: RecsFailure, random = Math.ra
   return ceiling / 2 + random() * (ceiling / 2);
 }
 
+/** Waits `ms`, or rejects as soon as `signal` aborts. */
 const sleep = (ms: number, signal: AbortSignal) =>
   new Promise<void>((resolve, reject) => {
-    const done = () => {
-      clearTimeout(timer);
-      reject(signal.reason);
-    };
-    const timer = setTimeout(() => {
-      signal.removeEventListener('abort', done);
-      resolve();
-    }, ms);
-    signal.addEventListener('abort', done, { once: true });
+    const timer = setTimeout(resolve, ms);
+    signal.addEventListener('abort', () => reject(clearTimeout(timer)), { once: true });
   });
 
 /**
@@ -45,24 +39,20 @@ const sleep = (ms: number, signal: AbortSignal) =>
 export async function withPolicy<T>(attempt: (signal: AbortSignal) => Promise<T>, options: PolicyOptions): Promise<T> {
   const { signal: callerSignal, timeout, retries = 2 } = options;
   const deadline = Date.now() + timeout;
-  const timeoutSignal = AbortSignal.timeout(timeout);
-  const signal = AbortSignal.any([callerSignal, timeoutSignal]);
-  const timedOut = () => new RecsFailure('timeout', `No answer within ${timeout} ms`);
+  const signal = AbortSignal.any([callerSignal, AbortSignal.timeout(timeout)]);
+  let delay = 0;
   for (let tries = 0; ; tries++) {
     try {
+      // An abort while waiting for the next try lands in the catch like any other failure.
+      if (delay) await sleep(delay, signal);
       return await attempt(signal);
     } catch (error) {
-      if (callerSignal.aborted) throw new RecsFailure('aborted', 'Request aborted');
-      if (timeoutSignal.aborted) throw timedOut();
-      if (tries >= retries || !isRetryable(error)) throw error;
-      const delay = retryDelay(tries, error as RecsFailure);
-      if (Date.now() + delay >= deadline) throw error;
-      try {
-        await sleep(delay, signal);
-      } catch {
-        if (callerSignal.aborted) throw new RecsFailure('aborted', 'Request aborted');
-        throw timedOut();
+      if (signal.aborted) {
+        throw callerSignal.aborted ? new RecsFailure('aborted', 'Request aborted') : new RecsFailure('timeout', `No answer within ${timeout} ms`);
       }
+      delay = tries < retries && isRetryable(error) ? retryDelay(tries, error as RecsFailure) : Infinity;
+      // A try that could only end after the deadline is not started.
+      if (Date.now() + delay >= deadline) throw error;
     }
   }
 }

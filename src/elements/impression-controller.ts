@@ -12,7 +12,6 @@ export class ImpressionController implements ReactiveController {
   #observer?: IntersectionObserver;
   #timers = new Map<Element, ReturnType<typeof setTimeout>>();
   #seen = new WeakSet<Element>();
-  #pending: Element[] = [];
 
   constructor(
     host: ReactiveControllerHost,
@@ -42,21 +41,13 @@ export class ImpressionController implements ReactiveController {
     this.#timers.delete(card);
     this.#seen.add(card);
     this.#observer?.unobserve(card);
-    // Cards that cross the line together are reported in one event.
-    if (this.#pending.push(card) === 1) {
-      queueMicrotask(() => {
-        const cards = this.#pending;
-        this.#pending = [];
-        if (cards.some((each) => each.isConnected)) this.report(cards.filter((each) => each.isConnected));
-      });
-    }
+    if (card.isConnected) this.report([card]);
   }
 
   /** New results: every card may be reported again. */
   reset(): void {
     this.hostDisconnected();
     this.#seen = new WeakSet();
-    this.#pending = [];
   }
 
   hostDisconnected(): void {

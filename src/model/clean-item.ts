@@ -27,6 +27,7 @@ const finite = (value: unknown): number | undefined => {
 };
 
 const texts = (value: unknown): string[] | undefined => {
+  if (value === undefined) return undefined;
   const list = (Array.isArray(value) ? value : [value]).map((entry) => plainText(entry)).filter((entry) => entry !== undefined);
   return list.length ? list : undefined;
 };
@@ -40,41 +41,36 @@ export function cleanItem(raw: RawItem): RecItem | undefined {
   const id = plainText(raw.id, 200);
   const title = plainText(raw.title);
   if (!id || !title) return undefined;
-  const item: RecItem = { id, title };
-  const url = safeUrl(raw.url);
-  if (url) item.url = url;
-  const image = safeUrl(raw.image);
-  if (image) item.image = image;
+  const item: Record<string, unknown> = { id, title };
   const amount = finite(raw.amount);
-  if (amount !== undefined) {
-    item.price = { amount };
-    const currency = plainText(raw.currency, 3);
-    if (currency && /^[A-Za-z]{3}$/.test(currency)) item.price.currency = currency.toUpperCase();
+  const currency = plainText(raw.currency, 3);
+  const optional = {
+    url: safeUrl(raw.url),
+    image: safeUrl(raw.image),
+    price: amount === undefined ? undefined : currency && /^[A-Za-z]{3}$/.test(currency) ? { amount, currency: currency.toUpperCase() } : { amount },
+    brand: plainText(raw.brand),
+    category: texts(raw.category),
+    description: plainText(raw.description, 1000),
+    inStock: typeof raw.inStock === 'boolean' ? raw.inStock : undefined,
+    score: finite(raw.score),
+    group: plainText(raw.group, 100),
+    rank: finite(raw.rank),
+    sourceIds: texts(raw.sourceIds),
+    attributes: attributesOf(raw.attributes),
+  };
+  for (const [name, value] of Object.entries(optional)) if (value !== undefined) item[name] = value;
+  return item as RecItem;
+}
+
+/** Vendor attributes as plain strings (lists joined); undefined when none are left. */
+function attributesOf(raw: unknown): Record<string, string> | undefined {
+  if (!raw || typeof raw !== 'object') return undefined;
+  const attributes: Record<string, string> = {};
+  for (const [key, value] of Object.entries(raw)) {
+    const text = plainText(Array.isArray(value) ? value.join(', ') : value);
+    if (text) attributes[key] = text;
   }
-  const brand = plainText(raw.brand);
-  if (brand) item.brand = brand;
-  const category = texts(raw.category);
-  if (category) item.category = category;
-  const description = plainText(raw.description, 1000);
-  if (description) item.description = description;
-  if (typeof raw.inStock === 'boolean') item.inStock = raw.inStock;
-  const score = finite(raw.score);
-  if (score !== undefined) item.score = score;
-  const group = plainText(raw.group, 100);
-  if (group) item.group = group;
-  const rank = finite(raw.rank);
-  if (rank !== undefined) item.rank = rank;
-  const sourceIds = raw.sourceIds === undefined ? undefined : texts(raw.sourceIds);
-  if (sourceIds) item.sourceIds = sourceIds;
-  if (raw.attributes && typeof raw.attributes === 'object') {
-    const attributes: Record<string, string> = {};
-    for (const [key, value] of Object.entries(raw.attributes)) {
-      const text = plainText(Array.isArray(value) ? value.join(', ') : value);
-      if (text) attributes[key] = text;
-    }
-    if (Object.keys(attributes).length) item.attributes = attributes;
-  }
-  return item;
+  return Object.keys(attributes).length ? attributes : undefined;
 }
 
 /** Cleans a list, dropping unusable entries and duplicate ids (first one wins, ranks stay in order). */
