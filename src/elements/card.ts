@@ -18,9 +18,7 @@ export interface CardOptions {
 function builtInCard(item: RecItem, options: CardOptions, price: string, tabindex: number | typeof nothing): TemplateResult {
   const image = safeUrl(item.image);
   return html`<a part="link" class="link" href=${safeUrl(item.url) ?? nothing} tabindex=${tabindex}>
-      <span class="media">${image
-        ? html`<img part="image" src=${image} alt=${item.title} loading="lazy" decoding="async" />`
-        : html`<span part="image" class="no-image" role="img" aria-label=${item.title}></span>`}</span>
+      <span class="media">${image ? html`<img part="image" src=${image} alt=${item.title} loading="lazy" />` : nothing}</span>
       <span part="brand" class="brand line">${item.brand ?? ''}</span>
       <span part="title" class="title">${item.title}</span>
       <span class="line meta">

@@ -143,7 +143,7 @@ export class RecsCarousel extends RecsElement {
         }
         this.inView = new Set(seen);
       },
-      { root: track, threshold: [0, 0.5, 1] },
+      { root: track, threshold: 0.5 },
     );
     for (const card of this.#cards()) this.#visibility.observe(card);
   }

@@ -220,7 +220,7 @@ export class RecsElement extends LitElement {
     for (const name of ['include', 'category'] as const) if (this[name]) request[name] = list(this[name]);
     if (this.productId) request.productIds = list(this.productId);
     for (const name of ['priceMin', 'priceMax'] as const) if (Number.isFinite(this[name])) request[name] = this[name];
-    request.transport = typeof this.transport === 'string' ? this.transport : this.transport ? 'custom' : '';
+    request.transport = this.#transportName();
     // Ask for as many more as will be left out, so the row stays full.
     request.limit = Math.min(this.#displayLimit() + this.#excludedIds(request).size, 100);
     return request as RecsRequest;
@@ -348,7 +348,12 @@ export class RecsElement extends LitElement {
   }
 
   #eventContext() {
-    return { widgetId: this.widgetId, transport: typeof this.transport === 'string' ? this.transport : 'custom', trackerId: this.trackerId };
+    return { widgetId: this.widgetId, transport: this.#transportName(), trackerId: this.trackerId };
+  }
+
+  /** The transport's registry name; `custom` for a one-off object, empty when unset. */
+  #transportName(): string {
+    return typeof this.transport === 'string' ? this.transport : this.transport ? 'custom' : '';
   }
 
   /** The cards (or skeletons while waiting) as list items, for the layout to place. */
@@ -386,10 +391,13 @@ export class RecsElement extends LitElement {
   }
 
   protected override render(): TemplateResult {
+    const { state } = this;
     const empty = this.resolvedLabels.empty;
+    // The empty and error states show the merchant's slot (the empty one with the optional empty label).
     // The inner root carries layout, so a host page restyling the element itself (all: unset) changes nothing inside.
-    if (this.state === 'empty') return html`<div class="root"><slot name="empty">${empty ? html`<p part="empty">${empty}</p>` : nothing}</slot></div>`;
-    if (this.state === 'error') return html`<div class="root"><slot name="error"></slot></div>`;
-    return html`<div class="root" aria-busy=${this.state === 'ready' ? 'false' : 'true'}>${this.renderLayout()}</div>`;
+    return html`<div class="root" aria-busy=${state === 'ready' ? 'false' : 'true'}>${state === 'empty' || state === 'error'
+      ? html`<slot name=${state}>${state === 'empty' && empty ? html`<p part="empty">${empty}</p>` : nothing}</slot>`
+      : this.renderLayout()}</div>`;
   }
+
 }

@@ -6,9 +6,8 @@ const RELATIVE_BASE = 'http://relative.invalid/';
  * data:, vbscript:, blob:, malformed) becomes undefined.
  */
 export function safeUrl(raw: unknown): string | undefined {
-  if (typeof raw !== 'string') return undefined;
+  if (typeof raw !== 'string' || !raw.trim()) return undefined;
   const trimmed = raw.trim();
-  if (!trimmed) return undefined;
   let parsed: URL;
   try {
     parsed = new URL(trimmed, RELATIVE_BASE);
@@ -16,11 +15,8 @@ export function safeUrl(raw: unknown): string | undefined {
     return undefined;
   }
   if (parsed.protocol !== 'http:' && parsed.protocol !== 'https:') return undefined;
-  // A relative URL resolves against our placeholder host: keep it relative for the page to resolve.
-  if (parsed.origin === new URL(RELATIVE_BASE).origin && !/^[a-z][a-z\d+.-]*:/i.test(trimmed) && !trimmed.startsWith('//')) {
-    return trimmed;
-  }
-  return parsed.href;
+  // Written with a scheme or as //host: absolute, normalized. Otherwise relative, left for the page to resolve.
+  return /^([a-z][a-z\d+.-]*:|\/\/)/i.test(trimmed) ? parsed.href : trimmed;
 }
 
 /** Fills `{id}` in a link template such as `/products/{id}` (the id URL-encoded), then checks it. */
