@@ -2,9 +2,10 @@
 // the npm entries (dependencies left external) and type declarations; then prints sizes.
 import { build } from 'vite';
 import { execFileSync } from 'node:child_process';
-import { readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { gzipSync } from 'node:zlib';
+import { minify } from 'terser';
 import { minifyTemplatesPlugin } from './minify-templates.mjs';
 import { writeSri } from './sri.mjs';
 
@@ -13,6 +14,11 @@ const dist = join(root, 'dist');
 rmSync(dist, { recursive: true, force: true });
 
 const common = { root, configFile: false, logLevel: 'warn' };
+const files = (dir) => readdirSync(dir).flatMap((name) => {
+  const path = join(dir, name);
+  return statSync(path).isDirectory() ? (name === 'types' ? [] : files(path)) : [path];
+});
+
 
 // 1. dist/recs.js for the script tag. Every file is self-contained: relative imports only.
 await build({
@@ -41,6 +47,12 @@ await build({
   },
 });
 
+// Terser's extra passes find ~1% more than Rolldown's minifier; on a file every shopper downloads, that counts.
+for (const file of files(dist).filter((path) => path.endsWith('.js'))) {
+  const { code } = await minify(readFileSync(file, 'utf8'), { module: true, ecma: 2020, compress: { passes: 2 } });
+  writeFileSync(file, code);
+}
+
 // 2. The npm entries: side-effect-free index.js and define.js, with lit, zod and nanostores external.
 await build({
   ...common,
@@ -61,10 +73,6 @@ await build({
 execFileSync(join(root, 'node_modules/.bin/tsc'), ['-p', 'tsconfig.build.json'], { cwd: root, stdio: 'inherit' });
 
 // 4. What each shopper-facing file costs.
-const files = (dir) => readdirSync(dir).flatMap((name) => {
-  const path = join(dir, name);
-  return statSync(path).isDirectory() ? (name === 'types' ? [] : files(path)) : [path];
-});
 console.log('\nfile                              bytes     gzip');
 for (const file of files(dist).filter((path) => path.endsWith('.js')).sort()) {
   const source = readFileSync(file);

@@ -45,7 +45,7 @@ export function renderCard(item: RecItem, rank: number, options: CardOptions): T
     data-rank=${rank}
     role=${slides ? 'group' : nothing}
     aria-roledescription=${slides ? 'slide' : nothing}
-    aria-label=${slides ? options.labels.slide.replace('{n}', String(rank)).replace('{total}', String(slides.total)) : nothing}
+    aria-label=${slides ? options.labels.slide.replace('{n}', `${rank}`).replace('{total}', `${slides.total}`) : nothing}
     @click=${(event: MouseEvent) => options.onClick(event, item, rank)}
   >${options.template ? options.template(item, price) : builtInCard(item, options, price, tabindex)}</li>`;
 }

@@ -52,7 +52,7 @@ let fillTemplate: typeof import('./card-template.js').fillTemplate | undefined;
  * @csspart add-to-cart - The add-to-cart button (with the `add-to-cart` attribute).
  * @csspart empty - The built-in empty message (with `empty-label`).
  */
-export class RecsElement extends LitElement {
+export abstract class RecsElement extends LitElement {
   static override properties: PropertyDeclarations = {
     transport: {},
     endpoint: {},
@@ -386,16 +386,14 @@ export class RecsElement extends LitElement {
   }
 
   /** Each element's own layout around the cards. */
-  protected renderLayout(): TemplateResult {
-    return html`${this.renderHeading()}<ul>${this.renderItems()}</ul>`;
-  }
+  protected abstract renderLayout(): TemplateResult;
 
   protected override render(): TemplateResult {
     const { state } = this;
     const empty = this.resolvedLabels.empty;
     // The empty and error states show the merchant's slot (the empty one with the optional empty label).
     // The inner root carries layout, so a host page restyling the element itself (all: unset) changes nothing inside.
-    return html`<div class="root" aria-busy=${state === 'ready' ? 'false' : 'true'}>${state === 'empty' || state === 'error'
+    return html`<div class="root" aria-busy=${state !== 'ready'}>${state === 'empty' || state === 'error'
       ? html`<slot name=${state}>${state === 'empty' && empty ? html`<p part="empty">${empty}</p>` : nothing}</slot>`
       : this.renderLayout()}</div>`;
   }

@@ -8,7 +8,6 @@ import { css } from 'lit';
 export const baseStyles = css`
   :host {
     display: block;
-    contain: layout style;
     color: var(--recs-color-text, #1a1a1a);
     font: var(--recs-font, 400 14px/20px system-ui, sans-serif);
     --_gap: var(--recs-gap, 16px);

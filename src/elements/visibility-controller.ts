@@ -1,7 +1,7 @@
 import type { ReactiveController, ReactiveControllerHost } from 'lit';
 
 /** How far before the viewport a lazy widget starts loading. */
-const LAZY_MARGIN = '400px 400px';
+const LAZY_MARGIN = '400px';
 
 /**
  * Tells its host when it comes near the viewport, once; the observer is

@@ -11,30 +11,25 @@ export class RecsFailure extends Error {
   /** Seconds the server asked us to wait (Retry-After), when it said so. */
   readonly retryAfter?: number;
 
-  constructor(code: RecsErrorCode, message: string, extra: { status?: number; retryAfter?: number } = {}) {
+  constructor(code: RecsErrorCode, message: string, { status, retryAfter }: { status?: number | undefined; retryAfter?: number | undefined } = {}) {
     super(message);
     this.name = 'RecsFailure';
     this.code = code;
-    if (extra.status !== undefined) this.status = extra.status;
-    if (extra.retryAfter !== undefined) this.retryAfter = extra.retryAfter;
+    // Only what is known is set, so the plain error value has no undefined fields.
+    if (status) this.status = status;
+    if (retryAfter !== undefined) this.retryAfter = retryAfter;
   }
 }
 
 /** Whatever was thrown, as the plain value events and the proxy carry. */
 export function toRecsError(thrown: unknown): RecsError {
-  if (thrown instanceof RecsFailure) {
-    const error: RecsError = { code: thrown.code, message: thrown.message };
-    if (thrown.status !== undefined) error.status = thrown.status;
-    return error;
-  }
-  return { code: 'network', message: thrown instanceof Error ? thrown.message : String(thrown) };
+  if (!(thrown instanceof RecsFailure)) return { code: 'network', message: thrown instanceof Error ? thrown.message : String(thrown) };
+  const { code, message, status } = thrown;
+  return status === undefined ? { code, message } : { code, message, status };
 }
 
-/** The HTTP status a failure maps to, for error codes that have one of their own. */
+/** The failure for an HTTP status, with the codes 429, 404 and 400/422 have of their own. */
 export function failureForStatus(status: number, vendor: string, retryAfter?: number): RecsFailure {
-  const extra = retryAfter === undefined ? { status } : { status, retryAfter };
-  if (status === 429) return new RecsFailure('rate-limited', `${vendor}: rate limited (429)`, extra);
-  if (status === 404) return new RecsFailure('not-found', `${vendor}: not found (404)`, extra);
-  if (status === 400 || status === 422) return new RecsFailure('invalid-request', `${vendor}: request rejected (${status})`, extra);
-  return new RecsFailure('http', `${vendor}: HTTP ${status}`, extra);
+  const code = status === 429 ? 'rate-limited' : status === 404 ? 'not-found' : status === 400 || status === 422 ? 'invalid-request' : 'http';
+  return new RecsFailure(code, `${vendor}: HTTP ${status}`, { status, retryAfter });
 }
