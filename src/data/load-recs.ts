@@ -8,8 +8,8 @@ export interface LoadOptions {
   timeout: number;
   /** A one-off transport set on the element; bypasses the registry, request sharing and the cache. */
   transport?: Transport | undefined;
-  /** A second source, used when the first errors or comes back empty. */
-  fallback?: RecsRequest | undefined;
+  /** The `fallback` attribute: a second source, used when the first errors or comes back empty. */
+  fallback?: string | undefined;
   /** Seconds a result stays fresh in the session cache; 0 or absent: no cache. */
   cacheTtl?: number | undefined;
   /** Called at once with a stale cached result, before it is revalidated. */
@@ -43,8 +43,9 @@ async function fetchWithFallback(request: RecsRequest, options: LoadOptions): Pr
   } catch (error) {
     if (!fallback || signal.aborted) throw error;
   }
-  const result = await fetchOne(fallback!, { ...options, transport: undefined });
-  return { ...result, source: 'fallback', transport: fallback!.transport };
+  const second = (await import('./fallback.js')).fallbackRequest(request, fallback!.trim());
+  const result = await fetchOne(second, { ...options, transport: undefined });
+  return { ...result, source: 'fallback', transport: second.transport };
 }
 
 /**

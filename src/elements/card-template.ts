@@ -10,7 +10,7 @@ const TEXT_FIELDS = ['id', 'title', 'brand', 'description', 'group'] as const;
  * `data-field="image"` a safe src, `data-href` a safe href; unsafe or missing URLs
  * leave the attribute out.
  */
-export function fillTemplate(template: HTMLTemplateElement, item: RecItem, price: string, outOfStock: string): DocumentFragment {
+function fillTemplate(template: HTMLTemplateElement, item: RecItem, price: string, outOfStock: string): DocumentFragment {
   const fragment = template.content.cloneNode(true) as DocumentFragment;
   for (const node of fragment.querySelectorAll<HTMLElement>('[data-field]')) {
     const field = node.dataset.field;
@@ -30,4 +30,30 @@ export function fillTemplate(template: HTMLTemplateElement, item: RecItem, price
     else node.removeAttribute('href');
   }
   return fragment;
+}
+
+const stamped = new WeakMap<RecItem, { template: HTMLTemplateElement; key: string; fragment: DocumentFragment }>();
+
+/**
+ * The filled template for an item, the same node as last time when nothing changed:
+ * Lit then leaves the card's DOM alone, so focus and state inside it survive re-renders.
+ */
+export function stampTemplate(template: HTMLTemplateElement, item: RecItem, price: string, outOfStock: string): DocumentFragment {
+  const key = price + outOfStock;
+  let last = stamped.get(item);
+  if (last?.template !== template || last.key !== key) {
+    last = { template, key, fragment: fillTemplate(template, item, price, outOfStock) };
+    stamped.set(item, last);
+  }
+  return last.fragment;
+}
+
+/** Carousel: a template card's tab stops follow the view, as built-in cards' do (`inView` holds ranks). */
+export function followView(cards: HTMLElement[], inView: Set<number>): void {
+  for (const card of cards) {
+    for (const stop of card.querySelectorAll<HTMLElement>('a[href], button, input, select, textarea')) {
+      if (inView.has(Number(card.dataset.rank))) stop.removeAttribute('tabindex');
+      else stop.tabIndex = -1;
+    }
+  }
 }

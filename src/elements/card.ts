@@ -41,6 +41,7 @@ export function renderCard(item: RecItem, rank: number, options: CardOptions): T
   const tabindex = slides && !slides.tabbable(rank) ? -1 : nothing;
   return html`<li
     part="card"
+    tabindex=${slides ? -1 : nothing}
     class="card"
     data-rank=${rank}
     role=${slides ? 'group' : nothing}

@@ -65,6 +65,8 @@ export class RecsCarousel extends RecsElement {
         scroll-snap-type: x mandatory;
         scrollbar-width: thin;
         padding: 2px 2px 8px;
+        /* Snap to the padding edge, so the first card rests at scrollLeft 0 and Previous starts disabled. */
+        scroll-padding-inline: 2px;
       }
       @container (min-width: 560px) { .track { --_spv: var(--recs-slides-per-view, 3); } }
       @container (min-width: 800px) { .track { --_spv: var(--recs-slides-per-view, 4); } }
@@ -97,8 +99,7 @@ export class RecsCarousel extends RecsElement {
   #page(direction: 1 | -1): void {
     const track = this.#track();
     if (!track) return;
-    const rtl = getComputedStyle(track).direction === 'rtl' ? -1 : 1;
-    track.scrollBy({ left: direction * rtl * track.clientWidth });
+    track.scrollBy({ left: direction * (this.matches(':dir(rtl)') ? -1 : 1) * track.clientWidth });
   }
 
   #updateEnds = (): void => {
@@ -113,19 +114,15 @@ export class RecsCarousel extends RecsElement {
   /** Arrow keys move to the neighbouring card (mirrored right to left), Home and End to the ends. */
   #onKeydown = (event: KeyboardEvent): void => {
     const cards = this.#cards();
-    if (!cards.length) return;
-    const rtl = getComputedStyle(event.currentTarget as Element).direction === 'rtl';
-    const current = cards.findIndex((card) => card.contains(this.shadowRoot!.activeElement));
-    const step = { ArrowRight: rtl ? -1 : 1, ArrowLeft: rtl ? 1 : -1 }[event.key];
-    let next: number;
-    if (step !== undefined) next = Math.min(Math.max((current < 0 ? 0 : current) + step, 0), cards.length - 1);
-    else if (event.key === 'Home') next = 0;
-    else if (event.key === 'End') next = cards.length - 1;
-    else return;
+    const current = Math.max(cards.findIndex((card) => card.contains(this.shadowRoot!.activeElement)), 0);
+    const forward = this.matches(':dir(rtl)') ? -1 : 1;
+    const next = { Home: 0, End: cards.length - 1, ArrowRight: current + forward, ArrowLeft: current - forward }[event.key];
+    const card = next === undefined ? undefined : cards[Math.min(Math.max(next, 0), cards.length - 1)];
+    if (!card) return;
     event.preventDefault();
-    const card = cards[next]!;
     card.scrollIntoView({ block: 'nearest', inline: 'start' });
-    card.querySelector<HTMLElement>('a, button, [tabindex]')?.focus({ preventScroll: true });
+    // A card without a URL has no link to focus: the card itself (tabindex=-1) takes focus.
+    (card.querySelector<HTMLElement>('a[href], button:not(:disabled)') ?? card).focus({ preventScroll: true });
   };
 
   /** Watches which cards are in view, so that cards off screen leave the tab order. */
@@ -165,6 +162,8 @@ export class RecsCarousel extends RecsElement {
     const spv = Number(this.slidesPerView);
     if (spv > 0) this.#track()?.style.setProperty('--_spv', String(spv));
     else this.#track()?.style.removeProperty('--_spv');
+    // Template cards are the designer's markup: their tab stops follow the view here.
+    this.templates?.followView(this.#cards(), this.inView);
     if (changed.has('items') || changed.has('state')) {
       // Measured after layout, outside the update, so it does not schedule a second render.
       requestAnimationFrame(this.#updateEnds);

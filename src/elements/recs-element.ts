@@ -25,7 +25,7 @@ const stringAttribute = (attribute: string) => ({ attribute });
 // Loading skeletons shown at most, so a large limit never paints a wall of placeholders.
 const MAX_SKELETONS = 12;
 let widgetCount = 0;
-let fillTemplate: typeof import('./card-template.js').fillTemplate | undefined;
+let templates: typeof import('./card-template.js') | undefined;
 
 /**
  * The behaviour both elements share: attributes and page context become one
@@ -40,6 +40,22 @@ let fillTemplate: typeof import('./card-template.js').fillTemplate | undefined;
  * @fires recs-add-to-cart - The add-to-cart button of a card was pressed (cancelable). detail: { item, rank, widgetId, transport, trackerId }
  * @slot empty - Shown instead of the cards when there are no recommendations.
  * @slot error - Shown instead of the cards when loading failed.
+ * @cssproperty --recs-gap - Space between cards (default 16px).
+ * @cssproperty --recs-radius - Corner radius of images, links and buttons (default 8px).
+ * @cssproperty --recs-font - Font shorthand of the cards (default 400 14px/20px system-ui, sans-serif).
+ * @cssproperty --recs-heading-font - Font shorthand of the heading (default 600 18px/24px system-ui, sans-serif).
+ * @cssproperty --recs-heading-color - Heading colour (default: inherited).
+ * @cssproperty --recs-color-text - Text colour (default #1a1a1a).
+ * @cssproperty --recs-color-muted - Brand line and empty message colour (default #5c5c5c).
+ * @cssproperty --recs-price-color - Price colour (default: the text colour).
+ * @cssproperty --recs-color-accent - Focus ring and add-to-cart background (default #2f5bd3).
+ * @cssproperty --recs-button-text - Add-to-cart button text colour (default #fff).
+ * @cssproperty --recs-image-ratio - Image aspect ratio (default 1 / 1).
+ * @cssproperty --recs-image-fit - object-fit of the images (default cover).
+ * @cssproperty --recs-image-background - Behind the images (default #f2f2f2).
+ * @cssproperty --recs-skeleton-color - Placeholder colour while loading (default #ececec).
+ * @cssproperty --recs-badge-color - Out-of-stock mark text colour (default #7a1d1d).
+ * @cssproperty --recs-badge-background - Out-of-stock mark background (default #fbe9e9).
  * @csspart heading - The visible heading.
  * @csspart card - Each product card (an `li`), in rank order.
  * @csspart link - The card's link (`a`).
@@ -95,37 +111,57 @@ export abstract class RecsElement extends LitElement {
     addToCartLabel: stringAttribute('add-to-cart-label'),
     state: { reflect: true },
     items: { attribute: false },
-    error: { attribute: false },
   };
 
   /** `snappy`, `yespo`, `proxy` or a registered name; or a one-off `{ fetch(request, { signal }) }` object. */
   declare transport: string | Transport | undefined;
+  /** Base URL of the vendor API or of your proxy route. */
   declare endpoint: string | undefined;
+  /** Vendor key, for trying things out: every shopper can read it. Production keys belong in the proxy. */
   declare apiKey: string | undefined;
   /** Source product id(s), comma-separated. Falls back to `setContext({ productIds })`. */
   declare productId: string | undefined;
+  /** Customer id (any one identifier is enough); falls back to `setContext({ customerId })`. */
   declare customerId: string | undefined;
+  /** Web (cookie) id of the shopper, e.g. Yespo's; falls back to the page context. */
   declare webId: string | undefined;
+  /** Contact id of the shopper (Yespo); falls back to the page context. */
   declare contactId: string | undefined;
+  /** Shopper e-mail as an identifier; sent only in a POST body, never in a URL. */
   declare email: string | undefined;
+  /** Shopper phone number as an identifier; sent only in a POST body, never in a URL. */
   declare phone: string | undefined;
+  /** Your own customer id as the vendor knows it (Yespo); falls back to the page context. */
   declare externalCustomerId: string | undefined;
+  /** Yespo data source id. */
   declare sourceId: string | undefined;
+  /** Snappy: ISO 3166-1 alpha-2 country, e.g. `US` (required by Snappy). */
   declare location: string | undefined;
+  /** Snappy: recommend only from this collection. */
   declare collectionId: string | undefined;
+  /** Snappy: lowest price; sent only together with `price-max`. */
   declare priceMin: number | undefined;
+  /** Snappy: highest price; sent only together with `price-min`. */
   declare priceMax: number | undefined;
+  /** Snappy: extra product fields, comma-separated (`brand`, `tags`). */
   declare include: string | undefined;
+  /** Yespo category ids, comma-separated. */
   declare category: string | undefined;
+  /** Adobe-style request context (e.g. a page type), sent through the proxy. */
   declare context: string | undefined;
+  /** Shopper country for the request context, sent through the proxy. */
   declare country: string | undefined;
+  /** Shopper language for the request context, sent through the proxy. */
   declare language: string | undefined;
   /** Number of cards. */
   declare limit: number;
   /** Milliseconds before a request is abandoned, retries included. */
   declare timeout: number;
+  /** Visible heading; also the accessible name of the carousel region. */
   declare heading: string | undefined;
+  /** Locale for prices (Intl), e.g. `de-DE`; falls back to `setContext({ locale })`, then the browser. */
   declare locale: string | undefined;
+  /** ISO 4217 currency for prices, e.g. `EUR`; overrides the vendor's code (no conversion). */
   declare currency: string | undefined;
   /** Link template for vendors that return no URL, e.g. `/products/{id}`. */
   declare productUrl: string | undefined;
@@ -143,20 +179,24 @@ export abstract class RecsElement extends LitElement {
   declare addToCart: boolean;
   /** Built-in words (previous, next, outOfStock, slide, empty, addToCart, region); label attributes win. */
   declare labels: Partial<RecsLabels> | undefined;
+  /** Name of the carousel's previous button (default `Previous`). */
   declare prevLabel: string | undefined;
+  /** Name of the carousel's next button (default `Next`). */
   declare nextLabel: string | undefined;
+  /** Text of the out-of-stock mark (default `Out of stock`). */
   declare outOfStockLabel: string | undefined;
   /** Carousel slide label; `{n}` and `{total}` are filled in. */
   declare slideLabel: string | undefined;
   /** Text shown when empty and no `empty` slot content is given. */
   declare emptyLabel: string | undefined;
+  /** Text of the add-to-cart button (default `Add to cart`). */
   declare addToCartLabel: string | undefined;
   /** Reflected: idle, loading, ready, empty or error. */
   declare state: RecsState;
   /** The items shown, in rank order (read-only). */
   declare items: RecItem[];
-  /** The last error, when state is error (read-only). */
-  declare error: RecsError | undefined;
+  /** The last error, when state is error (read-only; set together with state). */
+  error: RecsError | undefined;
   /** The vendor's tracking id for the items shown (Adobe's x-recommendation-tracker-id). */
   trackerId: string | undefined;
   #autoId = `recs-${++widgetCount}`;
@@ -185,8 +225,6 @@ export abstract class RecsElement extends LitElement {
     this.limit = 10;
     this.timeout = 8000;
     this.lazy = true;
-    this.dedupePage = false;
-    this.addToCart = false;
     this.state = 'idle';
     this.items = [];
   }
@@ -259,7 +297,7 @@ export abstract class RecsElement extends LitElement {
         signal: controller.signal,
         timeout: this.timeout > 0 ? this.timeout : 8000,
         transport: typeof this.transport === 'object' ? this.transport : undefined,
-        fallback: this.#fallbackRequest(request),
+        fallback: this.fallback,
         cacheTtl: this.cacheTtl,
         onStale: (stale) => void this.#show(stale, request, controller),
       });
@@ -287,8 +325,8 @@ export abstract class RecsElement extends LitElement {
       .slice(0, this.#displayLimit())
       .map((item) => (item.url ? item : { ...item, url: urlFromTemplate(this.productUrl, item.id) }));
     if (this.dedupePage) claim(this, items.map((item) => item.id));
-    if (this.#template() && !fillTemplate) {
-      fillTemplate = (await import('./card-template.js')).fillTemplate;
+    if (this.#template() && !templates) {
+      templates = await import('./card-template.js');
       if (controller !== this.#controller) return;
     }
     this.#impressions.reset();
@@ -302,27 +340,6 @@ export abstract class RecsElement extends LitElement {
     else emit(this, 'recs-empty', context);
   }
 
-  /**
-   * `fallback`: a proxy route (`/recs/bestsellers`, or any URL) or a JSON object of
-   * attributes that replace the primary's, e.g. `{"transport":"proxy","endpoint":"/recs/top"}`.
-   */
-  #fallbackRequest(request: RecsRequest): RecsRequest | undefined {
-    const fallback = this.fallback?.trim();
-    if (!fallback) return undefined;
-    if (!fallback.startsWith('{')) return { ...request, transport: 'proxy', endpoint: fallback };
-    let overrides: Record<string, unknown>;
-    try {
-      overrides = JSON.parse(fallback);
-    } catch {
-      throw new RecsFailure('invalid-request', 'fallback must be a route URL or a JSON object of attributes');
-    }
-    const next: Record<string, unknown> = { ...request };
-    for (const [name, value] of Object.entries(overrides)) {
-      if (name === 'product-id' || name === 'productId') next.productIds = list(String(value));
-      else next[name.replace(/-(\w)/g, (_, letter: string) => letter.toUpperCase())] = value;
-    }
-    return next as RecsRequest;
-  }
 
 
   protected override updated(changed: PropertyValues): void {
@@ -370,7 +387,7 @@ export abstract class RecsElement extends LitElement {
       labels,
       price: (item) => formatPrice(item.price, locale, currency),
       addToCart: this.addToCart,
-      template: template && fillTemplate && ((item, price) => fillTemplate!(template, item, price, labels.outOfStock)),
+      template: template && templates && ((item, price) => templates!.stampTemplate(template, item, price, labels.outOfStock)),
       slides,
       onClick: this.#onCardClick,
     };
@@ -379,6 +396,11 @@ export abstract class RecsElement extends LitElement {
 
   #template(): HTMLTemplateElement | null {
     return this.querySelector(':scope > template');
+  }
+
+  /** The card-template helpers, when this element has a template and they have loaded. */
+  protected get templates(): typeof templates {
+    return this.#template() ? templates : undefined;
   }
 
   protected renderHeading(): TemplateResult | typeof nothing {

@@ -6,15 +6,6 @@ import { baseStyles } from './styles.js';
  * Recommendations as a responsive grid: as many columns of `--recs-card-width` as fit.
  *
  * @cssproperty --recs-card-width - Minimum card width (default 180px).
- * @cssproperty --recs-gap - Space between cards (default 16px).
- * @cssproperty --recs-radius - Corner radius of images and focus rings (default 8px).
- * @cssproperty --recs-font - Font shorthand for the cards.
- * @cssproperty --recs-color-text - Text colour.
- * @cssproperty --recs-color-muted - Brand colour.
- * @cssproperty --recs-price-color - Price colour.
- * @cssproperty --recs-color-accent - Focus ring colour.
- * @cssproperty --recs-image-ratio - Image aspect ratio (default 1 / 1).
- * @cssproperty --recs-skeleton-color - Placeholder colour while loading.
  * @csspart list - The grid (`ul`).
  */
 export class RecsList extends RecsElement {

@@ -8,8 +8,6 @@ import { css } from 'lit';
 export const baseStyles = css`
   :host {
     display: block;
-    color: var(--recs-color-text, #1a1a1a);
-    font: var(--recs-font, 400 14px/20px system-ui, sans-serif);
     --_gap: var(--recs-gap, 16px);
     --_radius: var(--recs-radius, 8px);
     --_accent: var(--recs-color-accent, #2f5bd3);
@@ -17,6 +15,8 @@ export const baseStyles = css`
     --_skeleton: var(--recs-skeleton-color, #ececec);
   }
   :host([hidden]) { display: none; }
+  /* On the inner root, not the host: a page rule like * { all: unset } resets the host's font and colour. */
+  .root { color: var(--recs-color-text, #1a1a1a); font: var(--recs-font, 400 14px/20px system-ui, sans-serif); }
   * { box-sizing: border-box; }
   .root, .brand, .bar, .media, img { display: block; }
   ul, p { list-style: none; margin: 0; padding: 0; }

@@ -112,11 +112,11 @@ describe('fallback chain', () => {
     expect((await loaded).detail.source).to.equal('primary');
   });
 
-  it('shows the error state when both fail, and a clear error for a malformed fallback', async () => {
+  it('shows the error state when both fail, and a clear error for a malformed fallback once it is needed', async () => {
     const both = await mount({ endpoint: `/stub/proxy/404/${uid()}`, fallback: `/stub/proxy/400/${uid()}` });
     await waitUntil(() => both.getAttribute('state') === 'error');
     expect(both.error!.code).to.equal('invalid-request');
-    const malformed = await mount({ endpoint: `/stub/proxy/ok/${uid()}`, fallback: '{not json' });
+    const malformed = await mount({ endpoint: `/stub/proxy/404/${uid()}`, fallback: '{not json' });
     await waitUntil(() => malformed.getAttribute('state') === 'error');
     expect(malformed.error!.message).to.contain('fallback');
   });
