@@ -18,7 +18,7 @@ export const baseStyles = css`
   /* On the inner root, not the host: a page rule like * { all: unset } resets the host's font and colour. */
   .root { color: var(--recs-color-text, #1a1a1a); font: var(--recs-font, 400 14px/20px system-ui, sans-serif); }
   * { box-sizing: border-box; }
-  .root, .brand, .bar, .media, img { display: block; }
+  .root, .brand, .bar, .media, .media img { display: block; }
   ul, p { list-style: none; margin: 0; padding: 0; }
   button { display: inline-grid; place-items: center; padding: 0 12px; min-height: 24px; font: inherit; cursor: pointer; }
   button:disabled { opacity: 0.4; cursor: default; }
@@ -29,7 +29,7 @@ export const baseStyles = css`
   .card, .link { display: flex; flex-direction: column; min-width: 0; }
   .link { gap: 4px; flex: 1; color: inherit; text-decoration: none; border-radius: var(--_radius); }
   .media { aspect-ratio: var(--recs-image-ratio, 1 / 1); border-radius: var(--_radius); overflow: hidden; background: var(--recs-image-background, #f2f2f2); }
-  img { width: 100%; height: 100%; object-fit: var(--recs-image-fit, cover); }
+  .media img { width: 100%; height: 100%; object-fit: var(--recs-image-fit, cover); }
   .line { display: flex; gap: 8px; align-items: center; height: 20px; overflow: hidden; white-space: nowrap; }
   .brand { font-size: 12px; text-overflow: ellipsis; }
   .title { display: -webkit-box; -webkit-line-clamp: 2; -webkit-box-orient: vertical; overflow: hidden; height: 40px; overflow-wrap: anywhere; }
