@@ -1,0 +1,142 @@
+/**
+ * The widget's request as the proxy receives it (see `proxyFields()` in
+ * src/transports/proxy.ts): string fields in a GET query, or the same fields as a JSON
+ * body in a POST. Every field is checked here, before any vendor is called; a bad one
+ * is a 400 that names it.
+ */
+import * as z from 'zod/mini';
+import type { CartLine, RecsRequest } from '../model/schema.js';
+import { RecsFailure } from '../model/errors.js';
+
+/** A request the proxy refuses before calling anyone, naming the parameter at fault. */
+export class InvalidParameter extends RecsFailure {
+  readonly parameter: string;
+
+  constructor(parameter: string, problem: string) {
+    super('invalid-request', `${parameter}: ${problem}`);
+    this.parameter = parameter;
+  }
+}
+
+// ---- field rules -----------------------------------------------------------------
+
+const ID = String.raw`[A-Za-z0-9_.:/+@-]{1,128}`;
+const PRODUCT_ID = new RegExp(`^${ID}$`);
+/** Identifiers are opaque to us: any printable text without spaces. */
+const IDENTIFIER = /^[^\p{C}\s]{1,128}$/u;
+const CATEGORY = String.raw`[^,\p{C}]{1,128}`;
+const MAX_CART_LINES = 50;
+
+const matching = (pattern: RegExp, hint: string) => z.string(hint).check(z.regex(pattern, hint));
+const commaList = (item: string, max: number, hint: string) =>
+  z.pipe(
+    matching(new RegExp(`^${item}(?:,${item}){0,${max - 1}}$`, 'u'), hint),
+    z.transform((value) => value.split(',')),
+  );
+const decimal = (hint: string) =>
+  z.pipe(
+    matching(/^\d{1,9}(?:\.\d{1,4})?$/, hint),
+    z.transform((value) => Number(value)),
+  );
+
+function isLocale(value: string): boolean {
+  try {
+    return value.length <= 35 && Intl.getCanonicalLocales(value).length === 1;
+  } catch {
+    return false;
+  }
+}
+
+const cartHint = `must be product ids with optional quantities, such as sku-1:2,sku-2 (at most ${MAX_CART_LINES})`;
+const cart = z.pipe(
+  z.string(cartHint),
+  z.transform((value, context): CartLine[] => {
+    const entries = value.split(',');
+    const lines = entries.flatMap((entry): CartLine[] => {
+      const [, id = '', quantity] = /^(.+?)(?::(\d{1,5}))?$/.exec(entry) ?? [];
+      if (!PRODUCT_ID.test(id) || quantity === '0' || /^0\d/.test(quantity ?? '')) return [];
+      return [quantity ? { id, quantity: Number(quantity) } : { id }];
+    });
+    if (lines.length !== entries.length || lines.length > MAX_CART_LINES) context.issues.push({ code: 'custom', message: cartHint, input: value });
+    return lines;
+  }),
+);
+
+/** One rule per field the widget sends; anything not listed is refused. */
+const WidgetFields = z
+  .strictObject({
+    productId: z.optional(commaList(ID, 50, 'must be product ids separated by commas (letters, digits and _ . : / + @ -, at most 50)')),
+    limit: z.optional(
+      z.pipe(
+        matching(/^(?:100|[1-9]?\d)$/, 'must be a whole number from 0 to 100'),
+        z.transform((value) => Number(value)),
+      ),
+    ),
+    customerId: z.optional(matching(IDENTIFIER, 'must be 1 to 128 printable characters without spaces')),
+    webId: z.optional(matching(IDENTIFIER, 'must be 1 to 128 printable characters without spaces')),
+    contactId: z.optional(matching(/^\d{1,19}$/, 'must be a numeric contact id')),
+    email: z.optional(z.email('must be an email address').check(z.maxLength(254, 'must be an email address'))),
+    phone: z.optional(matching(/^\+?\d[\d ().-]{3,30}$/, 'must be a phone number, such as +15550100')),
+    externalCustomerId: z.optional(matching(IDENTIFIER, 'must be 1 to 128 printable characters without spaces')),
+    sourceId: z.optional(matching(/^\d{1,18}$/, 'must be a numeric data source id')),
+    location: z.optional(matching(/^[A-Za-z]{2}$/, 'must be an ISO 3166-1 alpha-2 country code, such as US')),
+    collectionId: z.optional(matching(/^[A-Za-z0-9_-]{1,64}$/, 'must be a collection id (letters, digits, - and _)')),
+    priceMin: z.optional(decimal('must be a price of 0 or more, such as 10 or 9.99')),
+    priceMax: z.optional(decimal('must be a price of 0 or more, such as 10 or 9.99')),
+    include: z.optional(commaList('(?:brand|tags)', 2, 'must be brand, tags or brand,tags')),
+    category: z.optional(commaList(CATEGORY, 20, 'must be categories separated by commas (at most 20)')),
+    context: z.optional(matching(/^[A-Za-z0-9_.:-]{1,64}$/, 'must be a context name, such as GENERIC')),
+    country: z.optional(matching(/^[A-Za-z]{2}$/, 'must be an ISO 3166-1 alpha-2 country code, such as JP')),
+    language: z.optional(matching(/^[A-Za-z]{2,8}(?:-[A-Za-z0-9]{1,8}){0,3}$/, 'must be a language code, such as EN or MULT')),
+    locale: z.optional(z.string('must be a BCP 47 locale, such as de-DE').check(z.refine(isLocale, 'must be a BCP 47 locale, such as de-DE'))),
+    currency: z.optional(matching(/^[A-Za-z]{3}$/, 'must be an ISO 4217 currency code, such as EUR')),
+    cart: z.optional(cart),
+  })
+  .check(
+    z.refine((fields) => fields.priceMin === undefined || fields.priceMax === undefined || fields.priceMin <= fields.priceMax, {
+      message: 'must not be more than priceMax',
+      path: ['priceMin'],
+    }),
+  );
+
+/** The widget's default number of cards, used when it sends no limit. */
+const DEFAULT_LIMIT = 10;
+
+/** Validated widget fields as the canonical RecsRequest, for the provider named `transport`. */
+export function parseWidgetFields(fields: Record<string, unknown>, transport: string): RecsRequest {
+  const result = WidgetFields.safeParse(fields);
+  if (!result.success) {
+    const issue = result.error.issues[0]!;
+    if (issue.code === 'unrecognized_keys') throw new InvalidParameter(issue.keys[0] ?? '', 'is not a parameter the proxy accepts');
+    throw new InvalidParameter(String(issue.path[0] ?? ''), issue.message);
+  }
+  const { productId, limit, ...rest } = result.data;
+  const request: RecsRequest = { transport, limit: limit ?? DEFAULT_LIMIT };
+  if (productId) request.productIds = productId;
+  for (const [name, value] of Object.entries(rest)) if (value !== undefined) Object.assign(request, { [name]: value });
+  return request;
+}
+
+/** A GET query as fields; a parameter given twice is refused rather than guessed at. */
+export function fieldsFromQuery(params: URLSearchParams): Record<string, string> {
+  const fields: Record<string, string> = {};
+  for (const [name, value] of params) {
+    if (Object.hasOwn(fields, name)) throw new InvalidParameter(name, 'is given more than once');
+    fields[name] = value;
+  }
+  return fields;
+}
+
+/** A POST body as fields: a JSON object whose values the field rules then check. */
+export async function fieldsFromBody(request: Request): Promise<Record<string, unknown>> {
+  const type = request.headers.get('content-type') ?? '';
+  if (!/^application\/json\s*(?:;|$)/i.test(type)) throw new InvalidParameter('body', 'must be sent as application/json');
+  let body: unknown;
+  try {
+    body = await request.json();
+  } catch {
+    throw new InvalidParameter('body', 'is not valid JSON');
+  }
+  if (typeof body !== 'object' || body === null || Array.isArray(body)) throw new InvalidParameter('body', 'must be a JSON object of string fields');
+  return body as Record<string, unknown>;
+}

@@ -1,0 +1,38 @@
+/**
+ * `npm run proxy`: the reference proxy on Node.
+ *
+ *   RECS_CONFIG  config file (default ./recs.config.json)
+ *   PORT         default 8787
+ *   HOST         default 127.0.0.1 (set 0.0.0.0 to listen on every interface)
+ *
+ * A bad config file stops the process with one line naming the field at fault.
+ */
+import { ConfigError } from './config.js';
+import { fileReaderRelativeTo, loadConfig, startProxyServer } from './server.js';
+
+const configPath = process.env.RECS_CONFIG || 'recs.config.json';
+
+function parsePort(value: string | undefined): number {
+  if (value === undefined || value === '') return 8787;
+  const port = Number(value);
+  if (!Number.isInteger(port) || port < 0 || port > 65535) throw new ConfigError('PORT', 'must be a port number from 0 to 65535');
+  return port;
+}
+
+try {
+  const config = await loadConfig(configPath);
+  const proxy = await startProxyServer(
+    config,
+    { env: process.env, readFile: fileReaderRelativeTo(configPath), log: (line) => console.error(line) },
+    { port: parsePort(process.env.PORT), hostname: process.env.HOST || '127.0.0.1' },
+  );
+  const placements = Object.entries(config.placements).map(([name, placement]) => `${name} (${placement.provider})`);
+  console.log(`recs proxy listening on ${proxy.url}/recs/<placement> with placements: ${placements.join(', ')}`);
+  const stop = () => void proxy.close().then(() => process.exit(0));
+  process.once('SIGINT', stop);
+  process.once('SIGTERM', stop);
+} catch (error) {
+  const reason = error instanceof ConfigError ? `config error in ${configPath}: ${error.message}` : `could not start: ${String(error)}`;
+  console.error(`recs proxy: ${reason}`);
+  process.exit(1);
+}

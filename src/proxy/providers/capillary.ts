@@ -1,0 +1,135 @@
+/**
+ * Capillary v1.1 customer recommendations (deprecated by Capillary, still served):
+ * GET {endpoint}/v1.1/customer/recommendations?format=json&<identifier>=…&limit=…
+ * with Basic authentication. Built from ../shared/vendor-docs/capillary-v1.1-customer-recommendations.md.
+ *
+ * The document lists field names but no response example, so the shape below is an
+ * assumption in Capillary's usual v1.1 envelope, documented in docs/proxy.md:
+ *
+ *   { "response": { "status": { "success", "code", "message" },
+ *                   "customers": { "customer": [ { "mobile", "email", "external_id",
+ *                     "firstname", "lastname", "count", "item_status": { "success", "code", "message" },
+ *                     "recommendation": [ { "item_code", "description"?, "price"?, "image_url"?,
+ *                                           "success", "code", "message" } ] } ] } } }
+ *
+ * - v1.1 JSON often carries booleans as strings ("true") and single elements as objects
+ *   instead of one-element arrays; both are accepted.
+ * - A customer whose item_status is not success (customer not found, say) contributes no
+ *   items, and so does each recommendation whose own success is false.
+ * - The customer's personal fields (mobile, email, names) are read by nobody and never
+ *   leave the proxy.
+ */
+import * as z from 'zod/mini';
+import type { RecsRequest } from '../../model/schema.js';
+import { RecsFailure } from '../../model/errors.js';
+import type { RawItem } from '../../model/clean-item.js';
+import type { PlacementOf } from '../config.js';
+import { fetchVendorJson } from '../upstream.js';
+import type { Provider, ProviderDeps } from './registry.js';
+
+// ---- request ---------------------------------------------------------------
+
+/** Widget identifier -> Capillary query parameter, most exact first; exactly one is sent. */
+const CAPILLARY_IDENTIFIERS = [
+  ['customerId', 'id'],
+  ['externalCustomerId', 'external_id'],
+  ['phone', 'mobile'],
+  ['email', 'email'],
+] as const;
+
+export function buildCapillaryUrl(request: RecsRequest, endpoint: string): string {
+  const identifier = CAPILLARY_IDENTIFIERS.find(([field]) => request[field]);
+  if (!identifier) throw new RecsFailure('invalid-request', 'capillary: one of customerId, externalCustomerId, phone or email is required');
+  const [field, parameter] = identifier;
+  const url = new URL(`${endpoint.replace(/\/+$/, '')}/v1.1/customer/recommendations`);
+  url.searchParams.set('format', 'json');
+  url.searchParams.set(parameter, String(request[field]));
+  url.searchParams.set('limit', String(Math.max(request.limit, 1)));
+  return url.href;
+}
+
+/** Basic credentials, UTF-8 safe (btoa alone only takes Latin-1). */
+export function basicAuthorization(username: string, password: string): string {
+  const bytes = new TextEncoder().encode(`${username}:${password}`);
+  return `Basic ${btoa(String.fromCharCode(...bytes))}`;
+}
+
+// ---- response schema (assumed, see above) -------------------------------------------
+
+const flag = z.union([z.boolean(), z.string(), z.number()]);
+const isSuccess = (value: z.infer<typeof flag> | undefined) => value === true || value === 'true' || value === 1;
+const oneOrMany = <T extends z.core.SomeType>(schema: T) => z.union([z.array(schema), schema]);
+const list = <T>(value: T | T[] | undefined): T[] => (value === undefined ? [] : Array.isArray(value) ? value : [value]);
+
+const CapillaryStatus = z.object({
+  success: z.optional(flag),
+  code: z.optional(z.union([z.number(), z.string()])),
+  message: z.optional(z.string()),
+});
+
+export const CapillaryRecommendation = z.looseObject({
+  item_code: z.union([z.string(), z.number()]),
+  description: z.optional(z.string()),
+  price: z.optional(z.union([z.number(), z.string()])),
+  image_url: z.optional(z.string()),
+  success: z.optional(flag),
+  code: z.optional(z.union([z.number(), z.string()])),
+  message: z.optional(z.string()),
+});
+export type CapillaryRecommendation = z.infer<typeof CapillaryRecommendation>;
+
+const CapillaryCustomer = z.looseObject({
+  item_status: z.optional(CapillaryStatus),
+  recommendation: z.optional(oneOrMany(z.unknown())),
+});
+
+const CapillaryResponse = z.object({
+  response: z.object({
+    status: CapillaryStatus,
+    customers: z.optional(z.object({ customer: oneOrMany(CapillaryCustomer) })),
+  }),
+});
+
+// ---- normalization -------------------------------------------------------------
+
+export function normalizeCapillaryItem(recommendation: CapillaryRecommendation): RawItem {
+  return {
+    id: recommendation.item_code,
+    title: recommendation.description,
+    amount: recommendation.price,
+    image: recommendation.image_url,
+  };
+}
+
+export function normalizeCapillaryResponse(body: unknown): RawItem[] {
+  const parsed = CapillaryResponse.safeParse(body);
+  if (!parsed.success) throw new RecsFailure('invalid-response', 'capillary: response does not match the v1.1 customer recommendations envelope');
+  const { status, customers } = parsed.data.response;
+  const entries = list(customers?.customer);
+  if (!isSuccess(status.success) && entries.length === 0) {
+    const code = /^\d{1,6}$/.test(String(status.code)) ? ` (status code ${status.code})` : '';
+    throw new RecsFailure('http', `capillary: request failed${code}`);
+  }
+  return entries
+    .filter((customer) => customer.item_status === undefined || isSuccess(customer.item_status.success))
+    .flatMap((customer) => list(customer.recommendation))
+    .flatMap((entry) => {
+      const recommendation = CapillaryRecommendation.safeParse(entry);
+      if (!recommendation.success) return [];
+      if (recommendation.data.success !== undefined && !isSuccess(recommendation.data.success)) return [];
+      return [normalizeCapillaryItem(recommendation.data)];
+    });
+}
+
+export function createCapillaryProvider(placement: PlacementOf<'capillary'>, deps: ProviderDeps): Provider {
+  const username = deps.secrets.require(placement.usernameEnv, `${deps.path}.usernameEnv`);
+  const password = deps.secrets.require(placement.passwordEnv, `${deps.path}.passwordEnv`);
+  const headers = { authorization: basicAuthorization(username, password), accept: 'application/json' };
+  return {
+    async recommend(request, signal) {
+      const url = buildCapillaryUrl(request, placement.endpoint);
+      const response = await fetchVendorJson('capillary', url, { headers, signal });
+      return { items: normalizeCapillaryResponse(response.body) };
+    },
+  };
+}

@@ -1,0 +1,47 @@
+/** Starts the real proxy on loopback for a test, with a config given inline and a captured log. */
+import { fileURLToPath } from 'node:url';
+import { parseConfig } from '../../src/proxy/config.js';
+import { fileReaderRelativeTo, startProxyServer } from '../../src/proxy/server.js';
+import type { Env } from '../../src/proxy/secrets.js';
+
+/** Feed paths in test configs are relative to the repository root, like recs.config.json's. */
+export const REPO_ROOT = fileURLToPath(new URL('../../', import.meta.url));
+const readFile = fileReaderRelativeTo(`${REPO_ROOT}recs.config.json`);
+
+export interface TestProxy {
+  url: string;
+  /** Every line the proxy logged. */
+  logs: string[];
+  close(): Promise<void>;
+}
+
+export async function startTestProxy(config: unknown, env: Env = {}): Promise<TestProxy> {
+  const logs: string[] = [];
+  const proxy = await startProxyServer(parseConfig(config), { env, readFile, log: (line) => logs.push(line) }, { port: 0 });
+  return { ...proxy, logs };
+}
+
+export interface Answer {
+  status: number;
+  headers: Headers;
+  body: any;
+  text: string;
+}
+
+export async function call(url: string, init: RequestInit = {}): Promise<Answer> {
+  const response = await fetch(url, init);
+  const text = await response.text();
+  let body: unknown;
+  try {
+    body = JSON.parse(text);
+  } catch {
+    body = undefined;
+  }
+  return { status: response.status, headers: response.headers, body, text };
+}
+
+/** The widget's POST for identified shoppers: the same string fields as a JSON body. */
+export const post = (url: string, fields: Record<string, unknown>, headers: Record<string, string> = {}) =>
+  call(url, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body: JSON.stringify(fields) });
+
+export const query = (base: string, fields: Record<string, string>) => `${base}?${new URLSearchParams(fields)}`;

@@ -1,0 +1,125 @@
+import { after, before, describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { startTestProxy, post, type TestProxy } from './harness.js';
+import { AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY, AWS_UNKNOWN_PROFILE, SIGV4, startAwsStub } from './stubs/aws.js';
+import type { Stub } from './stubs/stub-server.js';
+
+describe('aws: GetProfileRecommendations through the SDK and the proxy', () => {
+  let stub: Stub;
+  let proxy: TestProxy;
+  before(async () => {
+    stub = await startAwsStub();
+    proxy = await startTestProxy(
+      {
+        catalog: { source: 'test/fixtures/aws/catalog.json' },
+        placements: {
+          foryou: { provider: 'aws', region: 'us-east-1', endpoint: stub.url, domainName: 'shop-domain', recommenderName: 'recs-for-you', timeoutMs: 3000 },
+          quick: { provider: 'aws', region: 'us-east-1', endpoint: stub.url, domainName: 'shop-domain', recommenderName: 'recs-for-you', timeoutMs: 200 },
+        },
+      },
+      { AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY },
+    );
+  });
+  after(async () => {
+    await proxy.close();
+    await stub.close();
+  });
+
+  it('signs with SigV4 and POSTs the documented path with {Context, MaxResults, RecommenderName}', async () => {
+    const answer = await post(`${proxy.url}/recs/foryou`, { customerId: 'profile-123', productId: 'item-9', country: 'DE', locale: 'de-DE', limit: '25' });
+    assert.equal(answer.status, 200, answer.text);
+    const sent = stub.received.at(-1)!;
+    assert.equal(sent.method, 'POST');
+    assert.equal(sent.path, '/domains/shop-domain/profiles/profile-123/recommendations');
+    assert.match(String(sent.headers.authorization), SIGV4);
+    assert.ok(sent.headers['x-amz-date']);
+    // MaxResults stays within the service's 1..10 whatever the widget asks for.
+    assert.deepEqual(JSON.parse(sent.body), {
+      Context: { productId: 'item-9', country: 'DE', locale: 'de-DE' },
+      MaxResults: 10,
+      RecommenderName: 'recs-for-you',
+    });
+  });
+
+  it('maps CatalogItem fields, keeps Score, and completes bare items from the catalog', async () => {
+    const answer = await post(`${proxy.url}/recs/foryou`, { customerId: 'profile-123', limit: '3' });
+    assert.equal(answer.status, 200, answer.text);
+    assert.equal(JSON.parse(stub.received.at(-1)!.body).MaxResults, 3);
+    assert.deepEqual(answer.body.items, [
+      {
+        id: 'item-1001',
+        title: 'Alpine Trekking Poles',
+        url: 'https://shop.example/p/item-1001',
+        image: 'https://cdn.example/aws/item-1001.jpg',
+        price: { amount: 79.9 },
+        category: ['Outdoor'],
+        description: 'Carbon poles with cork grips.',
+        score: 0.91,
+        attributes: { color: 'graphite' },
+      },
+      // A javascript: Link never becomes a card link.
+      { id: 'item-1002', title: 'Down Sleeping Bag', price: { amount: 249 }, category: ['Camping'], score: 0.77 },
+      {
+        id: 'item-1003',
+        title: 'Titanium Spork',
+        url: 'https://shop.example/p/item-1003',
+        image: 'https://cdn.example/aws/item-1003.jpg',
+        price: { amount: 12.5, currency: 'USD' },
+        score: 0.64,
+      },
+    ]);
+  });
+
+  it('asks for at least one result and requires a profile id, refusing without an AWS call', async () => {
+    await post(`${proxy.url}/recs/foryou`, { customerId: 'profile-123', limit: '0' });
+    assert.equal(JSON.parse(stub.received.at(-1)!.body).MaxResults, 1);
+    const before = stub.received.length;
+    const answer = await post(`${proxy.url}/recs/foryou`, { email: 'ada@example.com' });
+    assert.equal(answer.status, 400);
+    assert.match(answer.body.error.message, /customerId/);
+    assert.equal(stub.received.length, before);
+  });
+
+  it('maps ResourceNotFoundException to 502 not-found and throttling to 429 with Retry-After', async () => {
+    const missing = await post(`${proxy.url}/recs/foryou`, { customerId: AWS_UNKNOWN_PROFILE });
+    assert.equal(missing.status, 502);
+    assert.equal(missing.body.error.code, 'not-found');
+    stub.fault = 'rate-limited';
+    try {
+      const throttled = await post(`${proxy.url}/recs/foryou`, { customerId: 'profile-123' });
+      assert.equal(throttled.status, 429);
+      assert.equal(throttled.body.error.code, 'rate-limited');
+      assert.equal(throttled.headers.get('retry-after'), '7');
+    } finally {
+      stub.fault = 'none';
+    }
+  });
+
+  it('aborts the SDK call at the placement timeout with 504 timeout', async () => {
+    stub.fault = 'slow';
+    try {
+      const started = performance.now();
+      const answer = await post(`${proxy.url}/recs/quick`, { customerId: 'profile-123' });
+      assert.equal(answer.status, 504, answer.text);
+      assert.equal(answer.body.error.code, 'timeout');
+      assert.ok(performance.now() - started < 1500);
+    } finally {
+      stub.fault = 'none';
+    }
+  });
+
+  it('never shows the AWS credentials in answers or logs', async () => {
+    stub.fault = 'unavailable';
+    try {
+      const answer = await post(`${proxy.url}/recs/foryou`, { customerId: 'profile-123' });
+      assert.equal(answer.status, 502);
+      assert.equal(answer.body.error.code, 'http');
+      for (const text of [answer.text, ...proxy.logs]) {
+        assert.ok(!text.includes(AWS_SECRET_ACCESS_KEY));
+        assert.ok(!text.includes(AWS_ACCESS_KEY_ID));
+      }
+    } finally {
+      stub.fault = 'none';
+    }
+  });
+});

@@ -1,0 +1,103 @@
+import { after, before, describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { startTestProxy, call, post, query, type TestProxy } from './harness.js';
+import { SNAPPY_ECHOING_PRODUCT, SNAPPY_KEY, startSnappyStub } from './stubs/snappy.js';
+import { YESPO_KEY, startYespoStub } from './stubs/yespo.js';
+import type { Stub } from './stubs/stub-server.js';
+
+describe('snappy: the browser transport, with the key held by the proxy', () => {
+  let stub: Stub;
+  let proxy: TestProxy;
+  before(async () => {
+    stub = await startSnappyStub();
+    proxy = await startTestProxy(
+      { placements: { related: { provider: 'snappy', endpoint: stub.url, apiKeyEnv: 'SNAPPY_API_KEY', location: 'US' } } },
+      { SNAPPY_API_KEY: SNAPPY_KEY },
+    );
+  });
+  after(async () => {
+    await proxy.close();
+    await stub.close();
+  });
+
+  it('calls Snappy v3 with the server-side X-Api-Key and the placement location', async () => {
+    const answer = await call(query(`${proxy.url}/recs/related`, { productId: '655277e68e0719000d6c3fd5', limit: '2' }));
+    assert.equal(answer.status, 200, answer.text);
+    const sent = stub.received.at(-1)!;
+    assert.equal(sent.path, '/v3/products/655277e68e0719000d6c3fd5/recommendations');
+    assert.equal(sent.headers['x-api-key'], SNAPPY_KEY);
+    assert.equal(sent.query.get('location'), 'US');
+    assert.equal(sent.query.get('page[limit]'), '2');
+    assert.deepEqual(
+      answer.body.items.map((item: any) => [item.id, item.title, item.price]),
+      [
+        ['655277e68e0719000d6c3fd6', 'NFL 25-Layer StadiumView Wall Art', { amount: 244.99, currency: 'USD' }],
+        ['6527bb3567f414000c15d2c8', 'Stainless Steel Insulated Tumbler', { amount: 32, currency: 'USD' }],
+      ],
+    );
+    assert.ok(!answer.text.includes(SNAPPY_KEY));
+  });
+
+  it("lets the widget's location win over the placement default", async () => {
+    await call(query(`${proxy.url}/recs/related`, { productId: '655277e68e0719000d6c3fd5', location: 'gb' }));
+    assert.equal(stub.received.at(-1)!.query.get('location'), 'GB');
+  });
+
+  it('maps 404_PROD_001 to 502 not-found', async () => {
+    const answer = await call(query(`${proxy.url}/recs/related`, { productId: 'missing00000' }));
+    assert.equal(answer.status, 502);
+    assert.equal(answer.body.error.code, 'not-found');
+  });
+
+  it('scrubs the key from an upstream error message that echoes it, in the answer and the log', async () => {
+    stub.fault = 'none';
+    const answer = await call(query(`${proxy.url}/recs/related`, { productId: SNAPPY_ECHOING_PRODUCT }));
+    assert.equal(answer.status, 502);
+    assert.ok(!answer.text.includes(SNAPPY_KEY), answer.text);
+    assert.match(answer.body.error.message, /\[redacted\]/);
+    assert.ok(proxy.logs.length > 0);
+    assert.ok(proxy.logs.every((line) => !line.includes(SNAPPY_KEY)));
+  });
+});
+
+describe('yespo: the browser transport, with the key held by the proxy', () => {
+  let stub: Stub;
+  let proxy: TestProxy;
+  before(async () => {
+    stub = await startYespoStub();
+    proxy = await startTestProxy(
+      { placements: { personal: { provider: 'yespo', endpoint: stub.url, apiKeyEnv: 'YESPO_API_KEY', sourceId: '1244' } } },
+      { YESPO_API_KEY: YESPO_KEY },
+    );
+  });
+  after(async () => {
+    await proxy.close();
+    await stub.close();
+  });
+
+  it("calls the placement's data source with one identifier, the products and Basic auth", async () => {
+    const answer = await post(`${proxy.url}/recs/personal`, { webId: 'web-abc', productId: '10045', sourceId: '999' });
+    assert.equal(answer.status, 200, answer.text);
+    const sent = stub.received.at(-1)!;
+    assert.equal(sent.path, '/api/v2/contacts/recoms/1244');
+    assert.deepEqual(Object.fromEntries(sent.query), { webId: 'web-abc', products: '10045' });
+    assert.ok(Buffer.from(String(sent.headers.authorization).slice('Basic '.length), 'base64').toString().endsWith(`:${YESPO_KEY}`));
+    assert.deepEqual(
+      answer.body.items.map((item: any) => [item.id, item.title, item.inStock]),
+      [
+        ['10045', 'Merino Wool Hiking Socks', true],
+        ['10046', 'Trail Running Shoe', false],
+        ['10047', 'Packable Rain Jacket', true],
+      ],
+    );
+    assert.equal(answer.headers.get('cache-control'), 'private, no-store');
+  });
+
+  it('refuses a request without a contact identifier before calling Yespo', async () => {
+    const before = stub.received.length;
+    const answer = await call(`${proxy.url}/recs/personal?productId=10045`);
+    assert.equal(answer.status, 400);
+    assert.equal(answer.body.error.code, 'invalid-request');
+    assert.equal(stub.received.length, before);
+  });
+});

@@ -1,0 +1,27 @@
+/**
+ * Customer Profiles GetProfileRecommendations as the AWS REST-JSON service:
+ * POST /domains/{DomainName}/profiles/{ProfileId}/recommendations with a SigV4-signed
+ * request. The real SDK is pointed here, so the signature on the wire is the SDK's own.
+ */
+import { fixture, reject, startStub, type Stub } from './stub-server.js';
+
+export const AWS_ACCESS_KEY_ID = 'AKIAIOSFODNN7EXAMPLE';
+export const AWS_SECRET_ACCESS_KEY = 'wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY';
+/** Profiles the stub does not know, answered the way the service does. */
+export const AWS_UNKNOWN_PROFILE = 'no-such-profile';
+
+export const SIGV4 = /^AWS4-HMAC-SHA256 Credential=AKIAIOSFODNN7EXAMPLE\/\d{8}\/us-east-1\/profile\/aws4_request, SignedHeaders=[a-z0-9;-]+, Signature=[0-9a-f]{64}$/;
+
+export function startAwsStub(): Promise<Stub> {
+  return startStub((request) => {
+    const match = /^\/domains\/([^/]+)\/profiles\/([^/]+)\/recommendations$/.exec(request.path);
+    if (request.method !== 'POST' || !match) return reject(404, `no route ${request.method} ${request.path}`);
+    if (!SIGV4.test(String(request.headers.authorization ?? '')) || !request.headers['x-amz-date']) {
+      return { status: 403, body: { message: 'Missing Authentication Token' }, headers: { 'x-amzn-errortype': 'AccessDeniedException' } };
+    }
+    if (decodeURIComponent(match[2]!) === AWS_UNKNOWN_PROFILE) {
+      return { status: 404, body: { Message: 'Profile not found' }, headers: { 'x-amzn-errortype': 'ResourceNotFoundException' } };
+    }
+    return { status: 200, body: fixture('aws/get-profile-recommendations.json') };
+  });
+}
