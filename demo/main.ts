@@ -1,11 +1,13 @@
 // The demo page's glue. Cards link to /products/<id> (the catalog's URLs, which Vite's
 // SPA fallback answers with this page) or ?product=<id> (the product-url template):
 // either way, show that product and recommendations for it.
-import '../src/cdn.js';
+import { setContext } from '../src/cdn.js';
 import catalog from './catalog.json';
 
 const productId = new URLSearchParams(location.search).get('product') ?? /^\/products\/([\w-]+)\/?$/.exec(location.pathname)?.[1];
 const product = catalog.items.find((item) => item.id === productId);
+// The page tells every widget which product it shows, so none recommends it back.
+setContext({ productIds: [product?.id ?? 'sku-01'] });
 if (product) {
   document.querySelector('recs-carousel')?.setAttribute('product-id', product.id);
   const fields: Record<string, string> = {
