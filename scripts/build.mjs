@@ -7,6 +7,7 @@ import { join, relative } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { minify } from 'terser';
 import { minifyTemplatesPlugin } from './minify-templates.mjs';
+import { noGlobalsPlugin } from './no-globals.mjs';
 import { writeSri } from './sri.mjs';
 
 const root = new URL('..', import.meta.url).pathname;
@@ -23,7 +24,7 @@ const files = (dir) => readdirSync(dir).flatMap((name) => {
 // 1. dist/recs.js for the script tag. Every file is self-contained: relative imports only.
 await build({
   ...common,
-  plugins: [minifyTemplatesPlugin],
+  plugins: [minifyTemplatesPlugin, noGlobalsPlugin],
   // Lib mode leaves process.env.NODE_ENV for a consumer's bundler; a script tag has none.
   define: { 'process.env.NODE_ENV': JSON.stringify('production') },
   build: {

@@ -67,7 +67,8 @@ function attributesOf(raw: unknown): Record<string, string> | undefined {
   if (!raw || typeof raw !== 'object') return undefined;
   const attributes: Record<string, string> = {};
   for (const [key, value] of Object.entries(raw)) {
-    const text = plainText(Array.isArray(value) ? value.join(', ') : value);
+    // Only text entries are joined: join() would stringify nested arrays and objects, and throws on some.
+    const text = plainText(Array.isArray(value) ? texts(value)?.join(', ') : value);
     if (text) attributes[key] = text;
   }
   return Object.keys(attributes).length ? attributes : undefined;
