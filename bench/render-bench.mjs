@@ -1,85 +1,263 @@
-// Render bench: time from data arrival to painted cards, <recs-list> (Lit) next to a
-// plain-DOM baseline of the same markup. Run with `npm run bench` (builds dist/ first).
+// The bench: recs-widget against its anchor, Algolia's recommend-js with its horizontal
+// slider, and against a plain-DOM baseline. Run with `npm run bench` (builds dist/ first).
+// It prints one markdown report with three parts:
+//   A. Size: gzip -9 of dist/recs.js, of what the carousel page fetched before its first
+//      card, of what a Snappy widget adds; beside the Algolia page's JS bundle (esbuild,
+//      minified ESM for the browser, from bench/algolia/page.js) and its slider CSS.
+//   B. Page load: navigation start -> first card painted for a 20-card carousel whose data
+//      is answered at once (bench/first-card-recs.html against bench/first-card-algolia.html),
+//      and the main thread's long tasks meanwhile.
+//   C. Render: data arrival -> painted cards, 20 and 100 cards, <recs-list> (Lit) against
+//      a plain-DOM baseline of the same markup (bench/render.html).
 //
 // Method, and why:
-// - A real browser, because the cost is Lit + style + layout + paint, which jsdom or
+// - A real browser, because the cost is script + style + layout + paint, which jsdom or
 //   node cannot measure: Debian's headless Chromium driven by playwright-core (no
 //   browser download), launched with the same flags as the browser tests.
-// - A node:http static server on 127.0.0.1, port 0 (no dependency, no port clash),
-//   serving only dist/ and bench/. It sends COOP/COEP so the page is cross-origin
-//   isolated and performance.now() has 5 us resolution instead of 100 us; and a
-//   max-age, so later pages take the bundle from the HTTP cache.
-// - The data comes from a registered transport whose promise the page resolves, so
-//   no network, JSON or timer noise is inside the measurement. t0 is taken right
-//   before resolving, after the element is `loading` (its Intl.NumberFormat warm-up
-//   done) and the skeletons have been painted; t1 after `recs-load` (fired after
-//   Lit's updateComplete) and the next frame (requestAnimationFrame + setTimeout 0).
-// - Three figures per case:
+// - A node:http server on 127.0.0.1, port 0 (no dependency, no port clash), serving
+//   dist/ and bench/, plus two instant data stubs: /bench/recs.json (proxy wire format)
+//   and POST /1/indexes/*/recommendations (Algolia Recommend's response shape: results[].hits).
+//   It sends COOP/COEP so pages are cross-origin isolated and performance.now() has
+//   5 us resolution instead of 100 us; and a max-age, so later pages can take the
+//   scripts from the HTTP cache. Data is never cached.
+// - dist/ is copied to bench/.out/dist first and served from there: other work may run
+//   `npm run build` while the bench runs, and that empties dist/.
+// - Only one page is open at a time: with two, the one behind had its frames held back ~1 s.
+// - Headless Chromium produces frames at a fixed 60 Hz, so every "painted" time waits
+//   for the next frame (up to 16.7 ms) and is quantized by it.
+// - Settings (environment): BENCH_RUNS (30), BENCH_COLD (20), BENCH_DATA_DELAY (0 ms: how
+//   long the data stubs wait, to model a network round trip in part B), CHROMIUM_PATH.
+//
+// B, page load. A probe (context.addInitScript, so it runs before any page script, the
+// same on both pages) polls once per frame in requestAnimationFrame for the first card
+// (recs: [part="card"] in the carousel's shadow root; Algolia: .uic-HorizontalSlider-item).
+// A card first seen in a frame's rAF callback is painted by that frame, so t1 is taken in
+// a task queued from that callback (it runs after the frame). Times are performance.now(),
+// i.e. ms since navigation start (performance.timeOrigin). The probe also records
+// first-contentful-paint, the main script's fetch start (Resource Timing), and every
+// 'longtask' (buffered PerformanceObserver) that starts before t1 + LONGTASK_TAIL.
+//   cold    each run in a new browser context: empty HTTP cache, a shopper's first page.
+//   repeat  a new page per run in one context after one discarded load: scripts from the
+//           HTTP cache, as the shopper's next page view.
+// The two pages alternate run by run, so drift of the machine hits both alike.
+//
+// C, render. The data comes from a registered transport whose promise the page resolves,
+// so no network, JSON or timer noise is inside the measurement. t0 is taken right before
+// resolving, after the element is `loading` (its Intl.NumberFormat warm-up done) and the
+// skeletons have been painted; t1 after `recs-load` (fired after Lit's updateComplete) and
+// the next frame (requestAnimationFrame + setTimeout 0). Three figures per case:
 //     cold   the first run in a new browser context (empty HTTP cache, new renderer):
 //            bundle fetched and compiled, every code path first used. Median of COLD runs.
 //     fresh  a new page for every run (bundle from cache): rendering paths cold in a
 //            new page, as a shopper's page view. Median / p90 / min of RUNS.
 //     warm   new element after new element in one page (WARMUP runs discarded):
 //            Lit's templates prepared, JIT warm, as a second widget on the page.
-//   Lit and baseline runs alternate, so drift of the machine hits both alike. Only one
-//   page is open at a time: with two, the one behind had its frames held back ~1 s.
-// - Headless Chromium produces frames at a fixed 60 Hz, so t1 - t0 includes waiting
-//   for the next frame (up to 16.7 ms) and is quantized by it. Each run therefore
-//   also records "script" (t0 to recs-load / DOM built) and "frame" (main-thread
-//   style, layout and paint of the frame that shows the cards: requestAnimationFrame
-//   callback to the task after it); script + frame is the work without the wait.
-// - The baseline builds the same li > a > span.media > img + brand + title + price
-//   markup with createElement/textContent, inside a shadow root with the widget's own
-//   stylesheets, so both pay the same style and layout work.
+//   Lit and baseline runs alternate. Each run also records "script" (t0 to recs-load /
+//   DOM built) and "frame" (main-thread style, layout and paint of the frame that shows
+//   the cards: requestAnimationFrame callback to the task after it); script + frame is
+//   the work without the wait for the frame. The baseline builds the same
+//   li > a > span.media > img + brand + title + price markup with createElement/textContent,
+//   inside a shadow root with the widget's own stylesheets, so both pay the same style
+//   and layout work.
 import { createServer } from 'node:http';
-import { readFile, stat } from 'node:fs/promises';
+import { cpSync, existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
 import { cpus, loadavg, totalmem, release } from 'node:os';
 import { extname, join, normalize } from 'node:path';
+import { gzipSync } from 'node:zlib';
+import { build } from 'esbuild';
 import { chromium } from 'playwright-core';
 
-const loadBefore = loadavg()[0];
+const loadBefore = loadavg();
 const RUNS = Number(process.env.BENCH_RUNS ?? 30);
-const COLD = Number(process.env.BENCH_COLD ?? 5);
+const COLD = Number(process.env.BENCH_COLD ?? 20);
 const WARMUP = 5;
-const SCENARIOS = [20, 100];
+const CARDS = 20; // part B
+const LONGTASK_TAIL = 500; // ms after the first card that still count as "load" in part B
+const DATA_DELAY = Number(process.env.BENCH_DATA_DELAY ?? 0); // ms the stubs wait before answering (0: at once)
+const SCENARIOS = [20, 100]; // part C
 const MODES = [
   ['lit', '<recs-list> (Lit)'],
   ['dom', 'plain DOM baseline'],
 ];
+const PAGES = [
+  ['recs', '`<recs-carousel>` (recs-widget)'],
+  ['algolia', 'Algolia recommend-js + horizontal slider'],
+];
 const root = new URL('..', import.meta.url).pathname;
+const out = join(root, 'bench/.out');
 const executablePath = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 const args = ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
 
-await stat(join(root, 'dist/recs.js')).catch(() => {
+if (!existsSync(join(root, 'dist/recs.js'))) {
   console.error('dist/recs.js is missing: run `npm run build` first (npm run bench does).');
   process.exit(1);
+}
+rmSync(out, { recursive: true, force: true });
+mkdirSync(out, { recursive: true });
+cpSync(join(root, 'dist'), join(out, 'dist'), { recursive: true });
+// The slider's stylesheet, from its package (a dev dependency), served beside the page bundle.
+const algoliaCss = join(out, 'horizontal-slider-theme.css');
+cpSync(join(root, 'node_modules/@algolia/ui-components-horizontal-slider-theme/dist/theme.css'), algoliaCss);
+
+// --- the Algolia page's JS: bundled as a merchant's bundler would ------------------------
+// legalComments none: dist/recs.js carries no license banners either. NODE_ENV is set
+// as any production bundle sets it (recommend-js reads it).
+const algoliaBuild = (outfile, alias = {}) => build({
+  entryPoints: [join(root, 'bench/algolia/page.js')],
+  outfile, alias, bundle: true, minify: true, format: 'esm', platform: 'browser', target: 'es2022',
+  legalComments: 'none', define: { 'process.env.NODE_ENV': '"production"' }, logLevel: 'warning',
+});
+await algoliaBuild(join(out, 'algolia.js'));
+// Not served, only weighed: @algolia/recommend's `browser` field sends bundlers to its UMD
+// build; its ESM build, named by path, is what a bundler could tree-shake.
+await algoliaBuild(join(out, 'algolia-esm-client.js'), { '@algolia/recommend': join(root, 'node_modules/@algolia/recommend/dist/recommend.esm.browser.js') });
+
+// --- data stubs -------------------------------------------------------------------------
+const proxyItems = (n) => ({
+  items: Array.from({ length: n }, (_, i) => ({
+    id: `sku-${i + 1}`,
+    title: `Bench product ${i + 1}, a title long enough to wrap onto a second line`,
+    url: `/bench/product/${i + 1}`,
+    image: '/bench/img.svg',
+    price: { amount: 9.99 + i * 3.5, currency: 'EUR' },
+  })),
+});
+// Algolia Recommend's documented response: one result per request, each with hits.
+const algoliaResults = (n) => ({
+  results: [{
+    hits: Array.from({ length: n }, (_, i) => ({
+      objectID: `sku-${i + 1}`,
+      name: `Bench product ${i + 1}, a title long enough to wrap onto a second line`,
+      image: '/bench/img.svg',
+      price: 9.99 + i * 3.5,
+      _score: 99 - i,
+    })),
+    nbHits: n, page: 0, nbPages: 1, hitsPerPage: n, processingTimeMS: 1, params: '', query: '',
+  }],
 });
 
-// --- static server -----------------------------------------------------------------
-const types = { '.html': 'text/html; charset=utf-8', '.js': 'text/javascript; charset=utf-8', '.mjs': 'text/javascript; charset=utf-8', '.svg': 'image/svg+xml', '.css': 'text/css' };
-const server = createServer(async (request, response) => {
-  const path = normalize(decodeURIComponent(new URL(request.url, 'http://x').pathname));
-  const allowed = path.startsWith('/dist/') || path.startsWith('/bench/');
-  const body = allowed ? await readFile(join(root, path)).catch(() => null) : null;
-  if (!body) {
-    response.writeHead(404).end();
-    return;
+// --- server -------------------------------------------------------------------------------
+const types = { '.html': 'text/html; charset=utf-8', '.js': 'text/javascript; charset=utf-8', '.mjs': 'text/javascript; charset=utf-8', '.svg': 'image/svg+xml', '.css': 'text/css', '.json': 'application/json' };
+const isolation = { 'cross-origin-opener-policy': 'same-origin', 'cross-origin-embedder-policy': 'require-corp' };
+const sendJson = (response, value) => setTimeout(() => {
+  response.writeHead(200, { 'content-type': types['.json'], 'cache-control': 'no-store', ...isolation });
+  response.end(JSON.stringify(value));
+}, DATA_DELAY);
+const server = createServer((request, response) => {
+  const url = new URL(request.url, 'http://x');
+  const path = normalize(decodeURIComponent(url.pathname));
+  if (path === '/favicon.ico') return response.writeHead(204).end(); // not a 404 in the console
+  if (path === '/bench/recs.json') return sendJson(response, proxyItems(Number(url.searchParams.get('n') ?? 20)));
+  if (request.method === 'POST' && /^\/1\/indexes\/[^/]+\/recommendations$/.test(path)) {
+    request.resume(); // the body (the requests) is not needed: always 20 hits
+    return request.on('end', () => sendJson(response, algoliaResults(CARDS)));
   }
-  response.writeHead(200, {
-    'content-type': types[extname(path)] ?? 'application/octet-stream',
-    'cache-control': 'max-age=3600',
-    'cross-origin-opener-policy': 'same-origin',
-    'cross-origin-embedder-policy': 'require-corp',
-  });
+  const file = path.startsWith('/dist/') ? join(out, path) : path.startsWith('/bench/') ? join(root, path) : null;
+  let body = null;
+  try {
+    body = file && readFileSync(file);
+  } catch {}
+  if (!body) return response.writeHead(404).end();
+  response.writeHead(200, { 'content-type': types[extname(path)] ?? 'application/octet-stream', 'cache-control': 'max-age=3600', ...isolation });
   response.end(body);
 });
 await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve));
 const origin = `http://127.0.0.1:${server.address().port}`;
 
-// --- browser -------------------------------------------------------------------------
 const browser = await chromium.launch({ executablePath, args });
-let shim = '';
+const notes = [];
 
+// --- B. page load: navigation start -> first card painted ---------------------------------
+// Runs in the page before any of its scripts (addInitScript). See the header comment.
+function probe(tail) {
+  const bench = (window.__bench = { longTasks: [], fcp: null, seen: null, painted: null });
+  new PerformanceObserver((list) => {
+    for (const entry of list.getEntries()) bench.longTasks.push([entry.startTime, entry.duration]);
+  }).observe({ type: 'longtask', buffered: true });
+  new PerformanceObserver((list) => {
+    for (const entry of list.getEntries()) if (entry.name === 'first-contentful-paint') bench.fcp = entry.startTime;
+  }).observe({ type: 'paint', buffered: true });
+  const cards = () => {
+    const host = document.querySelector('recs-carousel');
+    return host ? host.shadowRoot?.querySelectorAll('[part="card"]') ?? [] : document.querySelectorAll('.uic-HorizontalSlider-item');
+  };
+  bench.done = new Promise((resolve) => {
+    const poll = () => {
+      if (!cards().length) return requestAnimationFrame(poll);
+      bench.seen = performance.now();
+      setTimeout(() => {
+        bench.painted = performance.now();
+        setTimeout(resolve, tail);
+      }, 0);
+    };
+    requestAnimationFrame(poll);
+  });
+  bench.result = async () => {
+    await bench.done;
+    const found = cards();
+    const resources = performance.getEntriesByType('resource').map((entry) => ({ path: new URL(entry.name).pathname, start: entry.startTime, end: entry.responseEnd }));
+    const script = resources.find((entry) => /\/(recs|algolia)\.js$/.test(entry.path));
+    const data = resources.find((entry) => /\/(recs\.json|recommendations)$/.test(entry.path));
+    const tasks = bench.longTasks.filter(([start]) => start < bench.painted + tail);
+    return {
+      painted: bench.painted,
+      fcp: bench.fcp,
+      scriptStart: script?.start ?? NaN,
+      dataStart: data?.start ?? NaN,
+      dataEnd: data?.end ?? NaN,
+      longTasks: tasks.length,
+      longTaskMs: tasks.reduce((sum, [, duration]) => sum + duration, 0),
+      blockingMs: tasks.reduce((sum, [, duration]) => sum + Math.max(0, duration - 50), 0),
+      cards: found.length,
+      firstPrice: found[0]?.querySelector('[part="price"], .price')?.textContent.trim(),
+      files: resources.map((entry) => entry.path).filter((path) => /\.(js|css)$/.test(path)),
+    };
+  };
+}
+
+async function newContext() {
+  const context = await browser.newContext();
+  await context.addInitScript(probe, LONGTASK_TAIL);
+  return context;
+}
+
+async function loadPage(context, name) {
+  const page = await context.newPage();
+  const errors = [];
+  page.on('pageerror', (error) => errors.push(error.message));
+  page.on('console', (message) => message.type() === 'error' && errors.push(message.text()));
+  try {
+    await page.goto(`${origin}/bench/first-card-${name}.html`);
+    const result = await page.evaluate(() => Promise.race([
+      window.__bench.result(),
+      new Promise((_, reject) => setTimeout(() => reject(new Error('no card within 15 s')), 15000)),
+    ]));
+    if (result.cards !== CARDS || errors.length) throw new Error(`${result.cards} cards; ${errors.join('; ')}`);
+    return result;
+  } catch (error) {
+    throw new Error(`first-card-${name}.html: ${error.message}; page errors: ${errors.join('; ') || 'none'}`);
+  } finally {
+    await page.close();
+  }
+}
+
+const load = Object.fromEntries(PAGES.map(([name]) => [name, { cold: [], repeat: [] }]));
+for (let i = 0; i < RUNS; i++) {
+  for (const [name] of PAGES) {
+    const context = await newContext();
+    load[name].cold.push(await loadPage(context, name));
+    await context.close();
+  }
+}
+{
+  const context = await newContext();
+  for (const [name] of PAGES) await loadPage(context, name); // scripts into this context's cache
+  for (let i = 0; i < RUNS; i++) for (const [name] of PAGES) load[name].repeat.push(await loadPage(context, name));
+  await context.close();
+}
+
+// --- C. render: data arrival -> painted cards ------------------------------------------------
+let shim = '';
 async function openPage(context) {
   const page = await context.newPage();
   const errors = [];
@@ -97,8 +275,8 @@ async function openPage(context) {
 const run = (page, mode, n) => page.evaluate(([m, count]) => window.benchRun(m, count), [mode, n]);
 
 // dist/recs.js must load on a plain page. If it needs a `process` global (a bundler
-// left process.env.NODE_ENV in), say so loudly and measure with a shim.
-const notes = [];
+// left process.env.NODE_ENV in), say so loudly and measure with a shim. (Part B would
+// already have failed on it; this keeps part C's diagnosis when run with RUNS=0.)
 {
   const context = await browser.newContext();
   try {
@@ -120,7 +298,6 @@ const info = await (async () => {
   return value;
 })();
 
-// --- measurements ----------------------------------------------------------------------
 const results = {}; // results[n][mode] = { cold: [], fresh: [], warm: [], sample }
 for (const n of SCENARIOS) {
   results[n] = Object.fromEntries(MODES.map(([mode]) => [mode, { cold: [], fresh: [], warm: [] }]));
@@ -161,9 +338,78 @@ const median = (values) => {
   return s.length % 2 ? s[mid] : (s[mid - 1] + s[mid]) / 2;
 };
 const ms = (value) => value.toFixed(2);
+const ms1 = (value) => value.toFixed(1);
 const pick = (runs, key) => runs.map((r) => r[key]);
-
+const bytes = (value) => value.toLocaleString('en-US');
 const lines = [];
+
+// A. Sizes. The recs page's files are the ones its cold load fetched (Resource Timing),
+// so a new lazy chunk shows up here by itself; the Snappy row follows the static imports
+// of dist/transports/snappy.js.
+const weigh = (paths) => {
+  const contents = paths.map((path) => readFileSync(path));
+  return { bytes: contents.reduce((sum, c) => sum + c.length, 0), gzip: contents.reduce((sum, c) => sum + gzipSync(c, { level: 9 }).length, 0) };
+};
+const distFile = (path) => join(out, path); // '/dist/x.js' -> the served copy
+const recsFiles = load.recs.cold[0].files;
+const staticImports = (path, seen = new Set()) => {
+  for (const [, spec] of readFileSync(distFile(path), 'utf8').matchAll(/(?:from|import)\s*["'](\.{1,2}\/[^"']+)["']/g)) {
+    const target = new URL(spec, `http://x${path}`).pathname;
+    if (!seen.has(target)) {
+      seen.add(target);
+      staticImports(target, seen);
+    }
+  }
+  return seen;
+};
+const snappyFiles = ['/dist/transports/snappy.js', ...staticImports('/dist/transports/snappy.js')].filter((path) => !recsFiles.includes(path));
+const sizeRows = [
+  ['recs-widget script tag', ['/dist/recs.js'], ['/dist/recs.js'].map(distFile)],
+  ['recs-widget, all the carousel page fetched (JS, CSS inside)', recsFiles, recsFiles.map(distFile)],
+  ['a Snappy widget adds', snappyFiles, snappyFiles.map(distFile)],
+  ['Algolia page JS (recommend-js + slider + recommend v4 client)', ['bench/.out/algolia.js'], [join(out, 'algolia.js')]],
+  ['Algolia slider CSS (ui-components-horizontal-slider-theme 1.2.3)', ['bench/.out/horizontal-slider-theme.css'], [algoliaCss]],
+  ['Algolia page JS + CSS', ['bench/.out/algolia.js', 'bench/.out/horizontal-slider-theme.css'], [join(out, 'algolia.js'), algoliaCss]],
+  ['Algolia page JS, client\'s ESM build named by path (not served)', ['bench/.out/algolia-esm-client.js'], [join(out, 'algolia-esm-client.js')]],
+];
+lines.push('### A. Size (gzip -9)');
+lines.push('');
+lines.push('| what | files | bytes | gzip |');
+lines.push('|---|---|---:|---:|');
+for (const [label, names, paths] of sizeRows) {
+  const size = weigh(paths);
+  lines.push(`| ${label} | ${names.map((name) => `\`${name.replace(/^\/dist\//, 'dist/')}\``).join(' + ')} | ${bytes(size.bytes)} | ${bytes(size.gzip)} |`);
+}
+const algoliaFetched = load.algolia.cold[0].files;
+if (algoliaFetched.join() !== '/bench/.out/horizontal-slider-theme.css,/bench/.out/algolia.js' && algoliaFetched.join() !== '/bench/.out/algolia.js,/bench/.out/horizontal-slider-theme.css') {
+  notes.push(`the Algolia page fetched ${algoliaFetched.join(', ')}`);
+}
+
+// B. Page load.
+lines.push('');
+lines.push(`### B. Page load: navigation start to first card painted, ${CARDS} cards, data answered ${DATA_DELAY ? `after ${DATA_DELAY} ms` : 'at once'}`);
+lines.push('');
+lines.push(`ms since navigation start (performance.timeOrigin); medians of ${RUNS} runs, a fresh page each run. cold = new browser context per run (empty HTTP cache); repeat = new page per run in one context (scripts from the HTTP cache). "script → card" = from the main script's fetch start; "data sent/received" = the data request's start and response end (Resource Timing). Long tasks (>50 ms, main thread) from navigation start to ${LONGTASK_TAIL} ms after the first card; "TBT" sums their time over 50 ms; "with" = runs that had any.`);
+lines.push('');
+lines.push('| page | load | first card | p90 | min | FCP | script → card | data sent | data received | long tasks | long-task ms | TBT ms | with |');
+lines.push('|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|');
+for (const kind of ['cold', 'repeat']) {
+  for (const [name, label] of PAGES) {
+    const r = load[name][kind];
+    const painted = pick(r, 'painted');
+    const cells = [label, kind, ms1(median(painted)), ms1(quantile(painted, 0.9)), ms1(Math.min(...painted)), ms1(median(pick(r, 'fcp'))),
+      ms1(median(r.map((x) => x.painted - x.scriptStart))), ms1(median(pick(r, 'dataStart'))), ms1(median(pick(r, 'dataEnd'))), median(pick(r, 'longTasks')), ms1(median(pick(r, 'longTaskMs'))),
+      ms1(median(pick(r, 'blockingMs'))), `${r.filter((x) => x.longTasks > 0).length}/${r.length}`];
+    lines.push(`| ${cells.join(' | ')} |`);
+  }
+}
+lines.push('');
+lines.push(`Check: ${PAGES.map(([name]) => `${name}: ${load[name].cold[0].cards} cards, first price "${load[name].cold[0].firstPrice}"`).join('; ')}.`);
+
+// C. Render.
+lines.push('');
+lines.push('### C. Render: data arrival to painted cards');
+lines.push('');
 lines.push(`t0 = data promise resolved, t1 = cards painted; ms. ${RUNS} runs per row; "cold" = median of ${COLD} runs, each the first in a new browser context.`);
 lines.push('"script" = t0 to recs-load (baseline: DOM built); "frame" = style + layout + paint of the frame that shows the cards (medians).');
 lines.push('');
@@ -182,10 +428,10 @@ for (const n of SCENARIOS) {
 }
 lines.push('');
 lines.push(`Cold script/frame medians (ms): ${SCENARIOS.flatMap((n) => MODES.map(([mode]) => `${n} ${mode} ${ms(median(pick(results[n][mode].cold, 'built')))}/${ms(median(pick(results[n][mode].cold, 'frame')))}`)).join(', ')}.`);
-lines.push(`Cold runs, total (ms): ${SCENARIOS.flatMap((n) => MODES.map(([mode]) => `${n} ${mode} [${pick(results[n][mode].cold, 'total').map(ms).join(', ')}]`)).join(', ')}.`);
 lines.push(`Check: ${SCENARIOS.flatMap((n) => MODES.map(([mode]) => `${n} ${mode}: ${results[n][mode].sample.cards} cards, first price "${results[n][mode].sample.firstPrice}"`)).join('; ')}.`);
 lines.push('');
-lines.push(`Chromium ${version} (headless, ${executablePath}), playwright-core, Node ${process.version}, ${cpus()[0]?.model ?? 'unknown CPU'} x${cpus().length}, ${Math.round(totalmem() / 2 ** 30)} GB, Linux ${release()}; 1-min load average ${loadBefore.toFixed(2)} before, ${loadavg()[0].toFixed(2)} after; crossOriginIsolated=${info.crossOriginIsolated}.`);
+const loads = (values) => values.map((v) => v.toFixed(2)).join(' ');
+lines.push(`Chromium ${version} (headless, ${executablePath}), playwright-core, Node ${process.version}, ${cpus()[0]?.model ?? 'unknown CPU'} x${cpus().length}, ${Math.round(totalmem() / 2 ** 30)} GB, Linux ${release()}; load average (1/5/15 min) ${loads(loadBefore)} before, ${loads(loadavg())} after; crossOriginIsolated=${info.crossOriginIsolated}.`);
 for (const note of notes) lines.push(`Note: ${note}`);
 console.log(lines.join('\n'));
-if (process.env.BENCH_JSON) console.log(JSON.stringify(results));
+if (process.env.BENCH_JSON) console.log(JSON.stringify({ load, results }));
