@@ -177,7 +177,10 @@ export function createProxyApp(config: ProxyConfig, deps: ProxyDeps): Hono {
     if (!entry) return fail(c, new RecsFailure('not-found', PLACEMENT_NAME.test(name) ? `no placement named "${name}"` : 'no such placement'));
     try {
       // HEAD arrives here as a GET (Hono strips the body).
-      const fields = c.req.method === 'POST' ? await fieldsFromBody(c.req.raw) : fieldsFromQuery(new URL(c.req.url).searchParams);
+      const { searchParams } = new URL(c.req.url);
+      // A POST carries its fields in the body only: a query string beside it would go unchecked.
+      if (c.req.method === 'POST' && searchParams.size) throw new InvalidParameter([...searchParams.keys()][0]!, 'belongs in the JSON body of a POST');
+      const fields = c.req.method === 'POST' ? await fieldsFromBody(c.req.raw) : fieldsFromQuery(searchParams);
       const request = parseWidgetFields(fields, entry.placement.provider);
       const run = () => recommend(entry.placement, entry.provider, request);
       // Personal answers are never cached, here or by anyone downstream.

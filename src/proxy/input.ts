@@ -119,7 +119,8 @@ export function parseWidgetFields(fields: Record<string, unknown>, transport: st
 
 /** A GET query as fields; a parameter given twice is refused rather than guessed at. */
 export function fieldsFromQuery(params: URLSearchParams): Record<string, string> {
-  const fields: Record<string, string> = {};
+  // No prototype: `__proto__=x` must be an own (and so unknown) field, not a silent no-op.
+  const fields: Record<string, string> = Object.create(null);
   for (const [name, value] of params) {
     if (Object.hasOwn(fields, name)) throw new InvalidParameter(name, 'is given more than once');
     fields[name] = value;
@@ -131,12 +132,37 @@ export function fieldsFromQuery(params: URLSearchParams): Record<string, string>
 export async function fieldsFromBody(request: Request): Promise<Record<string, unknown>> {
   const type = request.headers.get('content-type') ?? '';
   if (!/^application\/json\s*(?:;|$)/i.test(type)) throw new InvalidParameter('body', 'must be sent as application/json');
+  let text: string;
   let body: unknown;
   try {
-    body = await request.json();
+    text = await request.text();
+    body = JSON.parse(text);
   } catch {
     throw new InvalidParameter('body', 'is not valid JSON');
   }
   if (typeof body !== 'object' || body === null || Array.isArray(body)) throw new InvalidParameter('body', 'must be a JSON object of string fields');
+  const repeated = repeatedTopLevelKey(text);
+  if (repeated !== undefined) throw new InvalidParameter(repeated, 'is given more than once');
   return body as Record<string, unknown>;
+}
+
+/**
+ * JSON.parse keeps the last of two equal keys; like a repeated query parameter, a
+ * repeated body field is refused rather than guessed at. `text` is known-valid JSON, so
+ * its strings and brackets can be scanned without a parser.
+ */
+function repeatedTopLevelKey(text: string): string | undefined {
+  const seen = new Set<string>();
+  let depth = 0;
+  let previous = '';
+  for (const [token] of text.matchAll(/"(?:[^"\\]|\\.)*"|[{}[\]:]/g)) {
+    if (token === ':' && depth === 1 && previous.startsWith('"')) {
+      const key = JSON.parse(previous) as string;
+      if (seen.has(key)) return key;
+      seen.add(key);
+    } else if (token === '{' || token === '[') depth += 1;
+    else if (token === '}' || token === ']') depth -= 1;
+    previous = token;
+  }
+  return undefined;
 }

@@ -118,6 +118,9 @@ describe('input: every parameter is validated before any vendor call', () => {
     const repeated = await call(`${endpoint}?productId=655277e68e0719000d6c3fd5&limit=1&limit=2`);
     assert.equal(repeated.status, 400);
     assert.equal(repeated.body.error.parameter, 'limit');
+    const queryBesideBody = await post(`${endpoint}?apiKey=stolen`, { productId: '655277e68e0719000d6c3fd5', customerId: 'c-1' });
+    assert.equal(queryBesideBody.status, 400);
+    assert.equal(queryBesideBody.body.error.parameter, 'apiKey');
   });
 
   it('refuses POST bodies that are not a JSON object of strings', async () => {
