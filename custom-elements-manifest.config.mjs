@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 // custom-elements.json from the classes' JSDoc (`npm run manifest`, also run by `npm run build`).
 // The class JSDoc (@fires, @slot, @csspart, @cssproperty, property comments) is the source;
 // the plugins below only teach the analyzer three things about how this code is written:
@@ -5,7 +6,9 @@
 //      `stringAttribute('api-key')` and constants such as `numberAttribute`; `state: true`
 //      properties are internal, and Lit's default attribute name is the lowercased property;
 //   2. tag names come from define.ts's `HTMLElementTagNameMap` (it defines in a loop);
-//   3. private members (`#name`) are not public API and are left out.
+//   3. private members (`#name`) are not public API and are left out;
+//   4. the request fields' properties and attributes come from the field table
+//      (src/model/fields.ts, REQUEST_FIELDS), each documented by its comment there.
 
 /** Evaluates the small subset of TypeScript that property declarations use; undefined when unsure. */
 function evaluate(ts, node, sourceFile, scope = new Map()) {
@@ -93,6 +96,33 @@ function litStaticPropertiesPlugin() {
   };
 }
 
+/** 4. Request fields from src/model/fields.ts: `productIds: { kind: 'list', property: 'productId' }` is the `product-id` attribute. */
+function fieldTablePlugin() {
+  return {
+    name: 'recs-field-table',
+    analyzePhase({ ts, node, moduleDoc }) {
+      if (!ts.isClassDeclaration(node) || node.name?.text !== 'RecsElement') return;
+      const declaration = moduleDoc.declarations?.find((each) => each.name === 'RecsElement');
+      if (!declaration) return;
+      const path = new URL('./src/model/fields.ts', import.meta.url);
+      const source = ts.createSourceFile(path.pathname, readFileSync(path, 'utf8'), ts.ScriptTarget.Latest, true);
+      const table = findModuleConst(ts, source, 'REQUEST_FIELDS');
+      const literal = table && ts.isAsExpression(table) ? table.expression : table;
+      for (const entry of literal?.properties ?? []) {
+        const field = entry.name.getText(source);
+        const spec = evaluate(ts, entry.initializer, source) ?? {};
+        if (spec.kind === 'cart') continue;
+        const name = spec.property ?? field;
+        const attribute = name.replace(/[A-Z]/g, (letter) => `-${letter.toLowerCase()}`);
+        const description = ts.getJSDocCommentsAndTags(entry).map((doc) => ts.getTextOfJSDocComment(doc.comment)).join(' ');
+        const type = { text: spec.kind === 'number' ? 'number | undefined' : 'string | undefined' };
+        declaration.members = [...(declaration.members ?? []).filter((member) => member.name !== name), { kind: 'field', name, type, description, attribute, privacy: 'public' }];
+        declaration.attributes = [...(declaration.attributes ?? []).filter((each) => each.name !== attribute), { name: attribute, fieldName: name, type, description }];
+      }
+    },
+  };
+}
+
 /** 2. Tag names from `interface HTMLElementTagNameMap { 'recs-list': RecsList }`. */
 function tagNameMapPlugin() {
   const tags = new Map(); // class name -> tag
@@ -146,5 +176,5 @@ export default {
   outdir: '.',
   litelement: true,
   packagejson: false,
-  plugins: [litStaticPropertiesPlugin(), tagNameMapPlugin(), hidePrivatePlugin()],
+  plugins: [litStaticPropertiesPlugin(), fieldTablePlugin(), tagNameMapPlugin(), hidePrivatePlugin()],
 };

@@ -4,6 +4,13 @@
  * `import { setContext } from '…/recs.js'` without any global.
  */
 import './define.js';
+import { RecsElement } from './elements/recs-element.js';
 
-export { setContext } from './data/context.js';
-export { registerTransport } from './transports/registry.js';
+/**
+ * When a page loads two copies of the bundle, only the first defines the elements; the
+ * page API of either copy reaches them through the defined class (no global needed).
+ */
+const pageApi = (): typeof RecsElement.pageApi => (customElements.get('recs-list') as typeof RecsElement | undefined)?.pageApi ?? RecsElement.pageApi;
+
+export const setContext: typeof RecsElement.pageApi.setContext = (patch) => pageApi().setContext(patch);
+export const registerTransport: typeof RecsElement.pageApi.registerTransport = (name, factory) => pageApi().registerTransport(name, factory);

@@ -1,4 +1,4 @@
-import type { RecsResult } from '../model/schema.js';
+import type { RecsResult } from '../model/types.js';
 
 /**
  * Results kept across pages of one visit (sessionStorage), so a shopper moving

@@ -1,31 +1,36 @@
 import { atom } from 'nanostores';
-import type { CartLine } from '../model/schema.js';
+import { REQUEST_FIELDS, fieldFromText, type FieldSpec, type PageContext } from '../model/fields.js';
 
-/** What the page knows about the shopper and the page, shared by every widget. */
-export interface PageContext {
-  customerId?: string;
-  webId?: string;
-  contactId?: string;
-  email?: string;
-  phone?: string;
-  externalCustomerId?: string;
-  /** The product(s) the page is about; used when a widget sets no `product-id`. */
-  productIds?: string[];
-  cart?: CartLine[];
-  locale?: string;
-  currency?: string;
-  country?: string;
-  language?: string;
-}
+export type { PageContext };
 
 export const $context = atom<PageContext>({});
 
+const isCartLine = (line: unknown) => {
+  const { id, quantity } = (line ?? {}) as { id?: unknown; quantity?: unknown };
+  return typeof id === 'string' && id !== '' && (quantity === undefined || (Number.isInteger(quantity) && (quantity as number) > 0));
+};
+
+/** A context value as the field's kind wants it, or undefined when it is not one. */
+function contextValue(spec: FieldSpec, value: unknown): unknown {
+  if (spec.kind === 'cart') return Array.isArray(value) && value.every(isCartLine) ? value : undefined;
+  if (spec.kind === 'list' && Array.isArray(value)) return fieldFromText('list', value.filter((entry) => typeof entry === 'string').join());
+  return fieldFromText(spec.kind, value);
+}
+
 /**
  * Sets page context for every widget at once; widgets whose request changes re-fetch.
- * Keys given as undefined are removed.
+ * Keys given as undefined or null are removed. Only the fields the page context knows
+ * are kept (see the README): an unknown key or a value of the wrong type is dropped
+ * with a console warning, never sent to a vendor or put in a URL.
  */
 export function setContext(patch: PageContext): void {
-  const next: PageContext = { ...$context.get(), ...patch };
-  for (const key of Object.keys(next) as (keyof PageContext)[]) if (next[key] === undefined) delete next[key];
+  const next: Record<string, unknown> = { ...$context.get() };
+  for (const [key, value] of Object.entries(patch ?? {})) {
+    const spec = Object.hasOwn(REQUEST_FIELDS, key) ? (REQUEST_FIELDS[key as keyof typeof REQUEST_FIELDS] as FieldSpec) : undefined;
+    const clean = spec?.context && value != null ? contextValue(spec, value) : undefined;
+    if (value != null && clean === undefined) console.warn(`recs-widget: setContext ignores ${key}`);
+    if (clean === undefined) delete next[key];
+    else next[key] = clean;
+  }
   $context.set(next);
 }

@@ -1,4 +1,4 @@
-import type { RecsRequest } from '../model/schema.js';
+import type { RecsRequest } from '../model/types.js';
 import { RecsFailure } from '../model/errors.js';
 
 /**

@@ -1,7 +1,5 @@
 import { RecsFailure, failureForStatus } from '../model/errors.js';
-
-/** Refines the generic failure for an HTTP status with what the vendor's error body says. */
-export type DescribeVendorError = (failure: RecsFailure, body: unknown) => RecsFailure | undefined;
+import type { VendorAdapter, VendorRequest } from '../transports/adapter.js';
 
 /** Retry-After in seconds (delta-seconds or an HTTP date), or undefined when absent or unreadable. */
 export function parseRetryAfter(header: string | null, now = Date.now()): number | undefined {
@@ -12,29 +10,48 @@ export function parseRetryAfter(header: string | null, now = Date.now()): number
   return Number.isNaN(date) ? undefined : Math.max(0, (date - now) / 1000);
 }
 
+export interface FetchVendorOptions {
+  signal: AbortSignal;
+  /** The proxy's rule: a vendor's redirect is refused, never followed (it would carry the key to another host). */
+  refuseRedirects?: boolean | undefined;
+  /** How the body is read; the proxy's reader stops at a size cap (src/proxy/capped-body.ts). */
+  read?: ((response: Response, vendor: string) => Promise<string>) | undefined;
+}
+
 /**
- * One HTTP call for a transport: never sends cookies, turns every failure into a
- * RecsFailure with a code, and lets an abort pass through untouched.
+ * The one HTTP call of both runners: never sends cookies, turns every failure into a
+ * RecsFailure with a code (the adapter's describeError refines HTTP errors from the
+ * vendor's documented error codes), and lets an abort pass through untouched.
  */
-export async function fetchJson(vendor: string, url: string, init: RequestInit, describe?: DescribeVendorError): Promise<unknown> {
-  const signal = init.signal;
+export async function fetchVendor(
+  adapter: Pick<VendorAdapter<never>, 'vendor' | 'describeError'>,
+  request: VendorRequest,
+  { signal, refuseRedirects, read }: FetchVendorOptions,
+): Promise<{ body: unknown; headers: Headers }> {
+  const { vendor } = adapter;
+  const { method, url, headers, body } = request;
   let response: Response;
+  let text: string;
   try {
-    response = await fetch(url, { ...init, credentials: 'omit' });
+    response = await fetch(url, { method, headers, body: body ?? null, signal, credentials: 'omit', redirect: refuseRedirects ? 'manual' : 'follow' });
+    if (response.status >= 300 && response.status < 400) {
+      await response.body?.cancel().catch(() => undefined);
+      throw new RecsFailure('http', `${vendor}: redirect refused (HTTP ${response.status})`, { status: response.status });
+    }
+    text = await (read ? read(response, vendor) : response.text());
   } catch (error) {
-    if (signal?.aborted) throw signal.reason;
-    throw new RecsFailure('network', `${vendor}: network error, no response`);
+    if (signal.aborted) throw signal.reason;
+    throw error instanceof RecsFailure ? error : new RecsFailure('network', `${vendor}: network error, no complete response`);
+  }
+  let json: unknown;
+  try {
+    json = JSON.parse(text);
+  } catch {
+    if (response.ok) throw new RecsFailure('invalid-response', `${vendor}: response is not valid JSON`);
   }
   if (!response.ok) {
-    const body: unknown = await response.json().catch(() => undefined);
-    if (signal?.aborted) throw signal.reason;
     const failure = failureForStatus(response.status, vendor, parseRetryAfter(response.headers.get('retry-after')));
-    throw describe?.(failure, body) ?? failure;
+    throw adapter.describeError?.(failure, json) ?? failure;
   }
-  try {
-    return await response.json();
-  } catch {
-    if (signal?.aborted) throw signal.reason;
-    throw new RecsFailure('invalid-response', `${vendor}: response is not valid JSON`);
-  }
+  return { body: json, headers: response.headers };
 }

@@ -1,7 +1,10 @@
-import type { RecsRequest, RecsResult } from '../model/schema.js';
+import type { RecsRequest, RecsResult } from '../model/types.js';
+import { cleanResult } from '../model/clean-item.js';
+import type { VendorAdapter } from '../transports/adapter.js';
+import { loadTransport, type Source, type Transport } from '../transports/registry.js';
 import { withPolicy } from './policy.js';
 import { shareRequest } from './shared-requests.js';
-import { loadTransport, type Transport } from '../transports/registry.js';
+import { fetchVendor } from './http.js';
 
 export interface LoadOptions {
   signal: AbortSignal;
@@ -22,14 +25,30 @@ export interface LoadedRecs extends RecsResult {
   transport: string;
 }
 
-/** One source through policy and sharing: the registry's transport, timeout, retries, one request per page. */
+/** The browser runner: an adapter's request, with the widget's endpoint and key, over the one HTTP helper. */
+export async function runAdapter(adapter: VendorAdapter, request: RecsRequest, signal: AbortSignal) {
+  const settings = { endpoint: request.endpoint, apiKey: request.apiKey };
+  const { body, headers } = await fetchVendor(adapter, adapter.buildRequest(request, settings), { signal });
+  return adapter.parseResponse(body, headers);
+}
+
+const isAdapter = (source: Source): source is VendorAdapter => 'buildRequest' in source;
+
+/**
+ * One source through policy and sharing: the registry's source (waited for until the
+ * timeout when not registered yet), timeout, retries, one request per page, and
+ * cleanResult on whatever it answered.
+ */
 function fetchOne(request: RecsRequest, options: LoadOptions): Promise<RecsResult> {
   const { signal, timeout, transport } = options;
-  const run = (shared: AbortSignal) =>
-    withPolicy(async (attemptSignal) => {
-      const chosen = transport ?? (await loadTransport(request.transport));
-      return chosen.fetch(request, { signal: attemptSignal });
-    }, { signal: shared, timeout });
+  const run = async (shared: AbortSignal) => {
+    const source = transport ?? (await loadTransport(request.transport, AbortSignal.any([shared, AbortSignal.timeout(timeout)])));
+    const answer = await withPolicy((attempt) => (isAdapter(source) ? runAdapter(source, request, attempt) : source.fetch(request, { signal: attempt })), {
+      signal: shared,
+      timeout,
+    });
+    return cleanResult(answer, request.transport);
+  };
   if (transport) return run(signal);
   return shareRequest(`${timeout}|${JSON.stringify(request)}`, run, signal);
 }

@@ -1,6 +1,6 @@
 // Card templates are a designer's option, so this module is a chunk loaded only
 // by elements that have a <template> child.
-import type { RecItem } from '../model/schema.js';
+import type { RecItem } from '../model/types.js';
 import { safeUrl } from '../format/safe-url.js';
 
 const TEXT_FIELDS = ['id', 'title', 'brand', 'description', 'group'] as const;
@@ -18,7 +18,10 @@ function fillTemplate(template: HTMLTemplateElement, item: RecItem, price: strin
       const src = safeUrl(item.image);
       if (src) node.setAttribute('src', src);
       else node.removeAttribute('src');
-      node.setAttribute('alt', item.title);
+      // The title is the alt, unless the designer wrote alt="" or the image sits in the product
+      // link beside the title: the link's text names the product, a second title is noise.
+      if (node.getAttribute('alt') !== '') node.setAttribute('alt', node.closest('[data-href]')?.querySelector('[data-field="title"]') ? '' : item.title);
+      node.addEventListener('error', () => node.classList.add('error'));
     } else if (field === 'price') node.textContent = price;
     else if (field === 'badge') node.textContent = item.inStock === false ? outOfStock : '';
     else if (field === 'category') node.textContent = item.category?.join(' / ') ?? '';
@@ -46,14 +49,4 @@ export function stampTemplate(template: HTMLTemplateElement, item: RecItem, pric
     stamped.set(item, last);
   }
   return last.fragment;
-}
-
-/** Carousel: a template card's tab stops follow the view, as built-in cards' do (`inView` holds ranks). */
-export function followView(cards: HTMLElement[], inView: Set<number>): void {
-  for (const card of cards) {
-    for (const stop of card.querySelectorAll<HTMLElement>('a[href], button, input, select, textarea')) {
-      if (inView.has(Number(card.dataset.rank))) stop.removeAttribute('tabindex');
-      else stop.tabIndex = -1;
-    }
-  }
 }

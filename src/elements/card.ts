@@ -1,5 +1,5 @@
 import { html, nothing, type TemplateResult } from 'lit';
-import type { RecItem } from '../model/schema.js';
+import type { RecItem } from '../model/types.js';
 import { safeUrl } from '../format/safe-url.js';
 import type { RecsLabels } from './labels.js';
 
@@ -15,10 +15,21 @@ export interface CardOptions {
   onClick: (event: MouseEvent, item: RecItem, rank: number) => void;
 }
 
+/**
+ * The image's class is its last load event, `load` or `error`: a broken image is hidden
+ * (CSS `img.error`, not a style attribute, for strict CSPs) and leaves the plain media
+ * background instead of a broken-image icon; a new `src` that loads shows it again.
+ */
+const onImage = (event: Event): void => void ((event.target as Element).className = event.type);
+
+/**
+ * The image's alt is empty: the link's own text (brand, title, price) already names the
+ * product, and a screen reader would otherwise hear the title twice.
+ */
 function builtInCard(item: RecItem, options: CardOptions, price: string, tabindex: number | typeof nothing): TemplateResult {
   const image = safeUrl(item.image);
   return html`<a part="link" class="link" href=${safeUrl(item.url) ?? nothing} tabindex=${tabindex}>
-      <span class="media">${image ? html`<img part="image" src=${image} alt=${item.title} loading="lazy" />` : nothing}</span>
+      <span class="media">${image ? html`<img part="image" src=${image} alt="" loading="lazy" @load=${onImage} @error=${onImage} />` : nothing}</span>
       <span part="brand" class="brand line">${item.brand ?? ''}</span>
       <span part="title" class="title">${item.title}</span>
       <span class="line meta">
@@ -27,28 +38,33 @@ function builtInCard(item: RecItem, options: CardOptions, price: string, tabinde
       </span>
     </a>
     ${options.addToCart
-      ? html`<button part="add-to-cart" class="add" type="button" data-add-to-cart tabindex=${tabindex} ?disabled=${item.inStock === false}>${options.labels.addToCart}</button>`
+      ? html`<button part="add-to-cart" class="add" type="button" data-add-to-cart aria-label=${`${options.labels.addToCart}, ${item.title}`} tabindex=${tabindex} ?disabled=${item.inStock === false}>${options.labels.addToCart}</button>`
       : nothing}`;
 }
 
 /**
- * One product card. Text only ever reaches the DOM as text and every URL through
- * safeUrl(), so vendor data can never become markup or script.
+ * One product card: a list item, or in the carousel a `div` slide (a group labelled
+ * "n of N"; ARIA in HTML allows no group role on an `li`). Text only ever reaches the
+ * DOM as text and every URL through safeUrl(), so vendor data can never become markup
+ * or script.
  */
 export function renderCard(item: RecItem, rank: number, options: CardOptions): TemplateResult {
   const price = options.price(item);
   const slides = options.slides;
-  const tabindex = slides && !slides.tabbable(rank) ? -1 : nothing;
-  return html`<li
-    part="card"
-    tabindex=${slides ? -1 : nothing}
-    class="card"
-    data-rank=${rank}
-    role=${slides ? 'group' : nothing}
-    aria-roledescription=${slides ? 'slide' : nothing}
-    aria-label=${slides ? options.labels.slide.replace('{n}', `${rank}`).replace('{total}', `${slides.total}`) : nothing}
-    @click=${(event: MouseEvent) => options.onClick(event, item, rank)}
-  >${options.template ? options.template(item, price) : builtInCard(item, options, price, tabindex)}</li>`;
+  const content = options.template ? options.template(item, price) : builtInCard(item, options, price, slides && !slides.tabbable(rank) ? -1 : nothing);
+  const onClick = (event: MouseEvent) => options.onClick(event, item, rank);
+  return slides
+    ? html`<div
+        part="card"
+        tabindex="-1"
+        class="card"
+        data-rank=${rank}
+        role="group"
+        aria-roledescription="slide"
+        aria-label=${options.labels.slide.replace('{n}', `${rank}`).replace('{total}', `${slides.total}`)}
+        @click=${onClick}
+      >${content}</div>`
+    : html`<li part="card" class="card" data-rank=${rank} @click=${onClick}>${content}</li>`;
 }
 
 /** A placeholder with the exact box of a card, so nothing shifts when data arrives. */

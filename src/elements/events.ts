@@ -1,4 +1,4 @@
-import type { RecItem, RecsError } from '../model/schema.js';
+import type { RecItem, RecsError } from '../model/types.js';
 
 /** Every event's detail, declared in one place. */
 /** Which widget an event came from, through which transport, with the vendor's tracking id. */

@@ -1,6 +1,7 @@
 import { css, html, nothing, type PropertyDeclarations, type PropertyValues, type TemplateResult } from 'lit';
 import { RecsElement } from './recs-element.js';
 import { baseStyles } from './styles.js';
+import { InViewController } from './in-view-controller.js';
 
 /**
  * Recommendations as a carousel, as the WAI-ARIA carousel pattern describes it: a
@@ -26,15 +27,12 @@ export class RecsCarousel extends RecsElement {
     slidesPerView: { attribute: 'slides-per-view', type: Number },
     atStart: { state: true },
     atEnd: { state: true },
-    inView: { state: true },
   };
 
   /** Cards per view; overrides `--recs-slides-per-view` and the responsive default. */
   declare slidesPerView: number | undefined;
   declare atStart: boolean;
   declare atEnd: boolean;
-  /** Ranks of the cards at least half in view: only these are in the tab order. */
-  declare inView: Set<number>;
 
   static override styles = [
     baseStyles,
@@ -72,19 +70,20 @@ export class RecsCarousel extends RecsElement {
       @container (min-width: 800px) { .track { --_spv: var(--recs-slides-per-view, 4); } }
       @container (min-width: 1040px) { .track { --_spv: var(--recs-slides-per-view, 5); } }
       .track > .card { scroll-snap-align: start; }
+      .skeletons { display: contents; }
       @media (prefers-reduced-motion: no-preference) {
         .track { scroll-behavior: smooth; }
       }
     `,
   ];
 
-  #visibility?: IntersectionObserver;
+  /** Cards at least half in view: only these are in the tab order. */
+  #inView = new InViewController(this, () => ({ root: this.#track(), cards: this.state === 'ready' ? this.#cards() : [] }));
 
   constructor() {
     super();
     this.atStart = true;
     this.atEnd = false;
-    this.inView = new Set();
   }
 
   #track(): HTMLElement | null {
@@ -125,35 +124,14 @@ export class RecsCarousel extends RecsElement {
     (card.querySelector<HTMLElement>('a[href], button:not(:disabled)') ?? card).focus({ preventScroll: true });
   };
 
-  /** Watches which cards are in view, so that cards off screen leave the tab order. */
-  #watchCards(): void {
-    this.#visibility?.disconnect();
-    const track = this.#track();
-    if (!track || this.state !== 'ready') return;
-    const seen = new Set(this.inView);
-    this.#visibility = new IntersectionObserver(
-      (entries) => {
-        for (const entry of entries) {
-          const rank = Number(entry.target.getAttribute('data-rank'));
-          if (entry.intersectionRatio >= 0.5) seen.add(rank);
-          else seen.delete(rank);
-        }
-        this.inView = new Set(seen);
-      },
-      { root: track, threshold: 0.5 },
-    );
-    for (const card of this.#cards()) this.#visibility.observe(card);
-  }
-
-  override connectedCallback(): void {
-    super.connectedCallback();
-    if (this.hasUpdated) this.#watchCards();
-  }
-
-  override disconnectedCallback(): void {
-    super.disconnectedCallback();
-    this.#visibility?.disconnect();
-    this.#visibility = undefined;
+  /** A template card's tab stops follow the view, as built-in cards' do. */
+  #followView(): void {
+    for (const card of this.#cards()) {
+      for (const stop of card.querySelectorAll<HTMLElement>('a[href], button, input, select, textarea')) {
+        if (this.#inView.inView.has(Number(card.dataset.rank))) stop.removeAttribute('tabindex');
+        else stop.tabIndex = -1;
+      }
+    }
   }
 
   protected override updated(changed: PropertyValues): void {
@@ -163,18 +141,17 @@ export class RecsCarousel extends RecsElement {
     if (spv > 0) this.#track()?.style.setProperty('--_spv', String(spv));
     else this.#track()?.style.removeProperty('--_spv');
     // Template cards are the designer's markup: their tab stops follow the view here.
-    this.templates?.followView(this.#cards(), this.inView);
+    if (this.querySelector(':scope > template')) this.#followView();
     if (changed.has('items') || changed.has('state')) {
       // Measured after layout, outside the update, so it does not schedule a second render.
       requestAnimationFrame(this.#updateEnds);
-      this.#watchCards();
     }
   }
 
   protected override renderLayout(): TemplateResult {
     const labels = this.resolvedLabels;
     const ready = this.state === 'ready';
-    const slides = { total: this.items.length, tabbable: (rank: number) => this.inView.has(rank) };
+    const slides = { total: this.items.length, tabbable: (rank: number) => this.#inView.inView.has(rank) };
     return html`<section
       part="region"
       aria-roledescription="carousel"
@@ -192,9 +169,11 @@ export class RecsCarousel extends RecsElement {
           </button>
         </div>
       </div>
-      <ul part="track" class="track" role="none" @scroll=${this.#updateEnds} @keydown=${this.#onKeydown}>
-        ${this.renderItems(ready ? slides : undefined)}
-      </ul>
+      <div part="track" class="track" @scroll=${this.#updateEnds} @keydown=${this.#onKeydown}>
+        ${/* Slides are divs (a group role is not allowed on an li); skeletons are list items, so they keep a list, laid out as the track's own cells. */ ready
+          ? this.renderItems(slides)
+          : html`<ul class="skeletons" role="none">${this.renderItems()}</ul>`}
+      </div>
     </section>`;
   }
 }

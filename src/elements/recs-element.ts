@@ -1,31 +1,43 @@
-import { LitElement, html, nothing, type PropertyDeclarations, type PropertyValues, type TemplateResult } from 'lit';
-import type { RecItem, RecsError, RecsRequest } from '../model/schema.js';
+import { LitElement, html, nothing, type PropertyDeclaration, type PropertyDeclarations, type PropertyValues, type TemplateResult } from 'lit';
+import type { RecItem, RecsError, RecsRequest } from '../model/types.js';
+import { FIELD_ENTRIES, attributeOf, fieldFromText, propertyOf, type RequestProperties } from '../model/fields.js';
 import { RecsFailure, toRecsError } from '../model/errors.js';
-import { $context } from '../data/context.js';
+import { $context, setContext } from '../data/context.js';
 import { loadRecs, type LoadedRecs } from '../data/load-recs.js';
-import { loadTransport, type Transport } from '../transports/registry.js';
-import { urlFromTemplate } from '../format/safe-url.js';
+import { buildRequest, displayLimit, excludedIds, selectItems } from '../data/request.js';
+import { claim, claimedByOthers, release } from '../data/page-claims.js';
+import { loadTransport, registerTransport, type Transport } from '../transports/registry.js';
 import { formatPrice } from '../format/price.js';
 import { emit } from './events.js';
 import { renderCard, renderSkeleton, type CardOptions } from './card.js';
 import { DEFAULT_LABELS, type RecsLabels } from './labels.js';
-import { claim, claimedByOthers, release } from './page-claims.js';
 import { NearViewportController } from './visibility-controller.js';
 import { ImpressionController } from './impression-controller.js';
+import { FetchController, type Run } from './fetch-controller.js';
+import { StoreController } from './store-controller.js';
 
 export type RecsState = 'idle' | 'loading' | 'ready' | 'empty' | 'error';
 
-const list = (value: string | undefined) => value?.split(',').map((entry) => entry.trim()).filter(Boolean);
+/** Numbers from attributes: empty or unreadable text is unset (a CMS renders `limit=""`), never 0. */
+const numberAttribute = { fromAttribute: (value: string | null) => fieldFromText('number', value) };
+/** `lazy` is on unless the attribute says off: false, 0, off or no, in any case. */
+const lazyAttribute = { fromAttribute: (value: string | null) => !/^\s*(false|0|off|no)\s*$/i.test(value ?? '') };
 
-/** Attributes copied as they are into the request; the page context fills what they leave unset. */
-const REQUEST_ATTRIBUTES = ['endpoint', 'apiKey', 'customerId', 'webId', 'contactId', 'email', 'phone', 'externalCustomerId', 'sourceId', 'location', 'collectionId', 'context', 'country', 'language', 'locale', 'currency'] as const;
-const numberAttribute = { type: Number };
-const stringAttribute = (attribute: string) => ({ attribute });
+/** The request fields' properties and attributes, from the field table (src/model/fields.ts). */
+const requestProperties: Record<string, PropertyDeclaration> = {};
+for (const [field, spec] of FIELD_ENTRIES) {
+  const property = propertyOf(field);
+  if (spec.kind !== 'cart') requestProperties[property] = { attribute: attributeOf(property), converter: spec.kind === 'number' ? numberAttribute : undefined };
+}
 
 // Loading skeletons shown at most, so a large limit never paints a wall of placeholders.
 const MAX_SKELETONS = 12;
 let widgetCount = 0;
 let templates: typeof import('./card-template.js') | undefined;
+
+/** The request field properties (`productId`, `limit`, ...) come from the field table. */
+// eslint-disable-next-line @typescript-eslint/no-unsafe-declaration-merging
+export interface RecsElement extends RequestProperties {}
 
 /**
  * The behaviour both elements share: attributes and page context become one
@@ -71,98 +83,39 @@ let templates: typeof import('./card-template.js') | undefined;
 export abstract class RecsElement extends LitElement {
   static override properties: PropertyDeclarations = {
     transport: {},
-    endpoint: {},
-    apiKey: stringAttribute('api-key'),
-    productId: stringAttribute('product-id'),
-    customerId: stringAttribute('customer-id'),
-    webId: stringAttribute('web-id'),
-    contactId: stringAttribute('contact-id'),
-    email: {},
-    phone: {},
-    externalCustomerId: stringAttribute('external-customer-id'),
-    sourceId: stringAttribute('source-id'),
-    location: {},
-    collectionId: stringAttribute('collection-id'),
-    priceMin: { attribute: 'price-min', type: Number },
-    priceMax: { attribute: 'price-max', type: Number },
-    include: {},
-    category: {},
-    context: {},
-    country: {},
-    language: {},
-    limit: numberAttribute,
-    timeout: numberAttribute,
+    ...requestProperties,
+    timeout: { converter: numberAttribute },
     heading: {},
-    locale: {},
-    currency: {},
-    productUrl: stringAttribute('product-url'),
-    lazy: { converter: { fromAttribute: (value: string | null) => value !== 'false' } },
+    productUrl: { attribute: 'product-url' },
+    lazy: { converter: lazyAttribute },
     exclude: {},
     fallback: {},
-    cacheTtl: { attribute: 'cache-ttl', type: Number },
+    cacheTtl: { attribute: 'cache-ttl', converter: numberAttribute },
     dedupePage: { attribute: 'dedupe-page', type: Boolean },
     addToCart: { attribute: 'add-to-cart', type: Boolean },
     labels: { attribute: false },
-    prevLabel: stringAttribute('prev-label'),
-    nextLabel: stringAttribute('next-label'),
-    outOfStockLabel: stringAttribute('out-of-stock-label'),
-    slideLabel: stringAttribute('slide-label'),
-    emptyLabel: stringAttribute('empty-label'),
-    addToCartLabel: stringAttribute('add-to-cart-label'),
+    prevLabel: { attribute: 'prev-label' },
+    nextLabel: { attribute: 'next-label' },
+    outOfStockLabel: { attribute: 'out-of-stock-label' },
+    slideLabel: { attribute: 'slide-label' },
+    emptyLabel: { attribute: 'empty-label' },
+    addToCartLabel: { attribute: 'add-to-cart-label' },
     state: { reflect: true },
     items: { attribute: false },
   };
 
+  /**
+   * The page API of the copy of the bundle that defined the elements: a second copy's
+   * `setContext` and `registerTransport` reach the elements through it.
+   */
+  static pageApi = { setContext, registerTransport };
+
   /** `snappy`, `yespo`, `proxy` or a registered name; or a one-off `{ fetch(request, { signal }) }` object. */
   declare transport: string | Transport | undefined;
-  /** Base URL of the vendor API or of your proxy route. */
-  declare endpoint: string | undefined;
-  /** Vendor key, for trying things out: every shopper can read it. Production keys belong in the proxy. */
-  declare apiKey: string | undefined;
-  /** Source product id(s), comma-separated. Falls back to `setContext({ productIds })`. */
-  declare productId: string | undefined;
-  /** Customer id (any one identifier is enough); falls back to `setContext({ customerId })`. */
-  declare customerId: string | undefined;
-  /** Web (cookie) id of the shopper, e.g. Yespo's; falls back to the page context. */
-  declare webId: string | undefined;
-  /** Contact id of the shopper (Yespo); falls back to the page context. */
-  declare contactId: string | undefined;
-  /** Shopper e-mail as an identifier; sent only in a POST body, never in a URL. */
-  declare email: string | undefined;
-  /** Shopper phone number as an identifier; sent only in a POST body, never in a URL. */
-  declare phone: string | undefined;
-  /** Your own customer id as the vendor knows it (Yespo); falls back to the page context. */
-  declare externalCustomerId: string | undefined;
-  /** Yespo data source id. */
-  declare sourceId: string | undefined;
-  /** Snappy: ISO 3166-1 alpha-2 country, e.g. `US` (required by Snappy). */
-  declare location: string | undefined;
-  /** Snappy: recommend only from this collection. */
-  declare collectionId: string | undefined;
-  /** Snappy: lowest price; sent only together with `price-max`. */
-  declare priceMin: number | undefined;
-  /** Snappy: highest price; sent only together with `price-min`. */
-  declare priceMax: number | undefined;
-  /** Snappy: extra product fields, comma-separated (`brand`, `tags`). */
-  declare include: string | undefined;
-  /** Yespo category ids, comma-separated. */
-  declare category: string | undefined;
-  /** Adobe-style request context (e.g. a page type), sent through the proxy. */
-  declare context: string | undefined;
-  /** Shopper country for the request context, sent through the proxy. */
-  declare country: string | undefined;
-  /** Shopper language for the request context, sent through the proxy. */
-  declare language: string | undefined;
-  /** Number of cards. */
-  declare limit: number;
-  /** Milliseconds before a request is abandoned, retries included. */
-  declare timeout: number;
+  /** Milliseconds before a request is abandoned, retries included (default 8000). */
+  declare timeout: number | undefined;
   /** Visible heading; also the accessible name of the carousel region. */
   declare heading: string | undefined;
-  /** Locale for prices (Intl), e.g. `de-DE`; falls back to `setContext({ locale })`, then the browser. */
-  declare locale: string | undefined;
-  /** ISO 4217 currency for prices, e.g. `EUR`; overrides the vendor's code (no conversion). */
-  declare currency: string | undefined;
   /** Link template for vendors that return no URL, e.g. `/products/{id}`. */
   declare productUrl: string | undefined;
   /** Fetch only near the viewport; `lazy="false"` fetches at once. */
@@ -200,6 +153,8 @@ export abstract class RecsElement extends LitElement {
   /** The vendor's tracking id for the items shown (Adobe's x-recommendation-tracker-id). */
   trackerId: string | undefined;
   #autoId = `recs-${++widgetCount}`;
+  /** The result on screen, so the same result (a stale cache entry kept after a failed refresh) is announced once. */
+  #shown: LoadedRecs | undefined;
 
   /** The element's id, or a generated one: which widget an event came from. */
   get widgetId(): string {
@@ -214,11 +169,14 @@ export abstract class RecsElement extends LitElement {
     return labels as unknown as RecsLabels;
   }
 
+  #context = new StoreController(this, $context);
   #nearViewport = new NearViewportController(this);
   #impressions = new ImpressionController(this, (cards) => this.#reportImpressions(cards));
-  #requestKey: string | undefined;
-  #controller: AbortController | undefined;
-  #unsubscribe: (() => void) | undefined;
+  #fetch = new FetchController(this, () => {
+    // A request abandoned by leaving the page starts again when the element comes back.
+    if (this.state === 'loading') this.state = 'idle';
+  });
+  #lastTransport: RecsElement['transport'];
 
   constructor() {
     super();
@@ -231,82 +189,59 @@ export abstract class RecsElement extends LitElement {
 
   override connectedCallback(): void {
     super.connectedCallback();
-    this.#unsubscribe = $context.listen(() => this.requestUpdate());
     // Start the vendor chunk download now, so it is ready before the request.
     if (typeof this.transport === 'string') loadTransport(this.transport).catch(() => {});
-    // Cards already shown are watched for impressions again.
-    if (this.state === 'ready') this.requestUpdate();
+    // Back on the page: an abandoned request starts again, shown cards are watched for impressions again.
+    this.requestUpdate();
   }
 
   override disconnectedCallback(): void {
     super.disconnectedCallback();
-    this.#unsubscribe?.();
     release(this);
-    this.#controller?.abort();
-    this.#controller = undefined;
-    if (this.state === 'loading') {
-      // The aborted request is started again if the element comes back.
-      this.#requestKey = undefined;
-      this.state = 'idle';
-    }
+  }
+
+  /** `state` is the element's to say: a copied `state="ready"` (cloneNode, server HTML) is not believed. */
+  override attributeChangedCallback(name: string, old: string | null, value: string | null): void {
+    if (name !== 'state') super.attributeChangedCallback(name, old, value);
   }
 
   /** The canonical request for the current attributes and page context (attributes win). */
   buildRequest(): RecsRequest {
-    const request: Record<string, unknown> = { ...$context.get() };
-    for (const name of REQUEST_ATTRIBUTES) if (this[name] != null && this[name] !== '') request[name] = this[name];
-    for (const name of ['include', 'category'] as const) if (this[name]) request[name] = list(this[name]);
-    if (this.productId) request.productIds = list(this.productId);
-    for (const name of ['priceMin', 'priceMax'] as const) if (Number.isFinite(this[name])) request[name] = this[name];
-    request.transport = this.#transportName();
-    // Ask for as many more as will be left out, so the row stays full.
-    request.limit = Math.min(this.#displayLimit() + this.#excludedIds(request).size, 100);
-    return request as RecsRequest;
-  }
-
-  #displayLimit(): number {
-    return Number.isFinite(this.limit) ? Math.min(Math.max(Math.trunc(this.limit), 0), 100) : 10;
-  }
-
-  /** The current product(s), the cart and `exclude`: never recommended. */
-  #excludedIds(request: Partial<RecsRequest>): Set<string> {
-    return new Set([...(request.productIds ?? []), ...(request.cart ?? []).map((line) => line.id), ...(list(this.exclude) ?? [])]);
+    return buildRequest(this, this.#context.value, this.#transportName(), this.exclude);
   }
 
   protected override willUpdate(changed: PropertyValues): void {
     super.willUpdate(changed);
     if (!this.isConnected || (this.lazy && !this.#nearViewport.near)) return;
     const request = this.buildRequest();
-    const key = `${JSON.stringify(request)}|${this.timeout}`;
-    if (key === this.#requestKey && !changed.has('transport')) return;
-    this.#requestKey = key;
-    void this.#load(request);
+    const timeout = this.timeout! > 0 ? this.timeout! : 8000;
+    // A one-off transport object is part of the request: a new object is a new request.
+    const newTransport = this.transport !== this.#lastTransport;
+    this.#lastTransport = this.transport;
+    this.#fetch.run(`${JSON.stringify(request)}|${timeout}|${this.fallback}|${this.cacheTtl}`, (run) => this.#load(request, timeout, run), newTransport);
   }
 
-  async #load(request: RecsRequest): Promise<void> {
-    this.#controller?.abort();
-    const controller = new AbortController();
-    this.#controller = controller;
+  async #load(request: RecsRequest, timeout: number, run: Run): Promise<void> {
     this.state = 'loading';
     this.error = undefined;
     try {
       if (!request.transport) throw new RecsFailure('invalid-request', 'The transport attribute is required');
       const loading = loadRecs(request, {
-        signal: controller.signal,
-        timeout: this.timeout > 0 ? this.timeout : 8000,
+        signal: run.signal,
+        timeout,
         transport: typeof this.transport === 'object' ? this.transport : undefined,
         fallback: this.fallback,
         cacheTtl: this.cacheTtl,
-        onStale: (stale) => void this.#show(stale, request, controller),
+        onStale: (stale) => void this.#show(stale, request, run),
       });
       // The first Intl.NumberFormat costs 10-60 ms: pay it in its own task, once the request is out.
       setTimeout(formatPrice, 0, { amount: 0, currency: request.currency ?? 'USD' }, request.locale);
-      await this.#show(await loading, request, controller);
+      await this.#show(await loading, request, run);
     } catch (thrown) {
-      if (controller !== this.#controller) return;
+      if (!run.isLatest()) return;
       const error = toRecsError(thrown);
-      if (error.code === 'aborted') return;
       release(this);
+      this.#shown = undefined;
       this.items = [];
       this.error = error;
       this.state = 'error';
@@ -315,32 +250,28 @@ export abstract class RecsElement extends LitElement {
     }
   }
 
-  /** Shows a result unless a newer request has taken over, then tells the page. */
-  async #show(result: LoadedRecs, request: RecsRequest, controller: AbortController): Promise<void> {
-    if (controller !== this.#controller) return;
-    const excluded = this.#excludedIds(request);
+  /** Shows a result unless a newer request has taken over (or it is on screen already), then tells the page. */
+  async #show(result: LoadedRecs, request: RecsRequest, run: Run): Promise<void> {
+    if (!run.isLatest() || result === this.#shown) return;
+    this.#shown = result;
+    const excluded = excludedIds(request, this.exclude);
     if (this.dedupePage) for (const id of claimedByOthers(this)) excluded.add(id);
-    const items = result.items
-      .filter((item) => !excluded.has(item.id))
-      .slice(0, this.#displayLimit())
-      .map((item) => (item.url ? item : { ...item, url: urlFromTemplate(this.productUrl, item.id) }));
+    const items = selectItems(result.items, { excluded, limit: displayLimit(this.limit), productUrl: this.productUrl });
     if (this.dedupePage) claim(this, items.map((item) => item.id));
     if (this.#template() && !templates) {
       templates = await import('./card-template.js');
-      if (controller !== this.#controller) return;
+      if (!run.isLatest()) return;
     }
     this.#impressions.reset();
     this.trackerId = result.trackerId;
     this.items = items;
     this.state = items.length ? 'ready' : 'empty';
     await this.updateComplete;
-    if (controller !== this.#controller) return;
+    if (!run.isLatest()) return;
     const context = { ...this.#eventContext(), transport: result.transport, source: result.source };
     if (items.length) emit(this, 'recs-load', { items, ...context });
     else emit(this, 'recs-empty', context);
   }
-
-
 
   protected override updated(changed: PropertyValues): void {
     super.updated(changed);
@@ -376,9 +307,9 @@ export abstract class RecsElement extends LitElement {
   /** The cards (or skeletons while waiting) as list items, for the layout to place. */
   protected renderItems(slides?: CardOptions['slides']): TemplateResult[] {
     if (this.state !== 'ready') {
-      return Array.from({ length: Math.min(this.#displayLimit(), MAX_SKELETONS) }, renderSkeleton);
+      return Array.from({ length: Math.min(displayLimit(this.limit), MAX_SKELETONS) }, renderSkeleton);
     }
-    const page = $context.get();
+    const page = this.#context.value;
     const locale = this.locale ?? page.locale;
     const currency = this.currency ?? page.currency;
     const labels = this.resolvedLabels;
@@ -396,11 +327,6 @@ export abstract class RecsElement extends LitElement {
 
   #template(): HTMLTemplateElement | null {
     return this.querySelector(':scope > template');
-  }
-
-  /** The card-template helpers, when this element has a template and they have loaded. */
-  protected get templates(): typeof templates {
-    return this.#template() ? templates : undefined;
   }
 
   protected renderHeading(): TemplateResult | typeof nothing {

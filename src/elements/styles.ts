@@ -30,6 +30,7 @@ export const baseStyles = css`
   .link { gap: 4px; flex: 1; color: inherit; text-decoration: none; border-radius: var(--_radius); }
   .media { aspect-ratio: var(--recs-image-ratio, 1 / 1); border-radius: var(--_radius); overflow: hidden; background: var(--recs-image-background, #f2f2f2); }
   .media img { width: 100%; height: 100%; object-fit: var(--recs-image-fit, cover); }
+  img.error { visibility: hidden; }
   .line { display: flex; gap: 8px; align-items: center; height: 20px; overflow: hidden; white-space: nowrap; }
   .brand { font-size: 12px; text-overflow: ellipsis; }
   .title { display: -webkit-box; -webkit-line-clamp: 2; -webkit-box-orient: vertical; overflow: hidden; height: 40px; overflow-wrap: anywhere; }

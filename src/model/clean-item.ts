@@ -1,10 +1,16 @@
 import { plainText } from '../format/text.js';
 import { safeUrl } from '../format/safe-url.js';
-import type { RecItem } from './schema.js';
+import { RecsFailure } from './errors.js';
+import type { RecItem, RecsResult } from './types.js';
 
-/** Loosely typed fields as a transport picked them out of a vendor response. */
+/**
+ * Loosely typed fields as an adapter picked them out of a vendor response. A price is
+ * `amount` and `currency`, or a `price` that is a number or `{ amount, currency }`
+ * (so a clean RecItem is a RawItem too).
+ */
 export interface RawItem {
   id?: unknown;
+  price?: unknown;
   title?: unknown;
   url?: unknown;
   image?: unknown;
@@ -20,6 +26,8 @@ export interface RawItem {
   sourceIds?: unknown;
   attributes?: unknown;
 }
+
+const isRecord = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null && !Array.isArray(value);
 
 const finite = (value: unknown): number | undefined => {
   const number = typeof value === 'string' && value.trim() !== '' ? Number(value) : value;
@@ -42,8 +50,9 @@ export function cleanItem(raw: RawItem): RecItem | undefined {
   const title = plainText(raw.title);
   if (!id || !title) return undefined;
   const item: Record<string, unknown> = { id, title };
-  const amount = finite(raw.amount);
-  const currency = plainText(raw.currency, 3);
+  const price = isRecord(raw.price) ? raw.price : { amount: raw.price ?? raw.amount, currency: raw.currency };
+  const amount = finite(price.amount);
+  const currency = plainText(price.currency, 3);
   const optional = {
     url: safeUrl(raw.url),
     image: safeUrl(raw.image),
@@ -59,7 +68,7 @@ export function cleanItem(raw: RawItem): RecItem | undefined {
     attributes: attributesOf(raw.attributes),
   };
   for (const [name, value] of Object.entries(optional)) if (value !== undefined) item[name] = value;
-  return item as RecItem;
+  return item as unknown as RecItem;
 }
 
 /** Vendor attributes as plain strings (lists joined); undefined when none are left. */
@@ -75,15 +84,31 @@ function attributesOf(raw: unknown): Record<string, string> | undefined {
 }
 
 /** Cleans a list, dropping unusable entries and duplicate ids (first one wins, ranks stay in order). */
-export function cleanItems(raws: readonly RawItem[]): RecItem[] {
+export function cleanItems(raws: readonly unknown[]): RecItem[] {
   const seen = new Set<string>();
   const items: RecItem[] = [];
   for (const raw of raws) {
-    const item = cleanItem(raw);
+    const item = isRecord(raw) ? cleanItem(raw) : undefined;
     if (item && !seen.has(item.id)) {
       seen.add(item.id);
       items.push(item);
     }
   }
   return items;
+}
+
+/**
+ * Any source's answer made safe: the one place every path cleans its items, and the
+ * one rule for unusable answers. No `items` list is `invalid-response`; entries that are
+ * all unusable (no id or title, wrong shape) are `invalid-response` too, because a
+ * vendor whose schema drifted must show as an error, not as a quiet empty widget; an
+ * empty list is a real empty answer.
+ */
+export function cleanResult(answer: unknown, source: string): RecsResult {
+  const raws = isRecord(answer) ? answer.items : undefined;
+  if (!Array.isArray(raws)) throw new RecsFailure('invalid-response', `${source}: the answer has no items list`);
+  const items = cleanItems(raws);
+  if (raws.length && !items.length) throw new RecsFailure('invalid-response', `${source}: no item in the answer has an id and a title`);
+  const trackerId = plainText((answer as { trackerId?: unknown }).trackerId, 200);
+  return trackerId ? { items, trackerId } : { items };
 }

@@ -3,7 +3,7 @@
  * created here; elements turn it into the plain `RecsError` that `recs-error` carries.
  * No zod here: this module is part of the script-tag core.
  */
-import type { RecsError, RecsErrorCode } from './schema.js';
+import type { RecsError, RecsErrorCode } from './types.js';
 
 export class RecsFailure extends Error {
   readonly code: RecsErrorCode;

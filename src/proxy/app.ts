@@ -2,27 +2,26 @@
  * The reference proxy as one standard fetch handler (`app.fetch: Request -> Response`),
  * so the same code runs under Node (src/proxy/node.ts) and on edge runtimes.
  *
- *   GET|POST /recs/:placement  -> validate input -> placement's provider -> enrich
- *                              -> cleanItems -> { items, trackerId? }
+ *   GET|POST /recs/:placement  -> validate input -> per-client limit -> placement runner
+ *                                 (vendor adapter, enrichment, cleanResult) -> { items, trackerId? }
  *
  * Nothing here touches the filesystem or process: what differs between runtimes
- * (environment, reading a feed file, logging) comes in through ProxyDeps.
+ * (environment, reading a feed file, logging, the client's address) comes in through ProxyDeps.
  */
 import { Hono, type Context } from 'hono';
 import { cors } from 'hono/cors';
 import { bodyLimit } from 'hono/body-limit';
-import type { RecsRequest, RecsResult, RecsErrorCode } from '../model/schema.js';
-import { RecsFailure } from '../model/errors.js';
-import { cleanItems } from '../model/clean-item.js';
-import { hasPersonalIdentifier } from '../model/personal.js';
+import type { RecsErrorCode, RecsRequest, RecsResult } from '../model/types.js';
+import { hasPersonalIdentifier } from '../model/fields.js';
 import { plainText } from '../format/text.js';
-import { PLACEMENT_NAME, type Placement, type ProxyConfig } from './config.js';
-import { InvalidParameter, fieldsFromBody, fieldsFromQuery, parseWidgetFields } from './input.js';
+import { PLACEMENT_NAME, type ProxyConfig } from './config.js';
+import { fieldsFromBody, fieldsFromQuery, parseWidgetFields } from './input.js';
 import { createCatalogStore } from './catalog.js';
-import { enrichItem } from './enrich.js';
 import { createResponseCache } from './response-cache.js';
+import { createRateLimiter, clientKey } from './rate-limit.js';
+import { createRunner, type PlacementRunner } from './runner.js';
+import { InvalidParameter, MAX_RETRY_AFTER_SECONDS, ProxyError, toProxyError } from './errors.js';
 import { Secrets, type Env } from './secrets.js';
-import { createProvider, type Provider, type ProviderResult } from './providers/registry.js';
 
 export interface ProxyDeps {
   /** Where secrets are read from: process.env under Node, the env binding on Workers. */
@@ -32,46 +31,16 @@ export interface ProxyDeps {
   /** Receives one line per upstream failure, already scrubbed of secrets. */
   log?: (line: string) => void;
   now?: () => number;
+  /**
+   * The connecting client's address (the socket's peer under Node). Without it the
+   * per-client limits are off: on edge runtimes use the platform's rate limiting.
+   */
+  clientAddress?: (c: Context) => string | undefined;
 }
 
 /** The proxy's error body: `{ error: { code, message, parameter? } }`. */
 export interface ProxyErrorBody {
   error: { code: RecsErrorCode; message: string; parameter?: string };
-}
-
-/** Seconds a client is asked to wait after an upstream 429 that named no Retry-After. */
-const DEFAULT_RETRY_AFTER_SECONDS = 5;
-
-interface Answer {
-  status: 400 | 404 | 429 | 500 | 502 | 504;
-  body: ProxyErrorBody;
-  headers: Record<string, string>;
-}
-
-/** Maps anything thrown while answering to a status and a stable code. Only the proxy's own words go out. */
-function failureAnswer(error: unknown, timeoutMs: number): Answer {
-  const answer = (status: Answer['status'], code: RecsErrorCode, message: string): Answer => ({
-    status,
-    body: { error: { code, message } },
-    headers: { 'cache-control': 'no-store' },
-  });
-  if (error instanceof InvalidParameter) {
-    const result = answer(400, 'invalid-request', error.message);
-    result.body.error.parameter = error.parameter;
-    return result;
-  }
-  if (error instanceof DOMException && error.name === 'TimeoutError') return answer(504, 'timeout', `upstream did not answer within ${timeoutMs} ms`);
-  if (!(error instanceof RecsFailure)) return answer(500, 'http', 'internal error in the recommendations proxy');
-  // A failure without an upstream status is the proxy's own decision, taken before any call.
-  if (error.status === undefined && error.code === 'invalid-request') return answer(400, error.code, error.message);
-  if (error.status === undefined && error.code === 'not-found') return answer(404, error.code, error.message);
-  if (error.code === 'timeout') return answer(504, error.code, error.message);
-  if (error.code === 'rate-limited') {
-    const result = answer(429, error.code, error.message);
-    result.headers['retry-after'] = String(Math.ceil(error.retryAfter ?? DEFAULT_RETRY_AFTER_SECONDS));
-    return result;
-  }
-  return answer(502, error.code, error.message);
 }
 
 export function createProxyApp(config: ProxyConfig, deps: ProxyDeps): Hono {
@@ -81,51 +50,44 @@ export function createProxyApp(config: ProxyConfig, deps: ProxyDeps): Hono {
   const catalogs = createCatalogStore({
     refreshMs: (config.catalog?.refreshSeconds ?? 300) * 1000,
     timeoutMs: config.timeoutMs,
+    maxBytes: config.maxResponseBytes,
     readFile: deps.readFile,
     now,
     log,
   });
-  const placements = new Map<string, { placement: Placement; provider: Provider }>();
+  const runners = new Map<string, PlacementRunner>();
   for (const [name, placement] of Object.entries(config.placements)) {
-    placements.set(name, { placement, provider: createProvider(placement, { secrets, env: deps.env, catalogs, path: `placements.${name}` }) });
+    runners.set(name, createRunner(placement, { config, secrets, catalogs, log, path: `placements.${name}` }));
   }
   const cache = createResponseCache<RecsResult>({ ttlMs: config.cache.sMaxAge * 1000, maxEntries: config.cache.maxEntries, now });
   const publicCacheControl = `public, s-maxage=${config.cache.sMaxAge}, stale-while-revalidate=${config.cache.staleWhileRevalidate}`;
   const allowedOrigins = new Set(config.allowedOrigins);
+  const limiter = createRateLimiter({ ...config.limits.perClient, now });
 
-  async function recommend(placement: Placement, provider: Provider, request: RecsRequest): Promise<RecsResult> {
-    // A timer cleared on completion, rather than AbortSignal.timeout(), which keeps one alive per request until it fires.
-    const timeout = new AbortController();
-    const timer = setTimeout(() => timeout.abort(new DOMException('upstream timeout', 'TimeoutError')), placement.timeoutMs ?? config.timeoutMs);
-    let answer: ProviderResult;
-    try {
-      answer = await provider.recommend(request, timeout.signal);
-    } finally {
-      clearTimeout(timer);
+  /** One token from the client's bucket for a call that reaches a vendor; past the limit, 429 and no call. */
+  function spendToken(c: Context): void {
+    const address = deps.clientAddress?.(c);
+    if (address === undefined) return;
+    const decision = limiter.take(clientKey(c.req.header('x-forwarded-for'), address, config.limits.trustProxy));
+    if (!decision.ok) {
+      throw new ProxyError(429, 'rate-limited', 'too many requests from this client; try again later', {
+        headers: { 'retry-after': String(Math.min(decision.retryAfterSeconds, MAX_RETRY_AFTER_SECONDS)) },
+      });
     }
-    const { items: raws, trackerId } = answer;
-    let complete = raws;
-    if (config.catalog) {
-      try {
-        const catalog = await catalogs.get(config.catalog.source);
-        complete = raws.map((raw) => enrichItem(raw, catalog));
-      } catch {
-        // Already logged by the catalog store; items the vendor sent complete still show.
-      }
-    }
-    const items = cleanItems(complete).slice(0, request.limit);
-    return trackerId ? { items, trackerId } : { items };
   }
 
-  function fail(c: Context, error: unknown, placement?: Placement): Response {
-    const answer = failureAnswer(error, placement?.timeoutMs ?? config.timeoutMs);
-    const message = plainText(secrets.redact(answer.body.error.message)) ?? 'error';
-    answer.body.error.message = message;
-    if (answer.status >= 429) {
-      const detail = error instanceof Error && !(error instanceof RecsFailure) ? ` [${error.name}: ${error.message}]` : '';
-      log(`recs-proxy: ${c.req.method} ${new URL(c.req.url).pathname} -> ${answer.status} ${answer.body.error.code}: ${message}${detail}`);
+  /** The one place an error becomes an answer: always `no-store`, only our own words, 5xx and 429 logged. */
+  function answerError(c: Context, thrown: unknown): Response {
+    const error = toProxyError(thrown);
+    const message = plainText(secrets.redact(error.message)) ?? 'error';
+    const body: ProxyErrorBody = { error: { code: error.code, message } };
+    if (error.extra.parameter !== undefined) body.error.parameter = error.extra.parameter;
+    if (error.status >= 429) {
+      // A bug of ours is logged with its stack, and never sent.
+      const detail = error.status === 500 && thrown instanceof Error ? `\n${thrown.stack ?? thrown.message}` : '';
+      log(`recs-proxy: ${c.req.method} ${new URL(c.req.url).pathname} -> ${error.status} ${error.code}: ${message}${detail}`);
     }
-    return c.json(answer.body, answer.status, answer.headers);
+    return c.json(body, error.status, { ...error.extra.headers, 'cache-control': 'no-store' });
   }
 
   const app = new Hono();
@@ -147,14 +109,12 @@ export function createProxyApp(config: ProxyConfig, deps: ProxyDeps): Hono {
     }),
   );
 
-  // Browsers on other sites are refused before any work; server-to-server calls send no Origin.
+  // Browsers on sites not in allowedOrigins are refused before any work; server-to-server
+  // calls send no Origin. The Host header is the client's to write, so it proves nothing
+  // (an Origin and Host of evil.example would otherwise pass as same-origin: DNS rebinding).
   app.use('/recs/*', async (c, next) => {
     const origin = c.req.header('origin');
-    if (origin && !allowedOrigins.has(origin) && origin !== new URL(c.req.url).origin) {
-      return c.json<ProxyErrorBody>({ error: { code: 'invalid-request', message: 'this origin is not allowed (allowedOrigins)' } }, 403, {
-        'cache-control': 'no-store',
-      });
-    }
+    if (origin && !allowedOrigins.has(origin)) throw new ProxyError(403, 'invalid-request', 'this origin is not allowed (allowedOrigins)');
     await next();
   });
 
@@ -162,43 +122,43 @@ export function createProxyApp(config: ProxyConfig, deps: ProxyDeps): Hono {
     '/recs/*',
     bodyLimit({
       maxSize: config.maxBodyBytes,
-      onError: (c) =>
-        c.json<ProxyErrorBody>(
-          { error: { code: 'invalid-request', message: `body: must be at most ${config.maxBodyBytes} bytes`, parameter: 'body' } },
-          413,
-          { 'cache-control': 'no-store' },
-        ),
+      onError: () => {
+        throw new ProxyError(413, 'invalid-request', `body: must be at most ${config.maxBodyBytes} bytes`, { parameter: 'body' });
+      },
     }),
   );
 
   app.on(['GET', 'POST'], '/recs/:placement', async (c) => {
     const name = c.req.param('placement');
-    const entry = PLACEMENT_NAME.test(name) ? placements.get(name) : undefined;
-    if (!entry) return fail(c, new RecsFailure('not-found', PLACEMENT_NAME.test(name) ? `no placement named "${name}"` : 'no such placement'));
-    try {
-      // HEAD arrives here as a GET (Hono strips the body).
-      const { searchParams } = new URL(c.req.url);
-      // A POST carries its fields in the body only: a query string beside it would go unchecked.
-      if (c.req.method === 'POST' && searchParams.size) throw new InvalidParameter([...searchParams.keys()][0]!, 'belongs in the JSON body of a POST');
-      const fields = c.req.method === 'POST' ? await fieldsFromBody(c.req.raw) : fieldsFromQuery(searchParams);
-      const request = parseWidgetFields(fields, entry.placement.provider);
-      const run = () => recommend(entry.placement, entry.provider, request);
-      // Personal answers are never cached, here or by anyone downstream.
-      if (hasPersonalIdentifier(request)) return c.json(await run(), 200, { 'cache-control': 'private, no-store' });
-      const { value, hit } = await cache.get(`${name}\n${JSON.stringify(request)}`, run);
-      return c.json(value, 200, { 'cache-control': publicCacheControl, 'x-recs-cache': hit ? 'hit' : 'miss' });
-    } catch (error) {
-      return fail(c, error, entry.placement);
+    const run = PLACEMENT_NAME.test(name) ? runners.get(name) : undefined;
+    if (!run) throw new ProxyError(404, 'not-found', PLACEMENT_NAME.test(name) ? `no placement named "${name}"` : 'no such placement');
+    // HEAD arrives here as a GET (Hono strips the body).
+    const { searchParams } = new URL(c.req.url);
+    // A POST carries its fields in the body only: a query string beside it would go unchecked.
+    if (c.req.method === 'POST' && searchParams.size) throw new InvalidParameter([...searchParams.keys()][0]!, 'belongs in the JSON body of a POST');
+    const fields = c.req.method === 'POST' ? await fieldsFromBody(c.req.raw) : fieldsFromQuery(searchParams);
+    const request: RecsRequest = parseWidgetFields(fields, config.placements[name]!.provider);
+    // Personal answers are never cached, here or by anyone downstream.
+    if (hasPersonalIdentifier(request)) {
+      spendToken(c);
+      return c.json(await run(request), 200, { 'cache-control': 'private, no-store' });
     }
+    const key = `${name}\n${JSON.stringify(request)}`;
+    // Only a miss reaches the vendor; the token is taken before joining the cache, so a refused
+    // client never fails a vendor call that other clients are waiting for.
+    if (!cache.has(key)) spendToken(c);
+    const { value, hit } = await cache.get(key, () => run(request));
+    return c.json(value, 200, { 'cache-control': publicCacheControl, 'x-recs-cache': hit ? 'hit' : 'miss' });
   });
 
   app.all('/recs/:placement', (c) => {
-    c.header('allow', 'GET, POST, OPTIONS');
-    return c.json<ProxyErrorBody>({ error: { code: 'invalid-request', message: `${c.req.method} is not supported; use GET or POST` } }, 405);
+    throw new ProxyError(405, 'invalid-request', `${c.req.method} is not supported; use GET or POST`, { headers: { allow: 'GET, POST, OPTIONS' } });
   });
 
-  app.notFound((c) => fail(c, new RecsFailure('not-found', 'not found; placements live at /recs/<placement>')));
-  app.onError((error, c) => fail(c, error));
+  app.notFound(() => {
+    throw new ProxyError(404, 'not-found', 'not found; placements live at /recs/<placement>');
+  });
+  app.onError((error, c) => answerError(c, error));
 
   return app;
 }

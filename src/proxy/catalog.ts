@@ -4,9 +4,11 @@
  * format (`{ "items": [...] }`, or just the array), loaded once and refreshed in the
  * background every `refreshMs`; a failed refresh keeps serving the last good copy.
  */
-import type { RecItem } from '../model/schema.js';
+import type { RecItem } from '../model/types.js';
 import { RecsFailure } from '../model/errors.js';
-import { normalizeProxyResult } from '../transports/proxy.js';
+import { cleanResult } from '../model/clean-item.js';
+import { fetchVendor } from '../data/http.js';
+import { readCapped } from './capped-body.js';
 
 export interface Catalog {
   readonly items: readonly RecItem[];
@@ -16,6 +18,8 @@ export interface Catalog {
 export interface CatalogOptions {
   refreshMs: number;
   timeoutMs: number;
+  /** Largest feed read, counted after decompression. */
+  maxBytes: number;
   /** Reads a feed file; absent on runtimes without a filesystem (feeds must be URLs there). */
   readFile?: (path: string) => Promise<string>;
   now?: () => number;
@@ -36,7 +40,7 @@ export function describeSource(source: string): string {
 }
 
 export function parseCatalog(json: unknown): Catalog {
-  const { items } = normalizeProxyResult(Array.isArray(json) ? { items: json } : json);
+  const { items } = cleanResult(Array.isArray(json) ? { items: json } : json, 'catalog');
   return { items, byId: new Map(items.map((item) => [item.id, item])) };
 }
 
@@ -55,19 +59,20 @@ export function createCatalogStore(options: CatalogOptions): CatalogStore {
   const feeds = new Map<string, Feed>();
   const unavailable = () => new RecsFailure('invalid-response', 'catalog: the product feed could not be loaded');
 
-  async function readText(source: string): Promise<string> {
+  /** A feed URL goes through the vendors' HTTP helper, with their rules: no redirects followed, the body capped. */
+  async function readJson(source: string): Promise<unknown> {
     if (isUrl(source)) {
-      const response = await fetch(source, { headers: { accept: 'application/json' }, signal: AbortSignal.timeout(options.timeoutMs) });
-      if (!response.ok) throw new Error(`HTTP ${response.status}`);
-      return response.text();
+      const request = { method: 'GET' as const, url: source, headers: { accept: 'application/json' } };
+      const rules = { signal: AbortSignal.timeout(options.timeoutMs), refuseRedirects: true, read: readCapped(options.maxBytes) };
+      return (await fetchVendor({ vendor: 'catalog' }, request, rules)).body;
     }
     if (!options.readFile) throw new Error('file feeds need a filesystem; use an http(s) URL on this runtime');
-    return options.readFile(source);
+    return JSON.parse(await options.readFile(source));
   }
 
   function load(feed: Feed, source: string): Promise<Catalog> {
-    feed.loading ??= readText(source)
-      .then((text) => parseCatalog(JSON.parse(text)))
+    feed.loading ??= readJson(source)
+      .then(parseCatalog)
       .then((catalog) => {
         feed.catalog = catalog;
         feed.nextLoadAt = now() + options.refreshMs;

@@ -6,6 +6,7 @@
  * hold them (`apiKeyEnv`), so the file can be committed.
  */
 import * as z from 'zod/mini';
+import { VENDORS, type VendorName } from './vendors.js';
 
 /** Placement names travel in URLs: keep them to a small, safe alphabet. */
 export const PLACEMENT_NAME = /^[A-Za-z0-9_-]{1,64}$/;
@@ -23,11 +24,6 @@ export class ConfigError extends Error {
 
 // ---- field types -------------------------------------------------------------
 
-const envName = z.string().check(
-  z.regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'must be the NAME of an environment variable, such as SNAPPY_API_KEY (never the secret itself)'),
-);
-const httpUrl = z.url({ protocol: /^https?$/, error: 'must be an http(s) URL' });
-const country = z.string().check(z.regex(/^[A-Z]{2}$/, 'must be an ISO 3166-1 alpha-2 code in capitals, such as US'));
 const seconds = z.number().check(z.int('must be a whole number of seconds'), z.minimum(0, 'must not be negative'));
 const count = z.number().check(z.int('must be a whole number'), z.minimum(0, 'must not be negative'));
 const origin = z.string().check(
@@ -43,7 +39,7 @@ const origin = z.string().check(
 const feedSource = z.string().check(z.minLength(1, 'must be a file path or an http(s) URL'));
 const timeoutMs = z.number().check(z.int('must be whole milliseconds'), z.minimum(100, 'must be at least 100'), z.maximum(60_000, 'must be at most 60000'));
 
-// ---- placements, one schema per provider ---------------------------------------
+// ---- placements: the demo, and one schema per vendor (src/proxy/vendors.ts) ------
 
 const common = { timeoutMs: z.optional(timeoutMs) };
 
@@ -54,71 +50,62 @@ const DemoPlacement = z.strictObject({
   ...common,
 });
 
-const SnappyPlacement = z.strictObject({
-  provider: z.literal('snappy'),
-  apiKeyEnv: envName,
-  endpoint: z.optional(httpUrl),
-  /** Used when the widget sends no `location`. */
-  location: z.optional(country),
-  ...common,
-});
+type VendorPlacement = { [Name in VendorName]: { provider: Name; timeoutMs?: number } & z.infer<z.ZodMiniObject<(typeof VENDORS)[Name]['placement']>> }[VendorName];
+export type Placement = z.infer<typeof DemoPlacement> | VendorPlacement;
 
-const YespoPlacement = z.strictObject({
-  provider: z.literal('yespo'),
-  /** Holds the API key, or `user:key`. */
-  apiKeyEnv: envName,
-  endpoint: z.optional(httpUrl),
-  /** The data source is the recommendation type, so the placement fixes it when set. */
-  sourceId: z.optional(z.string().check(z.regex(/^\d+$/, 'must be the numeric Yespo data source id'))),
-  ...common,
-});
-
-export const ADOBE_CONTEXTS = ['GENERIC', 'ORDER_PREVIEW', 'RENEWAL_ORDER_PREVIEW'] as const;
-export const ADOBE_LANGUAGES = ['EN', 'MULT'] as const;
-
-const AdobePlacement = z.strictObject({
-  provider: z.literal('adobe'),
-  endpoint: z._default(httpUrl, 'https://partners.adobe.io'),
-  apiKeyEnv: envName,
-  accessTokenEnv: envName,
-  recommendationContext: z._default(z.enum(ADOBE_CONTEXTS), 'GENERIC'),
-  country: z.optional(country),
-  language: z.optional(z.enum(ADOBE_LANGUAGES)),
-  ...common,
-});
-
-const AwsPlacement = z.strictObject({
-  provider: z.literal('aws'),
-  region: z.string().check(z.regex(/^[a-z]{2}(-[a-z]+)+-\d$/, 'must be an AWS region, such as us-east-1')),
-  /** Only for tests and private endpoints; the SDK derives the real one from the region. */
-  endpoint: z.optional(httpUrl),
-  domainName: z.string().check(z.regex(/^[a-zA-Z0-9_-]{1,64}$/, 'must be a Customer Profiles domain name')),
-  recommenderName: z.string().check(z.regex(/^[a-zA-Z0-9_-]{1,64}$/, 'must be a recommender name')),
-  /** GetProfileRecommendations returns 1..10 items. */
-  maxResults: z._default(z.number().check(z.int(), z.minimum(1, 'must be from 1 to 10'), z.maximum(10, 'must be from 1 to 10')), 10),
-  ...common,
-});
-
-const CapillaryPlacement = z.strictObject({
-  provider: z.literal('capillary'),
-  /** The cluster host, such as https://eu.api.capillarytech.com. */
-  endpoint: httpUrl,
-  usernameEnv: envName,
-  passwordEnv: envName,
-  ...common,
-});
-
-export const Placement = z.discriminatedUnion('provider', [
-  DemoPlacement,
-  SnappyPlacement,
-  YespoPlacement,
-  AdobePlacement,
-  AwsPlacement,
-  CapillaryPlacement,
-]);
-export type Placement = z.infer<typeof Placement>;
+const vendorPlacements = Object.entries(VENDORS).map(([provider, vendor]) => z.strictObject({ provider: z.literal(provider), ...vendor.placement, ...common }));
+export const Placement = z.discriminatedUnion('provider', [DemoPlacement, ...vendorPlacements]) as unknown as z.ZodMiniType<Placement>;
 export type ProviderName = Placement['provider'];
 export type PlacementOf<Name extends ProviderName> = Extract<Placement, { provider: Name }>;
+
+// ---- limits (docs/proxy.md, "Limits and hardening") ----------------------------
+
+const ms = (min: number, max: number) =>
+  z.number().check(z.int('must be whole milliseconds'), z.minimum(min, `must be at least ${min}`), z.maximum(max, `must be at most ${max}`));
+const whole = (min: number, max: number) =>
+  z.number().check(z.int('must be a whole number'), z.minimum(min, `must be at least ${min}`), z.maximum(max, `must be at most ${max}`));
+
+/**
+ * The Node server's connection limits (src/proxy/server.ts). Node's own defaults let a
+ * client take 60 s to send its headers and 5 minutes for its body, with no cap on
+ * connections: a few slow clients can hold thousands of sockets. Edge runtimes ignore this block.
+ */
+const SERVER_DEFAULTS = { headersTimeoutMs: 10_000, requestTimeoutMs: 20_000, keepAliveTimeoutMs: 5_000, maxConnections: 1_000 };
+const ServerSettings = z
+  .strictObject({
+    /** From the connection (or the end of the previous answer) to the last header line. */
+    headersTimeoutMs: z._default(ms(100, 300_000), SERVER_DEFAULTS.headersTimeoutMs),
+    /** From the connection to the last byte of the body; the answer's own time is not counted. */
+    requestTimeoutMs: z._default(ms(100, 300_000), SERVER_DEFAULTS.requestTimeoutMs),
+    /** How long an idle keep-alive connection stays open; above a load balancer's own idle timeout when behind one. */
+    keepAliveTimeoutMs: z._default(ms(100, 300_000), SERVER_DEFAULTS.keepAliveTimeoutMs),
+    /** Open connections at once; more are closed as they arrive. Keep it below the process's open-file limit. */
+    maxConnections: z._default(whole(1, 1_000_000), SERVER_DEFAULTS.maxConnections),
+  })
+  // Node refuses to start otherwise: the headers are part of the request.
+  .check(z.refine((server) => server.headersTimeoutMs <= server.requestTimeoutMs, { message: 'must not be more than server.requestTimeoutMs', path: ['headersTimeoutMs'] }));
+
+/** Per-client token buckets on every call that reaches a vendor (src/proxy/rate-limit.ts). */
+const PER_CLIENT_DEFAULTS = { ratePerSecond: 10, burst: 20, maxClients: 10_000 };
+const PerClientLimit = z.strictObject({
+  /** Tokens added per second: the sustained rate. Fractions are allowed (0.5 is one call every 2 s). */
+  ratePerSecond: z._default(z.number().check(z.positive('must be more than 0'), z.maximum(100_000, 'must be at most 100000')), PER_CLIENT_DEFAULTS.ratePerSecond),
+  /** The bucket's size: calls a client may make at once after being idle. */
+  burst: z._default(whole(1, 100_000), PER_CLIENT_DEFAULTS.burst),
+  /** Buckets kept in memory; past it the least recently seen client's is dropped. */
+  maxClients: z._default(whole(1, 1_000_000), PER_CLIENT_DEFAULTS.maxClients),
+});
+const Limits = z.strictObject({
+  perClient: z._default(PerClientLimit, () => ({ ...PER_CLIENT_DEFAULTS })),
+  /**
+   * false: the client is the socket's address. true or N: N proxies (true is 1) sit in front
+   * and each appends the address it saw to X-Forwarded-For; see clientKey().
+   */
+  trustProxy: z._default(
+    z.union([z.boolean(), whole(0, 10)], { error: 'must be false, true or the number of proxies in front of this one (0 to 10)' }),
+    false,
+  ),
+});
 
 // ---- the whole file ------------------------------------------------------------
 
@@ -137,6 +124,11 @@ export const ProxyConfig = z.strictObject({
     z.strictObject({ sMaxAge: z._default(seconds, 60), staleWhileRevalidate: z._default(seconds, 600), maxEntries: z._default(count, 1000) }),
     { sMaxAge: 60, staleWhileRevalidate: 600, maxEntries: 1000 },
   ),
+  /** Largest vendor or catalog body read, counted after decompression; reading stops there. */
+  maxResponseBytes: z._default(whole(1024, 268_435_456), 2_097_152),
+  // Defaults as functions: each parsed config gets its own objects, never shared ones.
+  server: z._default(ServerSettings, () => ({ ...SERVER_DEFAULTS })),
+  limits: z._default(Limits, () => ({ perClient: { ...PER_CLIENT_DEFAULTS }, trustProxy: false })),
   /** The product feed that completes items vendors return as bare ids. */
   catalog: z.optional(z.strictObject({ source: feedSource, refreshSeconds: z._default(seconds, 300) })),
   placements: z.record(z.string().check(z.regex(PLACEMENT_NAME, 'placement names use letters, digits, - and _ (1 to 64)')), Placement).check(
@@ -155,13 +147,25 @@ function describeIssue(issue: z.core.$ZodIssue): ConfigError {
   }
   if (issue.code === 'invalid_key') return new ConfigError(path, issue.issues[0]?.message ?? issue.message);
   if (issue.code === 'invalid_union' && path.endsWith('provider')) {
-    return new ConfigError(path, 'must be one of demo, snappy, yespo, adobe, aws, capillary');
+    return new ConfigError(path, `must be one of demo, ${Object.keys(VENDORS).join(', ')}`);
   }
   return new ConfigError(path, issue.message);
 }
 
+/**
+ * Names JavaScript gives a meaning on every object: `__proto__` vanishes from a parsed
+ * record (its placement and its environment variables were never checked), and the others
+ * are one careless `placements[name]` away from Object.prototype.
+ */
+const RESERVED_NAMES = new Set(['__proto__', 'constructor', 'prototype']);
+
 /** Validates parsed JSON (for runtimes that import the config as a module). Throws ConfigError. */
 export function parseConfig(json: unknown): ProxyConfig {
+  const placements = typeof json === 'object' && json !== null && Object.hasOwn(json, 'placements') ? (json as { placements: unknown }).placements : undefined;
+  if (typeof placements === 'object' && placements !== null) {
+    const reserved = Object.keys(placements).find((name) => RESERVED_NAMES.has(name));
+    if (reserved !== undefined) throw new ConfigError(`placements.${reserved}`, 'is a reserved name in JavaScript; choose another placement name');
+  }
   const result = ProxyConfig.safeParse(json, { error: english.localeError });
   if (!result.success) throw describeIssue(result.error.issues[0]!);
   return result.data;
@@ -175,5 +179,37 @@ export function parseConfigText(text: string): ProxyConfig {
   } catch (error) {
     throw new ConfigError('', `not valid JSON (${error instanceof Error ? error.message : String(error)})`);
   }
+  const repeated = repeatedKey(text);
+  if (repeated) {
+    const path = repeated.join('.');
+    if (repeated.length === 2 && repeated[0] === 'placements') throw new ConfigError(path, 'is defined twice: placement names must be unique (JSON keeps only the last)');
+    throw new ConfigError(path, 'is given twice in the same object (JSON keeps only the last)');
+  }
   return parseConfig(json);
+}
+
+/**
+ * JSON.parse silently keeps the last of two equal keys, so a placement pasted twice would
+ * replace the first. Returns the path of the first key repeated within one object.
+ * `text` is known-valid JSON, so its strings and brackets can be scanned without a parser.
+ */
+function repeatedKey(text: string): string[] | undefined {
+  // One frame per open object (keys seen, and the key whose value is being read) or array (the index).
+  const frames: ({ keys: Set<string>; key: string } | { index: number })[] = [];
+  const at = () => frames.map((frame) => ('keys' in frame ? frame.key : String(frame.index)));
+  let previous = '';
+  for (const [token] of text.matchAll(/"(?:[^"\\]|\\.)*"|[{}[\]:,]/g)) {
+    const frame = frames.at(-1);
+    if (token === ':' && frame && 'keys' in frame) {
+      const key = JSON.parse(previous) as string;
+      if (frame.keys.has(key)) return [...at().slice(0, -1), key];
+      frame.keys.add(key);
+      frame.key = key;
+    } else if (token === ',' && frame && 'index' in frame) frame.index += 1;
+    else if (token === '{') frames.push({ keys: new Set(), key: '' });
+    else if (token === '[') frames.push({ index: 0 });
+    else if (token === '}' || token === ']') frames.pop();
+    previous = token;
+  }
+  return undefined;
 }

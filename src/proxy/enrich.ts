@@ -1,9 +1,9 @@
-import type { RecItem } from '../model/schema.js';
+import type { RecItem } from '../model/types.js';
 import type { RawItem } from '../model/clean-item.js';
 import type { Catalog } from './catalog.js';
 
-/** A clean item back in RawItem form, so every source goes through the same enrich -> cleanItems path. */
-export function rawFromItem(item: RecItem): RawItem {
+/** A catalog item in the amount/currency form vendors' raw items use, so their facts line up field by field. */
+function rawFromItem(item: RecItem): RawItem {
   const { price, ...rest } = item;
   return { ...rest, amount: price?.amount, currency: price?.currency };
 }

@@ -2,21 +2,13 @@
  * The widget's request as the proxy receives it (see `proxyFields()` in
  * src/transports/proxy.ts): string fields in a GET query, or the same fields as a JSON
  * body in a POST. Every field is checked here, before any vendor is called; a bad one
- * is a 400 that names it.
+ * is a 400 that names it. The fields are the field table's (src/model/fields.ts); this
+ * file holds one rule per field, and the compiler insists on each.
  */
 import * as z from 'zod/mini';
-import type { CartLine, RecsRequest } from '../model/schema.js';
-import { RecsFailure } from '../model/errors.js';
-
-/** A request the proxy refuses before calling anyone, naming the parameter at fault. */
-export class InvalidParameter extends RecsFailure {
-  readonly parameter: string;
-
-  constructor(parameter: string, problem: string) {
-    super('invalid-request', `${parameter}: ${problem}`);
-    this.parameter = parameter;
-  }
-}
+import type { CartLine, RecsRequest } from '../model/types.js';
+import { FIELD_ENTRIES, PERSONAL_FIELDS, wireNameOf, type RequestField, type WireField } from '../model/fields.js';
+import { InvalidParameter } from './errors.js';
 
 // ---- field rules -----------------------------------------------------------------
 
@@ -62,38 +54,49 @@ const cart = z.pipe(
   }),
 );
 
-/** One rule per field the widget sends; anything not listed is refused. */
+const identifier = matching(IDENTIFIER, 'must be 1 to 128 printable characters without spaces');
+const price = decimal('must be a price of 0 or more, such as 10 or 9.99');
+const countryCode = matching(/^[A-Za-z]{2}$/, 'must be an ISO 3166-1 alpha-2 country code, such as US');
+
+/** One rule per field the widget sends, by field name. */
+const RULES: Record<WireField, z.ZodMiniType> = {
+  productIds: commaList(ID, 50, 'must be product ids separated by commas (letters, digits and _ . : / + @ -, at most 50)'),
+  limit: z.pipe(
+    matching(/^(?:100|[1-9]?\d)$/, 'must be a whole number from 0 to 100'),
+    z.transform((value) => Number(value)),
+  ),
+  customerId: identifier,
+  webId: identifier,
+  contactId: matching(/^\d{1,19}$/, 'must be a numeric contact id'),
+  email: z.email('must be an email address').check(z.maxLength(254, 'must be an email address')),
+  phone: matching(/^\+?\d[\d ().-]{3,30}$/, 'must be a phone number, such as +15550100'),
+  externalCustomerId: identifier,
+  sourceId: matching(/^\d{1,18}$/, 'must be a numeric data source id'),
+  location: countryCode,
+  collectionId: matching(/^[A-Za-z0-9_-]{1,64}$/, 'must be a collection id (letters, digits, - and _)'),
+  priceMin: price,
+  priceMax: price,
+  include: commaList('(?:brand|tags)', 2, 'must be brand, tags or brand,tags'),
+  category: commaList(CATEGORY, 20, 'must be categories separated by commas (at most 20)'),
+  context: matching(/^[A-Za-z0-9_.:-]{1,64}$/, 'must be a context name, such as GENERIC'),
+  country: matching(/^[A-Za-z]{2}$/, 'must be an ISO 3166-1 alpha-2 country code, such as JP'),
+  language: matching(/^[A-Za-z]{2,8}(?:-[A-Za-z0-9]{1,8}){0,3}$/, 'must be a language code, such as EN or MULT'),
+  locale: z.string('must be a BCP 47 locale, such as de-DE').check(z.refine(isLocale, 'must be a BCP 47 locale, such as de-DE')),
+  currency: matching(/^[A-Za-z]{3}$/, 'must be an ISO 4217 currency code, such as EUR'),
+  cart,
+};
+
+/** Wire name -> request field, for the fields the widget sends. */
+const FIELD_BY_WIRE_NAME = new Map(FIELD_ENTRIES.filter(([, spec]) => spec.wire !== 0).map(([field]) => [wireNameOf(field), field as WireField]));
+
+/** Every field optional, anything not listed refused. */
 const WidgetFields = z
-  .strictObject({
-    productId: z.optional(commaList(ID, 50, 'must be product ids separated by commas (letters, digits and _ . : / + @ -, at most 50)')),
-    limit: z.optional(
-      z.pipe(
-        matching(/^(?:100|[1-9]?\d)$/, 'must be a whole number from 0 to 100'),
-        z.transform((value) => Number(value)),
-      ),
-    ),
-    customerId: z.optional(matching(IDENTIFIER, 'must be 1 to 128 printable characters without spaces')),
-    webId: z.optional(matching(IDENTIFIER, 'must be 1 to 128 printable characters without spaces')),
-    contactId: z.optional(matching(/^\d{1,19}$/, 'must be a numeric contact id')),
-    email: z.optional(z.email('must be an email address').check(z.maxLength(254, 'must be an email address'))),
-    phone: z.optional(matching(/^\+?\d[\d ().-]{3,30}$/, 'must be a phone number, such as +15550100')),
-    externalCustomerId: z.optional(matching(IDENTIFIER, 'must be 1 to 128 printable characters without spaces')),
-    sourceId: z.optional(matching(/^\d{1,18}$/, 'must be a numeric data source id')),
-    location: z.optional(matching(/^[A-Za-z]{2}$/, 'must be an ISO 3166-1 alpha-2 country code, such as US')),
-    collectionId: z.optional(matching(/^[A-Za-z0-9_-]{1,64}$/, 'must be a collection id (letters, digits, - and _)')),
-    priceMin: z.optional(decimal('must be a price of 0 or more, such as 10 or 9.99')),
-    priceMax: z.optional(decimal('must be a price of 0 or more, such as 10 or 9.99')),
-    include: z.optional(commaList('(?:brand|tags)', 2, 'must be brand, tags or brand,tags')),
-    category: z.optional(commaList(CATEGORY, 20, 'must be categories separated by commas (at most 20)')),
-    context: z.optional(matching(/^[A-Za-z0-9_.:-]{1,64}$/, 'must be a context name, such as GENERIC')),
-    country: z.optional(matching(/^[A-Za-z]{2}$/, 'must be an ISO 3166-1 alpha-2 country code, such as JP')),
-    language: z.optional(matching(/^[A-Za-z]{2,8}(?:-[A-Za-z0-9]{1,8}){0,3}$/, 'must be a language code, such as EN or MULT')),
-    locale: z.optional(z.string('must be a BCP 47 locale, such as de-DE').check(z.refine(isLocale, 'must be a BCP 47 locale, such as de-DE'))),
-    currency: z.optional(matching(/^[A-Za-z]{3}$/, 'must be an ISO 4217 currency code, such as EUR')),
-    cart: z.optional(cart),
-  })
+  .strictObject(Object.fromEntries([...FIELD_BY_WIRE_NAME].map(([wire, field]) => [wire, z.optional(RULES[field])])))
   .check(
-    z.refine((fields) => fields.priceMin === undefined || fields.priceMax === undefined || fields.priceMin <= fields.priceMax, {
+    z.refine((fields) => {
+      const { priceMin, priceMax } = fields as { priceMin?: number; priceMax?: number };
+      return priceMin === undefined || priceMax === undefined || priceMin <= priceMax;
+    }, {
       message: 'must not be more than priceMax',
       path: ['priceMin'],
     }),
@@ -110,19 +113,21 @@ export function parseWidgetFields(fields: Record<string, unknown>, transport: st
     if (issue.code === 'unrecognized_keys') throw new InvalidParameter(issue.keys[0] ?? '', 'is not a parameter the proxy accepts');
     throw new InvalidParameter(String(issue.path[0] ?? ''), issue.message);
   }
-  const { productId, limit, ...rest } = result.data;
-  const request: RecsRequest = { transport, limit: limit ?? DEFAULT_LIMIT };
-  if (productId) request.productIds = productId;
-  for (const [name, value] of Object.entries(rest)) if (value !== undefined) Object.assign(request, { [name]: value });
-  return request;
+  const request: Record<string, unknown> = { transport, limit: DEFAULT_LIMIT };
+  for (const [wire, value] of Object.entries(result.data)) if (value !== undefined) request[FIELD_BY_WIRE_NAME.get(wire)!] = value;
+  return request as RecsRequest;
 }
 
-/** A GET query as fields; a parameter given twice is refused rather than guessed at. */
+/** Personal identifiers by wire name: they travel in a POST body only, never in a URL or an access log. */
+const PERSONAL_WIRE_NAMES = new Set(PERSONAL_FIELDS.map((field: RequestField) => wireNameOf(field)));
+
+/** A GET query as fields; a parameter given twice, or a personal one, is refused rather than guessed at. */
 export function fieldsFromQuery(params: URLSearchParams): Record<string, string> {
   // No prototype: `__proto__=x` must be an own (and so unknown) field, not a silent no-op.
   const fields: Record<string, string> = Object.create(null);
   for (const [name, value] of params) {
     if (Object.hasOwn(fields, name)) throw new InvalidParameter(name, 'is given more than once');
+    if (PERSONAL_WIRE_NAMES.has(name)) throw new InvalidParameter(name, 'is a personal identifier: send it in the JSON body of a POST, never in a URL');
     fields[name] = value;
   }
   return fields;

@@ -2,13 +2,14 @@
  * `npm run proxy`: the reference proxy on Node.
  *
  *   RECS_CONFIG  config file (default ./recs.config.json)
- *   PORT         default 8787
+ *   PORT         default 8787 (0 picks a free port; the line printed at start names it)
  *   HOST         default 127.0.0.1 (set 0.0.0.0 to listen on every interface)
  *
  * A bad config file stops the process with one line naming the field at fault.
+ * SIGTERM or SIGINT stops it gracefully: requests in flight are answered, then it exits 0.
  */
 import { ConfigError } from './config.js';
-import { fileReaderRelativeTo, loadConfig, startProxyServer } from './server.js';
+import { fileReaderRelativeTo, loadConfig, shutdownDeadlineMs, startProxyServer } from './server.js';
 
 const configPath = process.env.RECS_CONFIG || 'recs.config.json';
 
@@ -28,7 +29,12 @@ try {
   );
   const placements = Object.entries(config.placements).map(([name, placement]) => `${name} (${placement.provider})`);
   console.log(`recs proxy listening on ${proxy.url}/recs/<placement> with placements: ${placements.join(', ')}`);
-  const stop = () => void proxy.close().then(() => process.exit(0));
+  // Graceful: requests in flight are answered before the process exits (at most
+  // shutdownDeadlineMs). `once`: a second signal ends the process at once, as usual.
+  const stop = (signal: NodeJS.Signals) => {
+    console.log(`recs proxy: ${signal}, answering requests in flight (at most ${shutdownDeadlineMs(config)} ms), then stopping`);
+    void proxy.close().then(() => process.exit(0));
+  };
   process.once('SIGINT', stop);
   process.once('SIGTERM', stop);
 } catch (error) {

@@ -7,12 +7,15 @@
 export interface ResponseCache<T> {
   /** The cached value for `key`, or `load()`'s, shared with concurrent callers; `hit` says which. */
   get(key: string, load: () => Promise<T>): Promise<{ value: T; hit: boolean }>;
+  /** Whether `get(key)` would be answered without calling `load` (fresh, or already loading). */
+  has(key: string): boolean;
 }
 
 export function createResponseCache<T>(options: { ttlMs: number; maxEntries: number; now?: () => number }): ResponseCache<T> {
   const now = options.now ?? Date.now;
   const entries = new Map<string, { expires: number; value: Promise<T> }>();
   return {
+    has: (key) => (entries.get(key)?.expires ?? 0) > now(),
     async get(key, load) {
       const entry = entries.get(key);
       if (entry && entry.expires > now()) return { value: await entry.value, hit: true };

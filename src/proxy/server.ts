@@ -1,13 +1,19 @@
 /**
  * Node-only glue: reading the config file and serving the fetch handler with
  * @hono/node-server. Edge runtimes use app.ts directly (see docs/proxy.md).
+ *
+ * The server faces the internet, so it carries its own limits (config `server`, see
+ * docs/proxy.md "Limits and hardening"): slow or idle clients are cut, connections are
+ * capped, and close() lets requests in flight finish instead of resetting them.
  */
 import { readFile } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
 import type { AddressInfo } from 'node:net';
+import type { Server, ServerResponse } from 'node:http';
 import { serve } from '@hono/node-server';
 import { ConfigError, parseConfigText, type ProxyConfig } from './config.js';
 import { createProxyApp, type ProxyDeps } from './app.js';
+import { InvalidParameter } from './errors.js';
 
 /** Reads and validates a config file. Throws ConfigError naming the field at fault. */
 export async function loadConfig(path: string): Promise<ProxyConfig> {
@@ -29,7 +35,49 @@ export function fileReaderRelativeTo(configPath: string): (path: string) => Prom
 export interface RunningProxy {
   /** The base URL, such as http://127.0.0.1:8787 */
   url: string;
+  /**
+   * Graceful stop: accepts no new connection, closes idle keep-alive connections, lets
+   * requests in flight finish (each answer then closes its connection), and resolves once
+   * every connection is closed, at the latest after shutdownDeadlineMs(config), when the
+   * connections left are cut. Calling it again returns the same promise.
+   */
   close(): Promise<void>;
+}
+
+/** Added to the longest upstream timeout: the time an answer takes to be built and written. */
+const SHUTDOWN_MARGIN_MS = 1000;
+
+/**
+ * How long close() waits for requests in flight. A request's vendor call and catalog
+ * enrichment are bounded by its placement's timeoutMs, so nothing legitimate needs longer.
+ */
+export function shutdownDeadlineMs(config: ProxyConfig): number {
+  const timeouts = Object.values(config.placements).map((placement) => placement.timeoutMs ?? config.timeoutMs);
+  return Math.max(config.timeoutMs, ...timeouts) + SHUTDOWN_MARGIN_MS;
+}
+
+/**
+ * A client that hangs up before its body ends (or is cut by requestTimeoutMs) makes reading
+ * the body fail with a stream error, which the app would answer as a 500 and log as an
+ * "internal error": any client could flood the log and trip 5xx alerts. As a bad request
+ * (400, parameter `body`) it is answered to nobody and not logged, like any client mistake.
+ */
+function hangUpIsBadRequest(request: Request): Request {
+  if (request.method === 'GET' || request.method === 'HEAD' || !request.body) return request;
+  const reader = request.body.getReader();
+  const body = new ReadableStream<Uint8Array>({
+    async pull(controller) {
+      try {
+        const { done, value } = await reader.read();
+        if (done) controller.close();
+        else controller.enqueue(value);
+      } catch {
+        controller.error(new InvalidParameter('body', 'the client closed the connection before the body ended'));
+      }
+    },
+    cancel: (reason) => reader.cancel(reason),
+  });
+  return new Request(request, { body, duplex: 'half' } as RequestInit);
 }
 
 /** Serves the proxy on a real port (0 picks a free one). Rejects with ConfigError when secrets are missing. */
@@ -38,21 +86,57 @@ export function startProxyServer(
   deps: ProxyDeps,
   options: { port?: number; hostname?: string } = {},
 ): Promise<RunningProxy> {
-  const app = createProxyApp(config, deps);
+  // The socket's peer is the client (or, with limits.trustProxy, the last proxy in front).
+  const app = createProxyApp(config, { clientAddress: (c) => (c.env as { incoming?: { socket?: { remoteAddress?: string } } } | undefined)?.incoming?.socket?.remoteAddress, ...deps });
   const hostname = options.hostname ?? '127.0.0.1';
+  const limits = config.server;
   return new Promise((resolvePromise, reject) => {
-    const server = serve({ fetch: app.fetch, port: options.port ?? 8787, hostname }, (info: AddressInfo) => {
-      const host = info.family === 'IPv6' ? `[${info.address}]` : info.address;
-      resolvePromise({
-        url: `http://${host}:${info.port}`,
-        close: () =>
-          new Promise((done) => {
-            server.close(() => done());
-            // Keep-alive sockets would otherwise hold close() open until they time out.
-            if ('closeAllConnections' in server) server.closeAllConnections();
-          }),
-      });
-    });
+    const server = serve(
+      {
+        fetch: (request, env) => app.fetch(hangUpIsBadRequest(request), env),
+        port: options.port ?? 8787,
+        hostname,
+        serverOptions: {
+          headersTimeout: limits.headersTimeoutMs,
+          requestTimeout: limits.requestTimeoutMs,
+          keepAliveTimeout: limits.keepAliveTimeoutMs,
+          // Node checks the two timeouts above only this often (30 s by default), so a slow
+          // client would otherwise outlive its timeout by up to 30 s.
+          connectionsCheckingInterval: Math.min(1000, Math.floor(limits.headersTimeoutMs / 4)),
+        },
+      },
+      (info: AddressInfo) => {
+        const host = info.family === 'IPv6' ? `[${info.address}]` : info.address;
+        resolvePromise({ url: `http://${host}:${info.port}`, close: graceful(server as Server, shutdownDeadlineMs(config)) });
+      },
+    ) as Server;
+    // Past the cap Node closes new connections as they arrive, before reading a byte.
+    server.maxConnections = limits.maxConnections;
     server.once('error', reject);
   });
+}
+
+/** close() for a running server; see RunningProxy.close. */
+function graceful(server: Server, deadlineMs: number): () => Promise<void> {
+  const inFlight = new Set<ServerResponse>();
+  let closing: Promise<void> | undefined;
+  // Before the app's own listener, so the header is set before any answer is written.
+  server.prependListener('request', (_request, response: ServerResponse) => {
+    if (closing) response.setHeader('connection', 'close');
+    inFlight.add(response);
+    response.once('close', () => inFlight.delete(response));
+  });
+  return () =>
+    (closing ??= new Promise<void>((done) => {
+      const cut = setTimeout(() => server.closeAllConnections(), deadlineMs);
+      // Stops accepting and (Node 19+) closes the idle keep-alive connections; the callback
+      // runs once the last connection has closed.
+      server.close(() => {
+        clearTimeout(cut);
+        done();
+      });
+      // Answers still to be written end their connection; kept alive, it would hold close()
+      // open until the client or keepAliveTimeoutMs closed it.
+      for (const response of inFlight) if (!response.headersSent) response.setHeader('connection', 'close');
+    }));
 }

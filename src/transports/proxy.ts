@@ -1,79 +1,54 @@
-import type { CartLine, RecsRequest, RecsResult } from '../model/schema.js';
+/**
+ * Our own flat format, spoken by the reference proxy and any merchant route: built into
+ * the script tag, so it parses without zod (cleanResult does the checking).
+ */
+import type { RecsRequest } from '../model/types.js';
 import { RecsFailure } from '../model/errors.js';
-import { cleanItems, type RawItem } from '../model/clean-item.js';
-import { hasPersonalIdentifier } from '../model/personal.js';
-import { fetchJson } from '../data/http.js';
-import type { Transport } from './registry.js';
-
-// ---- request ---------------------------------------------------------------
+import { FIELD_ENTRIES, hasPersonalIdentifier, wireNameOf, type CartLine } from '../model/fields.js';
+import type { VendorAdapter } from './adapter.js';
 
 /**
- * Request fields as the proxy route receives them, in query-string form: lists
- * comma-separated (`productIds` as `productId`), the cart as `sku:qty,sku2`, unset
- * fields left out; the browser-only `transport`, `endpoint` and `apiKey` never sent.
+ * Request fields as the proxy route receives them, by their wire names (see the field
+ * table): lists comma-separated, the cart as `sku:qty,sku2`, unset fields left out;
+ * browser-only fields (`endpoint`, `apiKey`) never sent.
  */
 export function proxyFields(request: RecsRequest): Record<string, string> {
   const fields: Record<string, string> = {};
-  for (const [name, value] of Object.entries(request)) {
-    if (value === undefined || value === '' || name === 'transport' || name === 'endpoint' || name === 'apiKey') continue;
-    fields[name === 'productIds' ? 'productId' : name] =
-      name === 'cart'
-        ? (value as CartLine[]).map((line) => (line.quantity ? `${line.id}:${line.quantity}` : line.id)).join()
-        : String(value);
+  for (const [name, spec] of FIELD_ENTRIES) {
+    const value = request[name];
+    if (value === undefined || value === '' || spec.wire === 0) continue;
+    fields[wireNameOf(name)] =
+      spec.kind === 'cart' ? (value as CartLine[]).map((line) => (line.quantity ? `${line.id}:${line.quantity}` : line.id)).join() : String(value);
   }
   return fields;
 }
 
-/**
- * GET with a query string for anonymous requests (a CDN can cache them); POST with a
- * JSON body when a personal identifier is present, so it never lands in a URL or log.
- */
-export function buildProxyRequest(request: RecsRequest, signal: AbortSignal): { url: string; init: RequestInit } {
-  if (!request.endpoint) throw new RecsFailure('invalid-request', 'proxy: the endpoint attribute is required');
-  const fields = proxyFields(request);
-  const headers = { accept: 'application/json' };
-  if (hasPersonalIdentifier(request)) {
-    return {
-      url: request.endpoint,
-      init: { method: 'POST', headers: { ...headers, 'content-type': 'application/json' }, body: JSON.stringify(fields), signal },
-    };
-  }
-  const url = new URL(request.endpoint, document.baseURI);
-  for (const [name, value] of Object.entries(fields)) url.searchParams.set(name, value);
-  return { url: url.href, init: { method: 'GET', headers, signal } };
-}
-
-// ---- response --------------------------------------------------------------
-
 const isRecord = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null && !Array.isArray(value);
 
-/**
- * The flat proxy format, normalized without zod (this runs in the script-tag bundle):
- * a body without an `items` array is invalid; unusable items are dropped.
- */
-export function normalizeProxyResult(body: unknown): RecsResult {
-  if (!isRecord(body) || !Array.isArray(body.items)) throw new RecsFailure('invalid-response', 'proxy: response has no items array');
-  const raws = body.items.filter(isRecord).map((entry): RawItem => {
-    const price = isRecord(entry.price) ? entry.price : undefined;
-    return { ...entry, amount: price ? price.amount : entry.price, currency: price?.currency };
-  });
-  const result: RecsResult = { items: cleanItems(raws) };
-  if (typeof body.trackerId === 'string' && body.trackerId) result.trackerId = body.trackerId;
-  return result;
-}
-
-/** The proxy's JSON error (`{ error: { code, message } }`) keeps its message; the status decides the code. */
-function describeProxyError(failure: RecsFailure, body: unknown): RecsFailure {
-  const detail = isRecord(body) && isRecord(body.error) ? body.error : undefined;
-  if (detail && typeof detail.message === 'string') {
-    return new RecsFailure(failure.code, `proxy: ${detail.message.slice(0, 300)}`, failure);
-  }
-  return failure;
-}
-
-export const proxyTransport: Transport = {
-  async fetch(request, { signal }) {
-    const { url, init } = buildProxyRequest(request, signal);
-    return normalizeProxyResult(await fetchJson('proxy', url, init, describeProxyError));
+export const proxyAdapter: VendorAdapter = {
+  vendor: 'proxy',
+  /**
+   * GET with a query string for anonymous requests (a CDN can cache them); POST with a
+   * JSON body when a personal identifier is present, so it never lands in a URL or log.
+   */
+  buildRequest(request, { endpoint }) {
+    if (!endpoint) throw new RecsFailure('invalid-request', 'proxy: the endpoint attribute is required');
+    const fields = proxyFields(request);
+    const headers = { accept: 'application/json' };
+    if (hasPersonalIdentifier(request)) {
+      return { method: 'POST', url: endpoint, headers: { ...headers, 'content-type': 'application/json' }, body: JSON.stringify(fields) };
+    }
+    const url = new URL(endpoint, globalThis.document?.baseURI);
+    for (const [name, value] of Object.entries(fields)) url.searchParams.set(name, value);
+    return { method: 'GET', url: url.href, headers };
+  },
+  parseResponse(body) {
+    if (!isRecord(body) || !Array.isArray(body.items)) throw new RecsFailure('invalid-response', 'proxy: response has no items array');
+    return { items: body.items, trackerId: typeof body.trackerId === 'string' ? body.trackerId : undefined };
+  },
+  /** The proxy's JSON error (`{ error: { code, message } }`) keeps its message: it is our proxy's own words. */
+  describeError(failure, body) {
+    const message = isRecord(body) && isRecord(body.error) ? body.error.message : undefined;
+    return typeof message === 'string' ? new RecsFailure(failure.code, `proxy: ${message.slice(0, 300)}`, failure) : undefined;
   },
 };

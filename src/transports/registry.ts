@@ -1,42 +1,69 @@
-import type { RecsRequest, RecsResult } from '../model/schema.js';
+import type { RecsRequest } from '../model/types.js';
 import { RecsFailure } from '../model/errors.js';
-import { proxyTransport } from './proxy.js';
+import { proxyAdapter } from './proxy.js';
+import type { VendorAdapter } from './adapter.js';
 
-/** Anything that can answer a RecsRequest. It owns its vendor's wire format and nothing else. */
+/**
+ * A custom source: anything that can answer a RecsRequest. What it returns is cleaned
+ * like every vendor's answer (items without an id or title are dropped, URLs checked).
+ */
 export interface Transport {
-  fetch(request: RecsRequest, options: { signal: AbortSignal }): Promise<RecsResult>;
+  fetch(request: RecsRequest, options: { signal: AbortSignal }): Promise<{ items: unknown[]; trackerId?: string | undefined }>;
 }
 
-export type TransportFactory = () => Transport | Promise<Transport>;
+/** A registered name resolves to a custom transport or to a vendor adapter (run by src/data/run-adapter.ts). */
+export type Source = Transport | VendorAdapter;
+export type TransportFactory = () => Source | Promise<Source>;
 
 // Snappy and Yespo parse their documented schemas with zod, so they are chunks
 // loaded on first use; the proxy format is ours and flat, so it is built in.
 const factories = new Map<string, TransportFactory>([
-  ['proxy', () => proxyTransport],
-  ['snappy', () => import('./snappy.js').then((module) => module.snappyTransport)],
-  ['yespo', () => import('./yespo.js').then((module) => module.yespoTransport)],
+  ['proxy', () => proxyAdapter],
+  // Destructured, so the bundler leaves out what else the modules export (their proxy placement schemas).
+  ['snappy', async () => (await import('./snappy.js')).snappyAdapter],
+  ['yespo', async () => {
+    const { yespoAdapter } = await import('./yespo.js');
+    return yespoAdapter;
+  }],
 ]);
-const loaded = new Map<string, Promise<Transport>>();
+const loaded = new Map<string, Promise<Source>>();
+const waiting = new Map<string, (() => void)[]>();
 
 /** Makes `<recs-… transport="name">` use your transport. Registering a name again replaces it. */
 export function registerTransport(name: string, factory: TransportFactory): void {
   factories.set(name, factory);
   loaded.delete(name);
+  for (const wake of waiting.get(name) ?? []) wake();
+  waiting.delete(name);
 }
 
-/** The transport for a name, loading its chunk once; a failed chunk load is retried next time. */
-export function loadTransport(name: string): Promise<Transport> {
-  let transport = loaded.get(name);
-  if (!transport) {
-    const factory = factories.get(name);
-    if (!factory) return Promise.reject(new RecsFailure('invalid-request', `Unknown transport "${name}"`));
-    transport = Promise.resolve()
-      .then(factory)
+/** Resolves when `name` is registered (at once when it is), or rejects when `signal` aborts first. */
+function registered(name: string, signal: AbortSignal): Promise<void> {
+  if (factories.has(name)) return Promise.resolve();
+  return new Promise((resolve, reject) => {
+    const unknown = () => reject(new RecsFailure('invalid-request', `Unknown transport "${name}"`));
+    if (signal.aborted) return unknown();
+    waiting.set(name, [...(waiting.get(name) ?? []), resolve]);
+    signal.addEventListener('abort', unknown, { once: true });
+  });
+}
+
+/**
+ * The source for a name, loading its chunk once; a failed chunk load is retried next
+ * time. A name not registered yet is waited for (a page may register it in a script
+ * after the widget upgrades) until `signal` aborts.
+ */
+export async function loadTransport(name: string, signal: AbortSignal = AbortSignal.abort()): Promise<Source> {
+  await registered(name, signal);
+  let source = loaded.get(name);
+  if (!source) {
+    source = Promise.resolve()
+      .then(factories.get(name))
       .catch((error: unknown) => {
         loaded.delete(name);
         throw error instanceof RecsFailure ? error : new RecsFailure('network', `Could not load the "${name}" transport`);
       });
-    loaded.set(name, transport);
+    loaded.set(name, source);
   }
-  return transport;
+  return source;
 }

@@ -3,39 +3,44 @@
  * with exactly one contact identifier. Built from ../shared/vendor-docs/yespo-contact-recoms.md.
  */
 import * as z from 'zod/mini';
-import type { RecsRequest, RecsResult } from '../model/schema.js';
+import type { RecsRequest } from '../model/types.js';
 import { RecsFailure } from '../model/errors.js';
-import { cleanItems, type RawItem } from '../model/clean-item.js';
-import { fetchJson } from '../data/http.js';
-import type { Transport } from './registry.js';
+import type { RawItem } from '../model/clean-item.js';
+import { basicAuthorization, parseEntries, vendorUrl, type VendorAdapter } from './adapter.js';
 
 export const YESPO_DEFAULT_ENDPOINT = 'https://yespo.io';
 
 /** Yespo's identifiers in the order we prefer them when a page sets several (webId is Yespo's advice for sites). */
 const YESPO_IDENTIFIERS = ['webId', 'contactId', 'externalCustomerId', 'email', 'phone'] as const;
 
+/** A proxy placement's `sourceId` fixes the data source (the recommendation type): it wins over the widget's. */
+export interface YespoSettings {
+  endpoint?: string | undefined;
+  /** The API key, or `user:key`. */
+  apiKey?: string | undefined;
+  sourceId?: string | undefined;
+}
+
 // ---- request ---------------------------------------------------------------
 
-export function buildYespoRequest(request: RecsRequest): { url: string; headers: Record<string, string> } {
-  if (!request.sourceId || !/^\d+$/.test(request.sourceId)) {
+function buildYespoRequest(request: RecsRequest, settings: YespoSettings) {
+  const sourceId = settings.sourceId ?? request.sourceId;
+  if (!sourceId || !/^\d+$/.test(sourceId)) {
     throw new RecsFailure('invalid-request', 'yespo: source-id must be the numeric data source id');
   }
   const identifier = YESPO_IDENTIFIERS.find((name) => request[name]);
   if (!identifier) {
     throw new RecsFailure('invalid-request', 'yespo: one of web-id, contact-id, external-customer-id, email or phone is required');
   }
-  const base = (request.endpoint || YESPO_DEFAULT_ENDPOINT).replace(/\/+$/, '');
-  const url = new URL(`${base}/api/v2/contacts/recoms/${request.sourceId}`, globalThis.document?.baseURI);
+  const url = vendorUrl(settings.endpoint || YESPO_DEFAULT_ENDPOINT, `/api/v2/contacts/recoms/${sourceId}`);
   url.searchParams.set(identifier, String(request[identifier]));
   if (request.productIds?.length) url.searchParams.set('products', request.productIds.join(','));
   if (request.category?.length) url.searchParams.set('category', request.category.join(','));
   const headers: Record<string, string> = { accept: 'application/json' };
-  if (request.apiKey) {
-    // Yespo takes Basic auth with the API key as the password; "user:key" is passed as is.
-    const credentials = request.apiKey.includes(':') ? request.apiKey : `recs-widget:${request.apiKey}`;
-    headers.authorization = `Basic ${btoa(credentials)}`;
-  }
-  return { url: url.href, headers };
+  const key = settings.apiKey;
+  // Yespo takes Basic auth with the API key as the password; "user:key" is passed as is.
+  if (key) headers.authorization = basicAuthorization(key.includes(':') ? key : `recs-widget:${key}`);
+  return { method: 'GET' as const, url: url.href, headers };
 }
 
 // ---- response schema ---------------------------------------------------------
@@ -43,7 +48,7 @@ export function buildYespoRequest(request: RecsRequest): { url: string; headers:
 const idLike = z.union([z.string(), z.number()]);
 
 /** One recommended product; feed-specific extras arrive as tags_* fields. */
-export const YespoProduct = z.looseObject({
+const YespoProduct = z.looseObject({
   id: z.optional(idLike),
   name: z.optional(z.string()),
   url: z.optional(z.string()),
@@ -55,13 +60,13 @@ export const YespoProduct = z.looseObject({
   picture: z.optional(z.nullable(z.string())),
   imageUrl: z.optional(z.nullable(z.string())),
 });
-export type YespoProduct = z.infer<typeof YespoProduct>;
+type YespoProduct = z.infer<typeof YespoProduct>;
 
 const YespoResponse = z.array(z.unknown());
 
-// ---- normalization -----------------------------------------------------------
+// ---- parsing -----------------------------------------------------------------
 
-export function normalizeYespoItem(product: YespoProduct): RawItem {
+function normalizeYespoItem(product: YespoProduct): RawItem {
   const attributes: Record<string, unknown> = {};
   for (const [key, value] of Object.entries(product)) if (key.startsWith('tags_')) attributes[key.slice(5)] = value;
   return {
@@ -74,25 +79,17 @@ export function normalizeYespoItem(product: YespoProduct): RawItem {
     description: product.descr,
     brand: product.brand,
     category: product.category,
-    inStock: product.isInStock === undefined || product.isInStock === null ? undefined : Boolean(product.isInStock),
+    inStock: product.isInStock == null ? undefined : Boolean(product.isInStock),
     attributes,
   };
 }
 
-export function normalizeYespoResponse(body: unknown): RecsResult {
-  const list = YespoResponse.safeParse(body);
-  if (!list.success) throw new RecsFailure('invalid-response', 'yespo: response is not a list of products');
-  const products = list.data.flatMap((entry) => {
-    const product = YespoProduct.safeParse(entry);
-    return product.success ? [normalizeYespoItem(product.data)] : [];
-  });
-  if (list.data.length > 0 && products.length === 0) throw new RecsFailure('invalid-response', 'yespo: no entry in the response is a product');
-  return { items: cleanItems(products) };
-}
-
-export const yespoTransport: Transport = {
-  async fetch(request, { signal }) {
-    const { url, headers } = buildYespoRequest(request);
-    return normalizeYespoResponse(await fetchJson('yespo', url, { headers, signal }));
+export const yespoAdapter: VendorAdapter<YespoSettings> = {
+  vendor: 'yespo',
+  buildRequest: buildYespoRequest,
+  parseResponse(body) {
+    const list = YespoResponse.safeParse(body);
+    if (!list.success) throw new RecsFailure('invalid-response', 'yespo: response is not a list of products');
+    return { items: parseEntries(list.data, YespoProduct, normalizeYespoItem) };
   },
 };

@@ -42,6 +42,15 @@ describe('formatPrice', () => {
     expect(formatPrice(undefined)).to.equal('');
     expect(formatPrice({ amount: Number.NaN })).to.equal('');
   });
+
+  it('keeps the currency when the locale or the currency attribute is malformed', () => {
+    const inBrowserLocale = new Intl.NumberFormat(undefined, { style: 'currency', currency: 'EUR' }).format(89.5);
+    for (const locale of ['en_US', '!!', '', 'undefined']) expect(formatPrice({ amount: 89.5, currency: 'EUR' }, locale), locale).to.equal(inBrowserLocale);
+    expect(formatPrice({ amount: 89.5, currency: 'EUR' }, 'en-US', 'EURO')).to.equal('€89.50');
+    expect(formatPrice({ amount: 89.5, currency: 'EUR' }, 'en-US', '')).to.equal('€89.50');
+    expect(formatPrice({ amount: 89.5 }, 'en-US', 'usd')).to.equal('$89.50');
+    expect(formatPrice({ amount: 89.5 }, '!!', 'EURO')).to.equal(new Intl.NumberFormat().format(89.5));
+  });
 });
 
 describe('cleanItem', () => {

@@ -1,10 +1,23 @@
 import { expect } from '@open-wc/testing';
-import { snappyTransport, buildSnappyRequest } from '../../src/transports/snappy.js';
-import { yespoTransport, buildYespoRequest } from '../../src/transports/yespo.js';
-import { proxyTransport } from '../../src/transports/proxy.js';
+import { snappyAdapter } from '../../src/transports/snappy.js';
+import { yespoAdapter } from '../../src/transports/yespo.js';
+import { proxyAdapter } from '../../src/transports/proxy.js';
+import type { VendorAdapter } from '../../src/transports/adapter.js';
+import { runAdapter } from '../../src/data/load-recs.js';
+import { cleanResult } from '../../src/model/clean-item.js';
 import { RecsFailure } from '../../src/model/errors.js';
-import type { RecsRequest } from '../../src/model/schema.js';
+import type { RecsRequest } from '../../src/model/types.js';
 import { uid, received, never } from './helpers.js';
+
+/** An adapter through the browser runner, its answer cleaned as every answer is. */
+const browserRunner = (adapter: VendorAdapter) => ({
+  fetch: async (request: RecsRequest, _options: { signal: AbortSignal }) => cleanResult(await runAdapter(adapter, request, never), adapter.vendor),
+});
+const snappyTransport = browserRunner(snappyAdapter as VendorAdapter);
+const yespoTransport = browserRunner(yespoAdapter as VendorAdapter);
+const proxyTransport = browserRunner(proxyAdapter);
+const buildSnappyRequest = (request: RecsRequest) => snappyAdapter.buildRequest(request, request);
+const buildYespoRequest = (request: RecsRequest) => yespoAdapter.buildRequest(request, request);
 
 const SNAPPY_PRODUCT = '655277e68e0719000d6c3fd5';
 

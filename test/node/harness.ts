@@ -15,9 +15,16 @@ export interface TestProxy {
   close(): Promise<void>;
 }
 
+/**
+ * Every test client is 127.0.0.1, so the per-client limit is raised here unless a test
+ * sets its own (test/node/proxy-hardening-*.test.ts do).
+ */
+const GENEROUS_LIMITS = { perClient: { ratePerSecond: 10_000, burst: 10_000 } };
+
 export async function startTestProxy(config: unknown, env: Env = {}): Promise<TestProxy> {
   const logs: string[] = [];
-  const proxy = await startProxyServer(parseConfig(config), { env, readFile, log: (line) => logs.push(line) }, { port: 0 });
+  const withLimits = { limits: GENEROUS_LIMITS, ...(config as object) };
+  const proxy = await startProxyServer(parseConfig(withLimits), { env, readFile, log: (line) => logs.push(line) }, { port: 0 });
   return { ...proxy, logs };
 }
 

@@ -12,6 +12,7 @@ import { chromium, type Browser, type Page } from 'playwright-core';
 import { REPO_ROOT, startTestProxy, type TestProxy } from './harness.js';
 import { SNAPPY_KEY, startSnappyStub } from './stubs/snappy.js';
 import { ADOBE_API_KEY, ADOBE_TOKEN, ADOBE_TRACKER_ID, startAdobeStub } from './stubs/adobe.js';
+import { YESPO_KEY, startYespoStub } from './stubs/yespo.js';
 import type { Stub } from './stubs/stub-server.js';
 
 const DIST = join(REPO_ROOT, 'dist');
@@ -77,6 +78,7 @@ describe('widget in Chromium through the proxy to a vendor stub', { skip }, () =
   let storefront: { origin: string; server: Server };
   let snappy: Stub;
   let adobe: Stub;
+  let yespo: Stub;
   let proxy: TestProxy;
   let browser: Browser;
 
@@ -84,6 +86,7 @@ describe('widget in Chromium through the proxy to a vendor stub', { skip }, () =
     storefront = await startStorefront(pages);
     snappy = await startSnappyStub();
     adobe = await startAdobeStub();
+    yespo = await startYespoStub();
     proxy = await startTestProxy(
       {
         allowedOrigins: [storefront.origin],
@@ -91,9 +94,10 @@ describe('widget in Chromium through the proxy to a vendor stub', { skip }, () =
         placements: {
           related: { provider: 'snappy', endpoint: snappy.url, apiKeyEnv: 'SNAPPY_API_KEY', location: 'US' },
           cart: { provider: 'adobe', endpoint: adobe.url, apiKeyEnv: 'ADOBE_API_KEY', accessTokenEnv: 'ADOBE_ACCESS_TOKEN' },
+          contact: { provider: 'yespo', endpoint: yespo.url, apiKeyEnv: 'YESPO_API_KEY', sourceId: '1244' },
         },
       },
-      { SNAPPY_API_KEY: SNAPPY_KEY, ADOBE_API_KEY, ADOBE_ACCESS_TOKEN: ADOBE_TOKEN },
+      { SNAPPY_API_KEY: SNAPPY_KEY, ADOBE_API_KEY, ADOBE_ACCESS_TOKEN: ADOBE_TOKEN, YESPO_API_KEY: YESPO_KEY },
     );
     browser = await chromium.launch({
       executablePath: CHROMIUM,
@@ -106,6 +110,7 @@ describe('widget in Chromium through the proxy to a vendor stub', { skip }, () =
     await proxy?.close();
     await snappy?.close();
     await adobe?.close();
+    await yespo?.close();
     await new Promise((resolve) => storefront?.server.close(resolve));
   });
 
@@ -160,4 +165,34 @@ describe('widget in Chromium through the proxy to a vendor stub', { skip }, () =
       await browserPage.close();
     }
   });
+
+  /**
+   * One adapter per vendor, run by two runners: the same vendor stub and fixtures, asked
+   * directly from the page (the browser runner, the vendor chunk from dist/) and through
+   * the proxy (the proxy runner), must give the same items.
+   */
+  for (const vendor of ['snappy', 'yespo'] as const) {
+    it(`gives the same ${vendor} items through the browser runner and through the proxy runner`, async () => {
+      const direct =
+        vendor === 'snappy'
+          ? `transport="snappy" endpoint="${snappy.url}" api-key="${SNAPPY_KEY}" location="US" product-id="655277e68e0719000d6c3fd5"`
+          : `transport="yespo" endpoint="${yespo.url}" api-key="${YESPO_KEY}" source-id="1244" web-id="web-42"`;
+      const proxied =
+        vendor === 'snappy'
+          ? `transport="proxy" endpoint="${proxy.url}/recs/related" product-id="655277e68e0719000d6c3fd5"`
+          : `transport="proxy" endpoint="${proxy.url}/recs/contact" web-id="web-42"`;
+      pages.set(`/same-${vendor}.html`, page(`<recs-list id="direct" ${direct} lazy="false"></recs-list><recs-list id="proxied" ${proxied} lazy="false"></recs-list>`));
+      const browserPage = await openPage(browser, `${storefront.origin}/same-${vendor}.html`);
+      try {
+        await browserPage.waitForFunction(() => [...document.querySelectorAll('recs-list')].every((list) => list.getAttribute('state') === 'ready'), null, { timeout: 15_000 });
+        const [fromBrowser, fromProxy] = await browserPage.evaluate(() =>
+          ['direct', 'proxied'].map((id) => JSON.parse(JSON.stringify((document.getElementById(id) as unknown as { items: unknown[] }).items))),
+        );
+        assert.ok(fromBrowser.length >= 2, 'the fixture has several usable products');
+        assert.deepEqual(fromProxy, fromBrowser);
+      } finally {
+        await browserPage.close();
+      }
+    });
+  }
 });

@@ -11,7 +11,7 @@ describe('catalog: the enrichment feed', () => {
     let reads = 0;
     let clock = 0;
     let title = 'First';
-    const store = createCatalogStore({ refreshMs: 1000, timeoutMs: 1000, now: () => clock, readFile: async () => (reads++, feed(title)) });
+    const store = createCatalogStore({ refreshMs: 1000, timeoutMs: 1000, maxBytes: 1_000_000, now: () => clock, readFile: async () => (reads++, feed(title)) });
     assert.equal((await store.get('feed.json')).byId.get('sku-1')?.title, 'First');
     await store.get('feed.json');
     assert.equal(reads, 1);
@@ -31,6 +31,7 @@ describe('catalog: the enrichment feed', () => {
     const store = createCatalogStore({
       refreshMs: 1000,
       timeoutMs: 1000,
+      maxBytes: 1_000_000,
       now: () => clock,
       log: (line) => logs.push(line),
       readFile: async () => (broken ? '{ not json' : feed('Good')),
@@ -46,7 +47,7 @@ describe('catalog: the enrichment feed', () => {
 
   it('fails with invalid-response when there is no copy yet, and does not retry on every request', async () => {
     let reads = 0;
-    const store = createCatalogStore({ refreshMs: 60_000, timeoutMs: 1000, now: () => 0, readFile: async () => (reads++, '[{') });
+    const store = createCatalogStore({ refreshMs: 60_000, timeoutMs: 1000, maxBytes: 1_000_000, now: () => 0, readFile: async () => (reads++, '[{') });
     await assert.rejects(store.get('feed.json'), { code: 'invalid-response' });
     await assert.rejects(store.get('feed.json'), { code: 'invalid-response' });
     assert.equal(reads, 1);
@@ -55,7 +56,7 @@ describe('catalog: the enrichment feed', () => {
   it('loads a feed URL, and never logs its query (it may carry a token)', async () => {
     const stub = await startStub(() => ({ status: 200, body: [{ id: 'sku-2', title: 'From a URL' }] }));
     try {
-      const store = createCatalogStore({ refreshMs: 60_000, timeoutMs: 1000 });
+      const store = createCatalogStore({ refreshMs: 60_000, timeoutMs: 1000 , maxBytes: 1_000_000});
       const catalog = await store.get(`${stub.url}/feed.json?token=secret-token`);
       assert.equal(catalog.byId.get('sku-2')?.title, 'From a URL');
       assert.equal(describeSource(`${stub.url}/feed.json?token=secret-token`), `${stub.url}/feed.json`);
@@ -65,7 +66,7 @@ describe('catalog: the enrichment feed', () => {
   });
 
   it('refuses file feeds where there is no filesystem', async () => {
-    const store = createCatalogStore({ refreshMs: 1000, timeoutMs: 1000 });
+    const store = createCatalogStore({ refreshMs: 1000, timeoutMs: 1000 , maxBytes: 1_000_000});
     await assert.rejects(store.get('demo/catalog.json'), { code: 'invalid-response' });
   });
 

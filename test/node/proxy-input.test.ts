@@ -4,7 +4,7 @@ import { startTestProxy, call, post, type TestProxy } from './harness.js';
 import { SNAPPY_KEY, startSnappyStub } from './stubs/snappy.js';
 import type { Stub } from './stubs/stub-server.js';
 import { proxyFields } from '../../src/transports/proxy.js';
-import type { RecsRequest } from '../../src/model/schema.js';
+import type { RecsRequest } from '../../src/model/types.js';
 
 /** A request that sets every field the widget can send, so proxyFields() lists them all. */
 const everyField: RecsRequest = {
@@ -31,6 +31,9 @@ const everyField: RecsRequest = {
   currency: 'EUR',
   cart: [{ id: 'sku-1', quantity: 2 }, { id: 'sku-2' }],
 };
+
+/** The personal identifiers' wire names: POST only. */
+const PERSONAL = ['customerId', 'webId', 'contactId', 'email', 'phone', 'externalCustomerId'];
 
 /** At least one bad value for every parameter the widget sends. */
 const BAD_VALUES: Record<string, string[]> = {
@@ -78,12 +81,24 @@ describe('input: every parameter is validated before any vendor call', () => {
     assert.deepEqual(Object.keys(BAD_VALUES).sort(), Object.keys(proxyFields(everyField)).sort());
   });
 
-  it('accepts a request that sets every field, as GET and as POST', async () => {
+  it('accepts a request that sets every field as POST, and every anonymous field as GET', async () => {
     const fields = proxyFields(everyField);
     const asPost = await post(endpoint, fields);
     assert.equal(asPost.status, 200, asPost.text);
-    const asGet = await call(`${endpoint}?${new URLSearchParams(fields)}`);
+    const anonymous = Object.fromEntries(Object.entries(fields).filter(([name]) => !PERSONAL.includes(name)));
+    const asGet = await call(`${endpoint}?${new URLSearchParams(anonymous)}`);
     assert.equal(asGet.status, 200, asGet.text);
+  });
+
+  it('refuses each personal identifier in a GET query with 400 naming it, before any vendor call', async () => {
+    const before = stub.received.length;
+    for (const name of PERSONAL) {
+      const answer = await call(`${endpoint}?${new URLSearchParams({ productId: '655277e68e0719000d6c3fd5', location: 'US', [name]: proxyFields(everyField)[name]! })}`);
+      assert.equal(answer.status, 400, name);
+      assert.equal(answer.body.error.parameter, name);
+      assert.equal(answer.headers.get('cache-control'), 'no-store');
+    }
+    assert.equal(stub.received.length, before);
   });
 
   for (const [parameter, values] of Object.entries(BAD_VALUES)) {

@@ -56,6 +56,12 @@ function faultReply(fault: Fault): Reply | undefined {
 export async function startStub(handle: (request: Received) => Reply | Promise<Reply>): Promise<Stub> {
   const received: Received[] = [];
   const server = createServer(async (incoming, outgoing) => {
+    // Browsers may call a stub directly (the browser runner): CORS for any page, preflights not recorded.
+    outgoing.setHeader('access-control-allow-origin', '*');
+    if (incoming.method === 'OPTIONS') {
+      outgoing.writeHead(204, { 'access-control-allow-headers': 'x-api-key, authorization, accept', 'access-control-allow-methods': 'GET' });
+      return outgoing.end();
+    }
     let body = '';
     for await (const chunk of incoming) body += chunk;
     const url = new URL(incoming.url ?? '/', 'http://stub');

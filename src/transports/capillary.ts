@@ -2,6 +2,7 @@
  * Capillary v1.1 customer recommendations (deprecated by Capillary, still served):
  * GET {endpoint}/v1.1/customer/recommendations?format=json&<identifier>=…&limit=…
  * with Basic authentication. Built from ../shared/vendor-docs/capillary-v1.1-customer-recommendations.md.
+ * Proxy only: it needs the account's credentials.
  *
  * The document lists field names but no response example, so the shape below is an
  * assumption in Capillary's usual v1.1 envelope, documented in docs/proxy.md:
@@ -20,12 +21,16 @@
  *   leave the proxy.
  */
 import * as z from 'zod/mini';
-import type { RecsRequest } from '../../model/schema.js';
-import { RecsFailure } from '../../model/errors.js';
-import type { RawItem } from '../../model/clean-item.js';
-import type { PlacementOf } from '../config.js';
-import { fetchVendorJson } from '../upstream.js';
-import type { Provider, ProviderDeps } from './registry.js';
+import type { RecsRequest } from '../model/types.js';
+import { RecsFailure } from '../model/errors.js';
+import type { RawItem } from '../model/clean-item.js';
+import { basicAuthorization, parseEntries, vendorUrl, type VendorAdapter } from './adapter.js';
+
+export interface CapillarySettings {
+  endpoint: string;
+  username: string;
+  password: string;
+}
 
 // ---- request ---------------------------------------------------------------
 
@@ -37,21 +42,15 @@ const CAPILLARY_IDENTIFIERS = [
   ['email', 'email'],
 ] as const;
 
-export function buildCapillaryUrl(request: RecsRequest, endpoint: string): string {
+function buildCapillaryUrl(request: RecsRequest, endpoint: string): string {
   const identifier = CAPILLARY_IDENTIFIERS.find(([field]) => request[field]);
   if (!identifier) throw new RecsFailure('invalid-request', 'capillary: one of customerId, externalCustomerId, phone or email is required');
   const [field, parameter] = identifier;
-  const url = new URL(`${endpoint.replace(/\/+$/, '')}/v1.1/customer/recommendations`);
+  const url = vendorUrl(endpoint, '/v1.1/customer/recommendations');
   url.searchParams.set('format', 'json');
   url.searchParams.set(parameter, String(request[field]));
   url.searchParams.set('limit', String(Math.max(request.limit, 1)));
   return url.href;
-}
-
-/** Basic credentials, UTF-8 safe (btoa alone only takes Latin-1). */
-export function basicAuthorization(username: string, password: string): string {
-  const bytes = new TextEncoder().encode(`${username}:${password}`);
-  return `Basic ${btoa(String.fromCharCode(...bytes))}`;
 }
 
 // ---- response schema (assumed, see above) -------------------------------------------
@@ -67,7 +66,7 @@ const CapillaryStatus = z.object({
   message: z.optional(z.string()),
 });
 
-export const CapillaryRecommendation = z.looseObject({
+const CapillaryRecommendation = z.looseObject({
   item_code: z.union([z.string(), z.number()]),
   description: z.optional(z.string()),
   price: z.optional(z.union([z.number(), z.string()])),
@@ -76,7 +75,7 @@ export const CapillaryRecommendation = z.looseObject({
   code: z.optional(z.union([z.number(), z.string()])),
   message: z.optional(z.string()),
 });
-export type CapillaryRecommendation = z.infer<typeof CapillaryRecommendation>;
+type CapillaryRecommendation = z.infer<typeof CapillaryRecommendation>;
 
 const CapillaryCustomer = z.looseObject({
   item_status: z.optional(CapillaryStatus),
@@ -90,46 +89,40 @@ const CapillaryResponse = z.object({
   }),
 });
 
-// ---- normalization -------------------------------------------------------------
+// ---- parsing -------------------------------------------------------------------
 
-export function normalizeCapillaryItem(recommendation: CapillaryRecommendation): RawItem {
-  return {
-    id: recommendation.item_code,
-    title: recommendation.description,
-    amount: recommendation.price,
-    image: recommendation.image_url,
-  };
-}
+/** A recommendation whose own status failed is no recommendation: it counts as no entry at all. */
+const succeeded = (entry: unknown) => {
+  const { success } = (entry ?? {}) as { success?: z.infer<typeof flag> };
+  return success === undefined || isSuccess(success);
+};
 
-export function normalizeCapillaryResponse(body: unknown): RawItem[] {
-  const parsed = CapillaryResponse.safeParse(body);
-  if (!parsed.success) throw new RecsFailure('invalid-response', 'capillary: response does not match the v1.1 customer recommendations envelope');
-  const { status, customers } = parsed.data.response;
-  const entries = list(customers?.customer);
-  if (!isSuccess(status.success) && entries.length === 0) {
-    const code = /^\d{1,6}$/.test(String(status.code)) ? ` (status code ${status.code})` : '';
-    throw new RecsFailure('http', `capillary: request failed${code}`);
-  }
-  return entries
-    .filter((customer) => customer.item_status === undefined || isSuccess(customer.item_status.success))
-    .flatMap((customer) => list(customer.recommendation))
-    .flatMap((entry) => {
-      const recommendation = CapillaryRecommendation.safeParse(entry);
-      if (!recommendation.success) return [];
-      if (recommendation.data.success !== undefined && !isSuccess(recommendation.data.success)) return [];
-      return [normalizeCapillaryItem(recommendation.data)];
-    });
-}
+const normalizeCapillaryItem = (recommendation: CapillaryRecommendation): RawItem => ({
+  id: recommendation.item_code,
+  title: recommendation.description,
+  amount: recommendation.price,
+  image: recommendation.image_url,
+});
 
-export function createCapillaryProvider(placement: PlacementOf<'capillary'>, deps: ProviderDeps): Provider {
-  const username = deps.secrets.require(placement.usernameEnv, `${deps.path}.usernameEnv`);
-  const password = deps.secrets.require(placement.passwordEnv, `${deps.path}.passwordEnv`);
-  const headers = { authorization: basicAuthorization(username, password), accept: 'application/json' };
-  return {
-    async recommend(request, signal) {
-      const url = buildCapillaryUrl(request, placement.endpoint);
-      const response = await fetchVendorJson('capillary', url, { headers, signal });
-      return { items: normalizeCapillaryResponse(response.body) };
-    },
-  };
-}
+export const capillaryAdapter: VendorAdapter<CapillarySettings> = {
+  vendor: 'capillary',
+  buildRequest(request, settings) {
+    const headers = { authorization: basicAuthorization(`${settings.username}:${settings.password}`), accept: 'application/json' };
+    return { method: 'GET', url: buildCapillaryUrl(request, settings.endpoint), headers };
+  },
+  parseResponse(body) {
+    const parsed = CapillaryResponse.safeParse(body);
+    if (!parsed.success) throw new RecsFailure('invalid-response', 'capillary: response does not match the v1.1 customer recommendations envelope');
+    const { status, customers } = parsed.data.response;
+    const entries = list(customers?.customer);
+    if (!isSuccess(status.success) && entries.length === 0) {
+      const code = /^\d{1,6}$/.test(String(status.code)) ? ` (status code ${status.code})` : '';
+      throw new RecsFailure('http', `capillary: request failed${code}`);
+    }
+    const recommendations = entries
+      .filter((customer) => customer.item_status === undefined || isSuccess(customer.item_status.success))
+      .flatMap((customer) => list(customer.recommendation))
+      .filter(succeeded);
+    return { items: parseEntries(recommendations, CapillaryRecommendation, normalizeCapillaryItem) };
+  },
+};

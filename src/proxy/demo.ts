@@ -4,10 +4,7 @@
  * sharing a category with the source products (or the requested categories) first,
  * then by the catalog's score; the source products themselves are never recommended.
  */
-import type { RecItem, RecsRequest } from '../../model/schema.js';
-import type { PlacementOf } from '../config.js';
-import { rawFromItem } from '../enrich.js';
-import type { Provider, ProviderDeps } from './registry.js';
+import type { RecItem, RecsRequest } from '../model/types.js';
 
 export function rankDemoItems(items: readonly RecItem[], request: RecsRequest): RecItem[] {
   const sources = new Set([...(request.productIds ?? []), ...(request.cart ?? []).map((line) => line.id)]);
@@ -24,13 +21,4 @@ export function rankDemoItems(items: readonly RecItem[], request: RecsRequest): 
   return items
     .filter((item) => !sources.has(item.id) && inPriceRange(item))
     .sort((a, b) => related(b) - related(a) || (b.score ?? 0) - (a.score ?? 0));
-}
-
-export function createDemoProvider(placement: PlacementOf<'demo'>, deps: ProviderDeps): Provider {
-  return {
-    async recommend(request) {
-      const catalog = await deps.catalogs.get(placement.catalog);
-      return { items: rankDemoItems(catalog.items, request).slice(0, request.limit).map(rawFromItem) };
-    },
-  };
 }

@@ -1,0 +1,61 @@
+/**
+ * The canonical model as plain types. Data from outside is checked where it enters
+ * (vendor responses by each adapter's zod/mini schema, the proxy's input and config by
+ * theirs, every item by cleanItems), so inside the code these are facts, not hopes.
+ */
+export type { RecsRequest, CartLine, PageContext } from './fields.js';
+
+/** A price as shown on a card. `currency` is an ISO 4217 code. */
+export interface Price {
+  amount: number;
+  currency?: string;
+}
+
+/** One recommended product, normalized from any vendor. Also the proxy wire format item. */
+export interface RecItem {
+  id: string;
+  title: string;
+  url?: string;
+  image?: string;
+  price?: Price;
+  brand?: string;
+  category?: string[];
+  description?: string;
+  inStock?: boolean;
+  /** The vendor's relevance score, where it gives one. */
+  score?: number;
+  /** The vendor's grouping of the item (Adobe: upsells, crossSells, addOns). */
+  group?: string;
+  /** The vendor's own rank within its group, where it gives one. */
+  rank?: number;
+  /** Ids of the products this item was recommended for (Adobe's source offer ids). */
+  sourceIds?: string[];
+  /** Free-form vendor attributes (Yespo's tags_* fields), as strings. */
+  attributes?: Record<string, string>;
+}
+
+/** What every transport resolves to. */
+export interface RecsResult {
+  items: RecItem[];
+  /** Vendor tracking id (Adobe's x-recommendation-tracker-id), passed on in events. */
+  trackerId?: string;
+}
+
+/** `internal` is the proxy's own fault (a bug), never a vendor's. */
+export type RecsErrorCode =
+  | 'network'
+  | 'timeout'
+  | 'http'
+  | 'rate-limited'
+  | 'not-found'
+  | 'invalid-request'
+  | 'invalid-response'
+  | 'aborted'
+  | 'internal';
+
+/** An error as a value: what `recs-error` carries and what the proxy answers with. */
+export interface RecsError {
+  code: RecsErrorCode;
+  message: string;
+  status?: number;
+}

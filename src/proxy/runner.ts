@@ -1,0 +1,123 @@
+/**
+ * The proxy runner: a placement answered from its vendor. Secrets are read once at start
+ * (a missing one stops the server there); each request gets one deadline that covers
+ * the vendor call and catalog enrichment together; the vendor is called through the one
+ * HTTP helper with the proxy's rules (no redirects followed, bodies capped); and
+ * cleanResult makes the answer safe, as in the browser.
+ */
+import type { RecsRequest, RecsResult } from '../model/types.js';
+import { RecsFailure } from '../model/errors.js';
+import { cleanResult, type RawItem } from '../model/clean-item.js';
+import type { VendorAdapter, VendorItems, VendorRequest } from '../transports/adapter.js';
+import { fetchVendor } from '../data/http.js';
+import type { Placement, ProxyConfig } from './config.js';
+import type { CatalogStore } from './catalog.js';
+import type { Secrets } from './secrets.js';
+import { VENDORS } from './vendors.js';
+import { rankDemoItems } from './demo.js';
+import { enrichItem } from './enrich.js';
+import { signAwsRequest, type AwsCredentials } from './aws-sigv4.js';
+import { readCapped } from './capped-body.js';
+
+export interface RunnerDeps {
+  config: ProxyConfig;
+  secrets: Secrets;
+  catalogs: CatalogStore;
+  log: (line: string) => void;
+  /** Where the placement sits in the config (`placements.pdp`), for config errors. */
+  path: string;
+}
+
+/** Answers one request for a placement; rejects with a RecsFailure. */
+export type PlacementRunner = (request: RecsRequest) => Promise<RecsResult>;
+
+type Source = (request: RecsRequest, signal: AbortSignal) => Promise<VendorItems>;
+
+/**
+ * The adapter's settings from the placement: a field named `…Env` names an environment
+ * variable, and the adapter gets its value under the name without `Env`.
+ */
+function settingsOf(placement: Placement, deps: RunnerDeps): Record<string, unknown> {
+  const settings: Record<string, unknown> = {};
+  for (const [key, value] of Object.entries(placement)) {
+    if (key.endsWith('Env')) settings[key.slice(0, -3)] = deps.secrets.require(String(value), `${deps.path}.${key}`);
+    else settings[key] = value;
+  }
+  return settings;
+}
+
+/** AWS credentials from the proxy's environment, else the AWS default chain (instance roles and the like), loaded on first use. */
+function awsCredentials(secrets: Secrets): () => Promise<AwsCredentials> {
+  const accessKeyId = secrets.optional('AWS_ACCESS_KEY_ID');
+  const secretAccessKey = secrets.optional('AWS_SECRET_ACCESS_KEY');
+  const sessionToken = secrets.optional('AWS_SESSION_TOKEN');
+  if (accessKeyId && secretAccessKey) return async () => ({ accessKeyId, secretAccessKey, sessionToken });
+  return async () => {
+    try {
+      const { defaultProvider } = await import('@aws-sdk/credential-provider-node');
+      return await defaultProvider()();
+    } catch {
+      throw new RecsFailure('http', 'aws: no AWS credentials (set AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY, or install @aws-sdk/credential-provider-node)');
+    }
+  };
+}
+
+function vendorSource(adapter: VendorAdapter<never>, settings: Record<string, unknown>, deps: RunnerDeps): Source {
+  const credentials = awsCredentials(deps.secrets);
+  const read = readCapped(deps.config.maxResponseBytes);
+  const build = adapter.buildRequest as (request: RecsRequest, settings: Record<string, unknown>) => VendorRequest;
+  return async (request, signal) => {
+    const call = build(request, settings);
+    if (call.sign) call.headers = await signAwsRequest(call, call.sign, await credentials());
+    const { body, headers } = await fetchVendor(adapter, call, { signal, refuseRedirects: true, read });
+    return adapter.parseResponse(body, headers);
+  };
+}
+
+function sourceOf(placement: Placement, deps: RunnerDeps): Source {
+  if (placement.provider === 'demo') {
+    return async (request) => ({ items: rankDemoItems((await deps.catalogs.get(placement.catalog)).items, request).slice(0, request.limit) });
+  }
+  return vendorSource(VENDORS[placement.provider].adapter as VendorAdapter<never>, settingsOf(placement, deps), deps);
+}
+
+/** Resolves with `promise`, or rejects as soon as `signal` aborts. */
+function beforeAbort<T>(promise: Promise<T>, signal: AbortSignal): Promise<T> {
+  return new Promise((resolve, reject) => {
+    if (signal.aborted) return reject(signal.reason);
+    signal.addEventListener('abort', () => reject(signal.reason), { once: true });
+    promise.then(resolve, reject);
+  });
+}
+
+export function createRunner(placement: Placement, deps: RunnerDeps): PlacementRunner {
+  const source = sourceOf(placement, deps);
+  const { config, catalogs, log } = deps;
+  const timeoutMs = placement.timeoutMs ?? config.timeoutMs;
+
+  /** Completes bare vendor items from the catalog, within what is left of the deadline; without it, items go as they came. */
+  async function enrich(items: RawItem[], signal: AbortSignal): Promise<RawItem[]> {
+    if (!config.catalog || placement.provider === 'demo') return items;
+    try {
+      const catalog = await beforeAbort(catalogs.get(config.catalog.source), signal);
+      return items.map((raw) => enrichItem(raw, catalog));
+    } catch (error) {
+      // A failed load is logged by the catalog store; running out of time is logged here.
+      if (signal.aborted) log(`catalog: not loaded within the ${timeoutMs} ms deadline; items served as the vendor sent them`);
+      return items;
+    }
+  }
+
+  return async (request) => {
+    // A timer cleared on completion, rather than AbortSignal.timeout(), which keeps one alive per request until it fires.
+    const deadline = new AbortController();
+    const timer = setTimeout(() => deadline.abort(new RecsFailure('timeout', `upstream did not answer within ${timeoutMs} ms`)), timeoutMs);
+    try {
+      const answer = await beforeAbort(source(request, deadline.signal), deadline.signal);
+      const result = cleanResult({ ...answer, items: await enrich(answer.items, deadline.signal) }, placement.provider);
+      return { ...result, items: result.items.slice(0, request.limit) };
+    } finally {
+      clearTimeout(timer);
+    }
+  };
+}

@@ -1,0 +1,131 @@
+/**
+ * What a shopper sees and hears on a product card: the price in a usable currency
+ * whatever the page's locale attributes say, each product read once, no broken-image
+ * icon, and "Add to cart" buttons that say which product they add.
+ */
+import 'axe-core';
+import { expect, fixture, html, waitUntil } from '@open-wc/testing';
+import type { RecsElement } from '../../src/elements/recs-element.js';
+import '../../src/define.js';
+import { uid } from './helpers.js';
+
+type Tag = 'recs-list' | 'recs-carousel';
+const TAGS: Tag[] = ['recs-list', 'recs-carousel'];
+interface AxeText {
+  setup(root: Node): void;
+  teardown(): void;
+  commons: { text: { accessibleText(element: Element): string } };
+}
+const axe = (window as unknown as { axe: AxeText }).axe;
+
+const cards = (el: Element) => [...el.shadowRoot!.querySelectorAll<HTMLElement>('[part="card"]')];
+const textOf = (card: Element, name: string) => card.querySelector(`[part="${name}"]`)?.textContent?.trim();
+const defaultPrice = (amount: number, currency: string) => new Intl.NumberFormat(undefined, { style: 'currency', currency }).format(amount);
+
+/** The accessible name as a screen reader computes it (axe's implementation of accname). */
+function accessibleName(element: Element): string {
+  axe.setup(document);
+  try {
+    return axe.commons.text.accessibleText(element).replace(/\s+/g, ' ').trim();
+  } finally {
+    axe.teardown();
+  }
+}
+
+/** The error event follows `complete` by a task: wait for it, briefly. */
+const hidden = (image: HTMLImageElement) =>
+  waitUntil(() => !image.checkVisibility({ visibilityProperty: true }), 'the broken image is still painted (broken-image icon)', { timeout: 1000 });
+
+/** A ready widget on the stub proxy's four items (sku-1 "Trail shoe" by Acme, €89.50; sku-2 out of stock). */
+async function ready(tag: Tag, attributes: Record<string, string> = {}, children = ''): Promise<RecsElement> {
+  const wrapper = await fixture<HTMLDivElement>(html`<div style="width: 900px"></div>`);
+  const el = document.createElement(tag) as RecsElement;
+  for (const [name, value] of Object.entries({ transport: 'proxy', endpoint: `/stub/proxy/ok/${uid()}`, lazy: 'false', ...attributes })) el.setAttribute(name, value);
+  if (children) el.innerHTML = children;
+  wrapper.append(el);
+  await waitUntil(() => el.getAttribute('state') === 'ready', `state never became ready (is ${el.getAttribute('state')})`, { timeout: 6000 });
+  return el;
+}
+
+describe('the price on a card', () => {
+  for (const locale of ['en_US', '!!', '']) {
+    it(`shows the euro price in the browser's locale when the locale attribute is malformed ("${locale}")`, async () => {
+      const el = await ready('recs-list', { locale });
+      expect(textOf(cards(el)[0]!, 'price')).to.equal(defaultPrice(89.5, 'EUR'));
+    });
+  }
+
+  it('keeps the vendor\'s euro when the currency attribute is not a currency ("EURO")', async () => {
+    const el = await ready('recs-list', { locale: 'en-US', currency: 'EURO' });
+    expect(textOf(cards(el)[0]!, 'price')).to.equal('€89.50');
+  });
+
+  it('keeps a valid currency attribute when the locale is malformed', async () => {
+    const el = await ready('recs-list', { locale: 'en_US', currency: 'USD' });
+    expect(textOf(cards(el)[0]!, 'price')).to.equal(defaultPrice(89.5, 'USD'));
+  });
+});
+
+describe('a screen reader on a card', () => {
+  for (const tag of TAGS) {
+    it(`<${tag}> reads each product link once: brand, title and price, not the title twice`, async () => {
+      const el = await ready(tag, { locale: 'en-US' });
+      const link = cards(el)[0]!.querySelector('[part="link"]')!;
+      expect(accessibleName(link)).to.equal('Acme Trail shoe €89.50');
+    });
+
+    it(`<${tag}> names the product on every "Add to cart" button, keeping the visible words`, async () => {
+      const el = await ready(tag, { 'add-to-cart': '', 'add-to-cart-label': 'In den Warenkorb' });
+      const buttons = cards(el).map((card) => card.querySelector('[part="add-to-cart"]')!);
+      expect(buttons.map((button) => button.textContent!.trim())).to.deep.equal(Array(4).fill('In den Warenkorb'));
+      expect(buttons.map(accessibleName)).to.deep.equal(['Trail shoe', 'Hiking sock', 'Rain jacket', 'Water bottle'].map((title) => `In den Warenkorb, ${title}`));
+    });
+  }
+
+  it('reads a card template\'s product link once when its image sits inside the link', async () => {
+    const template = '<template><a data-href class="tpl"><img data-field="image"><span data-field="title"></span></a></template>';
+    const el = await ready('recs-list', {}, template);
+    await waitUntil(() => el.shadowRoot!.querySelector('.tpl'), 'the template was not used');
+    expect(accessibleName(el.shadowRoot!.querySelector('.tpl')!)).to.equal('Trail shoe');
+  });
+
+  it('still describes a card template\'s image by the title when the image is outside the product link', async () => {
+    const template = '<template><img data-field="image"><a data-href class="tpl"><span data-field="title"></span></a></template>';
+    const el = await ready('recs-list', {}, template);
+    await waitUntil(() => el.shadowRoot!.querySelector('.tpl'), 'the template was not used');
+    expect(el.shadowRoot!.querySelector('img')!.getAttribute('alt')).to.equal('Trail shoe');
+  });
+
+  it('keeps a card template\'s alt="" for an image the designer marked decorative', async () => {
+    const template = '<template><figure><img data-field="image" alt=""><figcaption data-field="title"></figcaption></figure></template>';
+    const el = await ready('recs-list', {}, template);
+    await waitUntil(() => el.shadowRoot!.querySelector('figure'), 'the template was not used');
+    expect(el.shadowRoot!.querySelector('img')!.getAttribute('alt')).to.equal('');
+  });
+});
+
+describe('a product image that fails to load', () => {
+  for (const tag of TAGS) {
+    it(`<${tag}> shows the plain image background, not a broken-image icon or the title again`, async () => {
+      const el = await ready(tag);
+      // sku-2's image is /img/sku-2.jpg, which the test server answers with 404.
+      const card = cards(el)[1]!;
+      const image = card.querySelector<HTMLImageElement>('[part="image"]')!;
+      await waitUntil(() => image.complete, 'the image never finished loading');
+      expect(image.naturalWidth, 'the image is broken').to.equal(0);
+      await hidden(image);
+      const media = card.querySelector('.media')!.getBoundingClientRect();
+      expect(media.height, 'the image box keeps its size').to.be.greaterThan(50);
+    });
+  }
+
+  it('shows no broken-image icon in a card template either', async () => {
+    const template = '<template><a data-href class="tpl"><img data-field="image" width="120" height="120"><span data-field="title"></span></a></template>';
+    const el = await ready('recs-list', {}, template);
+    await waitUntil(() => el.shadowRoot!.querySelectorAll('.tpl').length === 4, 'the template was not used');
+    const image = el.shadowRoot!.querySelectorAll<HTMLImageElement>('.tpl img')[1]!;
+    await waitUntil(() => image.complete, 'the image never finished loading');
+    expect(image.naturalWidth, 'the image is broken').to.equal(0);
+    await hidden(image);
+  });
+});
