@@ -27,6 +27,8 @@ await build({
   plugins: [minifyTemplatesPlugin, noGlobalsPlugin],
   // Lib mode leaves process.env.NODE_ENV for a consumer's bundler; a script tag has none.
   define: { 'process.env.NODE_ENV': JSON.stringify('production') },
+  // The script tag exports no store, so nanostores' atom gives way to the subset it uses (src/data/atom.ts).
+  resolve: { alias: { nanostores: join(root, 'src/data/atom.ts') } },
   build: {
     outDir: dist,
     emptyOutDir: false,

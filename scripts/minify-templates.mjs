@@ -25,7 +25,8 @@ function expressionEnd(code, start) {
 }
 
 const squeeze = {
-  css: (text) => text.replace(/\s+/g, ' ').replace(/\s*([{};:,>])\s*/g, '$1'),
+  // Comments are for the source; the last declaration in a block needs no semicolon.
+  css: (text) => text.replace(/\/\*[^]*?\*\//g, '').replace(/\s+/g, ' ').replace(/\s*([{};:,>])\s*/g, '$1').replace(/;}/g, '}'),
   html: (text) => text.replace(/>\s+</g, '><').replace(/\s*\n\s*/g, ' '),
 };
 

@@ -1,4 +1,5 @@
 import type { RecsResult } from '../model/types.js';
+import type { LoadOptions } from './load-recs.js';
 
 /**
  * Results kept across pages of one visit (sessionStorage), so a shopper moving
@@ -65,5 +66,25 @@ export function writeCache(key: string, result: RecsResult, now = Date.now()): v
     memory.delete(key);
   } catch {
     memory.set(key, text);
+  }
+}
+
+/**
+ * `load` behind the session cache: within the TTL no request is made; after it the stale
+ * result is handed to `onStale` at once and kept if revalidation fails.
+ */
+export async function withSessionCache<T extends RecsResult>(request: string, ttl: number, options: LoadOptions, load: () => Promise<T>): Promise<T> {
+  const key = cacheKey(request);
+  const cached = readCache(key, ttl);
+  const stale = cached?.result as T | undefined;
+  if (cached?.fresh) return stale!;
+  if (stale) options.onStale?.(stale as never);
+  try {
+    const result = await load();
+    writeCache(key, result);
+    return result;
+  } catch (error) {
+    if (stale && !options.signal.aborted) return stale;
+    throw error;
   }
 }

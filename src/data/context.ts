@@ -10,12 +10,9 @@ const isCartLine = (line: unknown) => {
   return typeof id === 'string' && id !== '' && (quantity === undefined || (Number.isInteger(quantity) && (quantity as number) > 0));
 };
 
-/** A context value as the field's kind wants it, or undefined when it is not one. */
-function contextValue(spec: FieldSpec, value: unknown): unknown {
-  if (spec.kind === 'cart') return Array.isArray(value) && value.every(isCartLine) ? value : undefined;
-  if (spec.kind === 'list' && Array.isArray(value)) return fieldFromText('list', value.filter((entry) => typeof entry === 'string').join());
-  return fieldFromText(spec.kind, value);
-}
+/** A context value as the field's kind wants it (a list may come as an array), or undefined when it is not one. */
+const contextValue = ({ kind }: FieldSpec, value: unknown) =>
+  kind === 'cart' ? (Array.isArray(value) && value.every(isCartLine) ? value : undefined) : fieldFromText(kind, Array.isArray(value) ? value.join() : value);
 
 /**
  * Sets page context for every widget at once; widgets whose request changes re-fetch.

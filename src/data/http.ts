@@ -12,9 +12,9 @@ export function parseRetryAfter(header: string | null, now = Date.now()): number
 
 export interface FetchVendorOptions {
   signal: AbortSignal;
-  /** The proxy's rule: a vendor's redirect is refused, never followed (it would carry the key to another host). */
-  refuseRedirects?: boolean | undefined;
-  /** How the body is read; the proxy's reader stops at a size cap (src/proxy/capped-body.ts). */
+  /** `manual` where redirects are refused (the proxy: they would carry the key to another host). */
+  redirect?: RequestRedirect | undefined;
+  /** How the body is read; the proxy's reader refuses redirects and stops at a size cap (src/proxy/capped-body.ts). */
   read?: ((response: Response, vendor: string) => Promise<string>) | undefined;
 }
 
@@ -26,18 +26,14 @@ export interface FetchVendorOptions {
 export async function fetchVendor(
   adapter: Pick<VendorAdapter<never>, 'vendor' | 'describeError'>,
   request: VendorRequest,
-  { signal, refuseRedirects, read }: FetchVendorOptions,
+  { signal, redirect, read }: FetchVendorOptions,
 ): Promise<{ body: unknown; headers: Headers }> {
   const { vendor } = adapter;
   const { method, url, headers, body } = request;
   let response: Response;
   let text: string;
   try {
-    response = await fetch(url, { method, headers, body: body ?? null, signal, credentials: 'omit', redirect: refuseRedirects ? 'manual' : 'follow' });
-    if (response.status >= 300 && response.status < 400) {
-      await response.body?.cancel().catch(() => undefined);
-      throw new RecsFailure('http', `${vendor}: redirect refused (HTTP ${response.status})`, { status: response.status });
-    }
+    response = await fetch(url, { method, headers, body: body ?? null, signal, credentials: 'omit', redirect });
     text = await (read ? read(response, vendor) : response.text());
   } catch (error) {
     if (signal.aborted) throw signal.reason;

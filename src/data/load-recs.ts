@@ -68,25 +68,11 @@ async function fetchWithFallback(request: RecsRequest, options: LoadOptions): Pr
 }
 
 /**
- * The whole data path below the element: session cache, fallback chain, registry,
- * policy and sharing. Within the TTL no request is made; after it the stale result
- * is handed to `onStale` at once and kept if revalidation fails.
+ * The whole data path below the element: session cache (a chunk, for widgets that set
+ * `cache-ttl`), fallback chain, registry, policy and sharing.
  */
 export async function loadRecs(request: RecsRequest, options: LoadOptions): Promise<LoadedRecs> {
   const ttl = options.transport ? 0 : options.cacheTtl ?? 0;
-  // The cache is opt-in, so its code is a chunk loaded only by widgets that set cache-ttl.
-  const cache = ttl > 0 ? await import('./cache.js') : undefined;
-  const key = cache ? cache.cacheKey(JSON.stringify([request, options.fallback])) : '';
-  const cached = cache?.readCache(key, ttl);
-  const stale = cached?.result as LoadedRecs | undefined;
-  if (cached?.fresh) return stale!;
-  if (stale) options.onStale?.(stale);
-  try {
-    const result = await fetchWithFallback(request, options);
-    cache?.writeCache(key, result);
-    return result;
-  } catch (error) {
-    if (stale && !options.signal.aborted) return stale;
-    throw error;
-  }
+  const load = () => fetchWithFallback(request, options);
+  return ttl > 0 ? (await import('./cache.js')).withSessionCache(JSON.stringify([request, options.fallback]), ttl, options, load) : load();
 }

@@ -1,7 +1,7 @@
 import { css, html, nothing, type PropertyDeclarations, type PropertyValues, type TemplateResult } from 'lit';
 import { RecsElement } from './recs-element.js';
 import { baseStyles } from './styles.js';
-import { InViewController } from './in-view-controller.js';
+import { TrackController } from './track-controller.js';
 
 /**
  * Recommendations as a carousel, as the WAI-ARIA carousel pattern describes it: a
@@ -25,14 +25,10 @@ export class RecsCarousel extends RecsElement {
   static override properties: PropertyDeclarations = {
     ...RecsElement.properties,
     slidesPerView: { attribute: 'slides-per-view', type: Number },
-    atStart: { state: true },
-    atEnd: { state: true },
   };
 
   /** Cards per view; overrides `--recs-slides-per-view` and the responsive default. */
   declare slidesPerView: number | undefined;
-  declare atStart: boolean;
-  declare atEnd: boolean;
 
   static override styles = [
     baseStyles,
@@ -77,14 +73,10 @@ export class RecsCarousel extends RecsElement {
     `,
   ];
 
-  /** Cards at least half in view: only these are in the tab order. */
-  #inView = new InViewController(this, () => ({ root: this.#track(), cards: this.state === 'ready' ? this.#cards() : [] }));
-
-  constructor() {
-    super();
-    this.atStart = true;
-    this.atEnd = false;
-  }
+  /** The ends (Previous and Next disabled there) and the cards in view (only these are in the tab order). */
+  #view = new TrackController(this, () => this.#track());
+  /** The Previous or Next button that had focus before a render, so focus survives it being disabled. */
+  #focusedNav: Element | null | undefined;
 
   #track(): HTMLElement | null {
     return this.renderRoot.querySelector('.track');
@@ -100,15 +92,6 @@ export class RecsCarousel extends RecsElement {
     if (!track) return;
     track.scrollBy({ left: direction * (this.matches(':dir(rtl)') ? -1 : 1) * track.clientWidth });
   }
-
-  #updateEnds = (): void => {
-    const track = this.#track();
-    if (!track) return;
-    // scrollLeft runs negative in right-to-left layouts; the distance from the start is what counts.
-    const scrolled = Math.abs(track.scrollLeft);
-    this.atStart = scrolled <= 1;
-    this.atEnd = scrolled + track.clientWidth >= track.scrollWidth - 1;
-  };
 
   /** Arrow keys move to the neighbouring card (mirrored right to left), Home and End to the ends. */
   #onKeydown = (event: KeyboardEvent): void => {
@@ -128,30 +111,33 @@ export class RecsCarousel extends RecsElement {
   #followView(): void {
     for (const card of this.#cards()) {
       for (const stop of card.querySelectorAll<HTMLElement>('a[href], button, input, select, textarea')) {
-        if (this.#inView.inView.has(Number(card.dataset.rank))) stop.removeAttribute('tabindex');
+        if (this.#view.inView.has(Number(card.dataset.rank))) stop.removeAttribute('tabindex');
         else stop.tabIndex = -1;
       }
     }
   }
 
+  protected override willUpdate(changed: PropertyValues): void {
+    super.willUpdate(changed);
+    this.#focusedNav = this.shadowRoot?.activeElement?.closest('.nav');
+  }
+
   protected override updated(changed: PropertyValues): void {
     super.updated(changed);
+    // At the end, Next is disabled: its focus moves to the other button instead of the page (APG carousel).
+    if ((this.#focusedNav as HTMLButtonElement | null)?.disabled) this.renderRoot.querySelector<HTMLElement>('.nav:not(:disabled)')?.focus();
     // Through the CSSOM, not a style attribute, so a strict Content-Security-Policy allows it.
     const spv = Number(this.slidesPerView);
     if (spv > 0) this.#track()?.style.setProperty('--_spv', String(spv));
     else this.#track()?.style.removeProperty('--_spv');
     // Template cards are the designer's markup: their tab stops follow the view here.
     if (this.querySelector(':scope > template')) this.#followView();
-    if (changed.has('items') || changed.has('state')) {
-      // Measured after layout, outside the update, so it does not schedule a second render.
-      requestAnimationFrame(this.#updateEnds);
-    }
   }
 
   protected override renderLayout(): TemplateResult {
     const labels = this.resolvedLabels;
     const ready = this.state === 'ready';
-    const slides = { total: this.items.length, tabbable: (rank: number) => this.#inView.inView.has(rank) };
+    const slides = { total: this.items.length, tabbable: (rank: number) => this.#view.inView.has(rank) };
     return html`<section
       part="region"
       aria-roledescription="carousel"
@@ -161,15 +147,15 @@ export class RecsCarousel extends RecsElement {
       <div class="header">
         ${this.renderHeading()}
         <div class="controls">
-          <button part="prev" class="nav" type="button" aria-label=${labels.previous} ?disabled=${this.atStart || !ready} @click=${() => this.#page(-1)}>
+          <button part="prev" class="nav" type="button" aria-label=${labels.previous} ?disabled=${this.#view.atStart || !ready} @click=${() => this.#page(-1)}>
             <span class="arrow" aria-hidden="true">‹</span>
           </button>
-          <button part="next" class="nav" type="button" aria-label=${labels.next} ?disabled=${this.atEnd || !ready} @click=${() => this.#page(1)}>
+          <button part="next" class="nav" type="button" aria-label=${labels.next} ?disabled=${this.#view.atEnd || !ready} @click=${() => this.#page(1)}>
             <span class="arrow" aria-hidden="true">›</span>
           </button>
         </div>
       </div>
-      <div part="track" class="track" @scroll=${this.#updateEnds} @keydown=${this.#onKeydown}>
+      <div part="track" class="track" @scroll=${this.#view.measure} @keydown=${this.#onKeydown}>
         ${/* Slides are divs (a group role is not allowed on an li); skeletons are list items, so they keep a list, laid out as the track's own cells. */ ready
           ? this.renderItems(slides)
           : html`<ul class="skeletons" role="none">${this.renderItems()}</ul>`}

@@ -12,7 +12,7 @@ import { emit } from './events.js';
 import { renderCard, renderSkeleton, type CardOptions } from './card.js';
 import { DEFAULT_LABELS, type RecsLabels } from './labels.js';
 import { NearViewportController } from './visibility-controller.js';
-import { ImpressionController } from './impression-controller.js';
+import type { ImpressionController } from './impression-controller.js';
 import { FetchController, type Run } from './fetch-controller.js';
 import { StoreController } from './store-controller.js';
 
@@ -34,6 +34,11 @@ for (const [field, spec] of FIELD_ENTRIES) {
 const MAX_SKELETONS = 12;
 let widgetCount = 0;
 let templates: typeof import('./card-template.js') | undefined;
+/**
+ * Impressions count only after a second in view, so their code (which has to judge real
+ * visibility) is a chunk, loaded once the first cards show; nothing waits for it.
+ */
+let impressionChunk: Promise<typeof import('./impression-controller.js')> | undefined;
 
 /** The request field properties (`productId`, `limit`, ...) come from the field table. */
 // eslint-disable-next-line @typescript-eslint/no-unsafe-declaration-merging
@@ -171,7 +176,7 @@ export abstract class RecsElement extends LitElement {
 
   #context = new StoreController(this, $context);
   #nearViewport = new NearViewportController(this);
-  #impressions = new ImpressionController(this, (cards) => this.#reportImpressions(cards));
+  #impressions: Promise<ImpressionController> | undefined;
   #fetch = new FetchController(this, () => {
     // A request abandoned by leaving the page starts again when the element comes back.
     if (this.state === 'loading') this.state = 'idle';
@@ -262,7 +267,7 @@ export abstract class RecsElement extends LitElement {
       templates = await import('./card-template.js');
       if (!run.isLatest()) return;
     }
-    this.#impressions.reset();
+    void this.#impressions?.then((impressions) => impressions.reset());
     this.trackerId = result.trackerId;
     this.items = items;
     this.state = items.length ? 'ready' : 'empty';
@@ -275,7 +280,11 @@ export abstract class RecsElement extends LitElement {
 
   protected override updated(changed: PropertyValues): void {
     super.updated(changed);
-    if (this.state === 'ready') this.#impressions.observe(this.renderRoot.querySelectorAll('[part="card"]'));
+    if (this.state !== 'ready') return;
+    this.#impressions ??= (impressionChunk ??= import('./impression-controller.js')).then(
+      ({ ImpressionController }) => new ImpressionController(this, (cards) => this.#reportImpressions(cards)),
+    );
+    void this.#impressions.then((impressions) => this.state === 'ready' && impressions.observe(this.renderRoot.querySelectorAll('[part="card"]')));
   }
 
   /** One listener per card: the add-to-cart button or the card's link. */

@@ -1,6 +1,7 @@
 import { plainText } from '../format/text.js';
 import { safeUrl } from '../format/safe-url.js';
 import { RecsFailure } from './errors.js';
+import { fieldFromText } from './fields.js';
 import type { RecItem, RecsResult } from './types.js';
 
 /**
@@ -27,12 +28,9 @@ export interface RawItem {
   attributes?: unknown;
 }
 
-const isRecord = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null && !Array.isArray(value);
+export const isRecord = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null && !Array.isArray(value);
 
-const finite = (value: unknown): number | undefined => {
-  const number = typeof value === 'string' && value.trim() !== '' ? Number(value) : value;
-  return typeof number === 'number' && Number.isFinite(number) ? number : undefined;
-};
+const finite = (value: unknown) => fieldFromText('number', value) as number | undefined;
 
 const texts = (value: unknown): string[] | undefined => {
   if (value === undefined) return undefined;

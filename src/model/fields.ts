@@ -127,12 +127,13 @@ export function hasPersonalIdentifier(request: Partial<RecsRequest>): boolean {
  * value for; so is a number that does not parse.
  */
 export function fieldFromText(kind: FieldSpec['kind'], value: unknown): string | string[] | number | undefined {
+  const text = typeof value === 'string' ? value.trim() : undefined;
   if (kind === 'number') {
-    const number = typeof value === 'string' && value.trim() ? Number(value) : value;
+    const number = text ? Number(text) : value;
     return typeof number === 'number' && Number.isFinite(number) ? number : undefined;
   }
-  if (typeof value !== 'string' || !value.trim()) return undefined;
-  if (kind !== 'list') return value.trim();
-  const list = value.split(',').map((entry) => entry.trim()).filter(Boolean);
+  if (!text) return undefined;
+  if (kind !== 'list') return text;
+  const list = text.split(',').map((entry) => entry.trim()).filter(Boolean);
   return list.length ? list : undefined;
 }

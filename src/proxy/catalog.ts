@@ -63,7 +63,7 @@ export function createCatalogStore(options: CatalogOptions): CatalogStore {
   async function readJson(source: string): Promise<unknown> {
     if (isUrl(source)) {
       const request = { method: 'GET' as const, url: source, headers: { accept: 'application/json' } };
-      const rules = { signal: AbortSignal.timeout(options.timeoutMs), refuseRedirects: true, read: readCapped(options.maxBytes) };
+      const rules = { signal: AbortSignal.timeout(options.timeoutMs), redirect: 'manual' as const, read: readCapped(options.maxBytes) };
       return (await fetchVendor({ vendor: 'catalog' }, request, rules)).body;
     }
     if (!options.readFile) throw new Error('file feeds need a filesystem; use an http(s) URL on this runtime');

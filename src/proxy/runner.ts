@@ -33,6 +33,13 @@ export type PlacementRunner = (request: RecsRequest) => Promise<RecsResult>;
 
 type Source = (request: RecsRequest, signal: AbortSignal) => Promise<VendorItems>;
 
+/** Vendor items after enrichment; `missing` is why the catalog was not there, `timedOut` when the deadline passed first. */
+interface Enriched {
+  items: RawItem[];
+  missing?: unknown;
+  timedOut?: boolean;
+}
+
 /**
  * The adapter's settings from the placement: a field named `…Env` names an environment
  * variable, and the adapter gets its value under the name without `Env`.
@@ -69,7 +76,7 @@ function vendorSource(adapter: VendorAdapter<never>, settings: Record<string, un
   return async (request, signal) => {
     const call = build(request, settings);
     if (call.sign) call.headers = await signAwsRequest(call, call.sign, await credentials());
-    const { body, headers } = await fetchVendor(adapter, call, { signal, refuseRedirects: true, read });
+    const { body, headers } = await fetchVendor(adapter, call, { signal, redirect: 'manual' as const, read });
     return adapter.parseResponse(body, headers);
   };
 }
@@ -95,16 +102,35 @@ export function createRunner(placement: Placement, deps: RunnerDeps): PlacementR
   const { config, catalogs, log } = deps;
   const timeoutMs = placement.timeoutMs ?? config.timeoutMs;
 
-  /** Completes bare vendor items from the catalog, within what is left of the deadline; without it, items go as they came. */
-  async function enrich(items: RawItem[], signal: AbortSignal): Promise<RawItem[]> {
-    if (!config.catalog || placement.provider === 'demo') return items;
+  /**
+   * Completes bare vendor items from the catalog, within what is left of the deadline.
+   * Without the catalog, items go as they came and `missing` says why: the deadline's
+   * timeout, or the catalog store's failure (which the store has logged).
+   */
+  async function enrich(items: RawItem[], signal: AbortSignal): Promise<Enriched> {
+    if (!config.catalog || placement.provider === 'demo') return { items };
     try {
       const catalog = await beforeAbort(catalogs.get(config.catalog.source), signal);
-      return items.map((raw) => enrichItem(raw, catalog));
+      return { items: items.map((raw) => enrichItem(raw, catalog)) };
     } catch (error) {
-      // A failed load is logged by the catalog store; running out of time is logged here.
-      if (signal.aborted) log(`catalog: not loaded within the ${timeoutMs} ms deadline; items served as the vendor sent them`);
-      return items;
+      return signal.aborted ? { items, missing: signal.reason, timedOut: true } : { items, missing: error };
+    }
+  }
+
+  /**
+   * The vendor's items, cleaned. Without the catalog, items complete as the vendor sent them
+   * are served; when none is (bare ids only the catalog can name), the answer fails with the
+   * catalog's reason (a 504 past the deadline), never blaming the vendor's answer.
+   */
+  function clean(answer: VendorItems, { items, missing, timedOut }: Enriched): RecsResult {
+    try {
+      const result = cleanResult({ ...answer, items }, placement.provider);
+      if (timedOut) log(`catalog: not loaded within the ${timeoutMs} ms deadline; items served as the vendor sent them`);
+      return result;
+    } catch (error) {
+      if (missing === undefined) throw error;
+      if (timedOut) log(`catalog: not loaded within the ${timeoutMs} ms deadline; the vendor's items cannot be named without it`);
+      throw missing;
     }
   }
 
@@ -114,7 +140,7 @@ export function createRunner(placement: Placement, deps: RunnerDeps): PlacementR
     const timer = setTimeout(() => deadline.abort(new RecsFailure('timeout', `upstream did not answer within ${timeoutMs} ms`)), timeoutMs);
     try {
       const answer = await beforeAbort(source(request, deadline.signal), deadline.signal);
-      const result = cleanResult({ ...answer, items: await enrich(answer.items, deadline.signal) }, placement.provider);
+      const result = clean(answer, await enrich(answer.items, deadline.signal));
       return { ...result, items: result.items.slice(0, request.limit) };
     } finally {
       clearTimeout(timer);

@@ -6,6 +6,7 @@ import type { RecsRequest } from '../model/types.js';
 import { RecsFailure } from '../model/errors.js';
 import { FIELD_ENTRIES, hasPersonalIdentifier, wireNameOf, type CartLine } from '../model/fields.js';
 import type { VendorAdapter } from './adapter.js';
+import { isRecord } from '../model/clean-item.js';
 
 /**
  * Request fields as the proxy route receives them, by their wire names (see the field
@@ -22,8 +23,6 @@ export function proxyFields(request: RecsRequest): Record<string, string> {
   }
   return fields;
 }
-
-const isRecord = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null && !Array.isArray(value);
 
 export const proxyAdapter: VendorAdapter = {
   vendor: 'proxy',

@@ -19,12 +19,8 @@ export type TransportFactory = () => Source | Promise<Source>;
 // loaded on first use; the proxy format is ours and flat, so it is built in.
 const factories = new Map<string, TransportFactory>([
   ['proxy', () => proxyAdapter],
-  // Destructured, so the bundler leaves out what else the modules export (their proxy placement schemas).
-  ['snappy', async () => (await import('./snappy.js')).snappyAdapter],
-  ['yespo', async () => {
-    const { yespoAdapter } = await import('./yespo.js');
-    return yespoAdapter;
-  }],
+  ['snappy', () => import('./snappy.js').then((module) => module.snappyAdapter)],
+  ['yespo', () => import('./yespo.js').then((module) => module.yespoAdapter)],
 ]);
 const loaded = new Map<string, Promise<Source>>();
 const waiting = new Map<string, (() => void)[]>();
