@@ -29,14 +29,15 @@ export async function signAwsRequest(
   const url = new URL(request.url);
   const amzDate = now.toISOString().replace(/[-:]|\.\d{3}/g, '');
   const day = amzDate.slice(0, 8);
-  const headers: Record<string, string> = { ...request.headers, host: url.host, 'x-amz-date': amzDate };
+  const payloadHash = await sha256(request.body ?? '');
+  const headers: Record<string, string> = { ...request.headers, host: url.host, 'x-amz-date': amzDate, 'x-amz-content-sha256': payloadHash };
   if (credentials.sessionToken) headers['x-amz-security-token'] = credentials.sessionToken;
   const names = Object.keys(headers).map((name) => name.toLowerCase()).sort();
   const lower = Object.fromEntries(Object.entries(headers).map(([name, value]) => [name.toLowerCase(), value.trim().replace(/\s+/g, ' ')]));
   const query = [...url.searchParams].map(([name, value]) => `${escape(name)}=${escape(value)}`).sort().join('&');
   // Every service but S3 signs the path as sent, encoded once more.
   const path = url.pathname.split('/').map(escape).join('/');
-  const canonical = [request.method, path, query, ...names.map((name) => `${name}:${lower[name]}`), '', names.join(';'), await sha256(request.body ?? '')].join('\n');
+  const canonical = [request.method, path, query, ...names.map((name) => `${name}:${lower[name]}`), '', names.join(';'), payloadHash].join('\n');
   const scope = `${day}/${region}/${service}/aws4_request`;
   const toSign = ['AWS4-HMAC-SHA256', amzDate, scope, await sha256(canonical)].join('\n');
   let key: ArrayBuffer | Uint8Array<ArrayBuffer> = encoder.encode(`AWS4${credentials.secretAccessKey}`);

@@ -1,10 +1,13 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
+import { createHash, createHmac } from 'node:crypto';
+import { SignatureV4 } from '@smithy/signature-v4';
+import { signAwsRequest } from '../../src/proxy/aws-sigv4.js';
 import { startTestProxy, post, type TestProxy } from './harness.js';
 import { AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY, AWS_UNKNOWN_PROFILE, SIGV4, startAwsStub } from './stubs/aws.js';
 import type { Stub } from './stubs/stub-server.js';
 
-describe('aws: GetProfileRecommendations through the SDK and the proxy', () => {
+describe('aws: GetProfileRecommendations through the proxy, signed with SigV4', () => {
   let stub: Stub;
   let proxy: TestProxy;
   before(async () => {
@@ -122,4 +125,43 @@ describe('aws: GetProfileRecommendations through the SDK and the proxy', () => {
       stub.fault = 'none';
     }
   });
+});
+
+describe('aws: our SigV4 signature is the AWS SDK signer\'s', () => {
+  /** The SDK signer's hash, on node:crypto. */
+  class Sha256 {
+    #hash;
+    constructor(secret?: Uint8Array | string) {
+      this.#hash = secret ? createHmac('sha256', secret) : createHash('sha256');
+    }
+    update(data: Uint8Array | string) {
+      this.#hash.update(data);
+    }
+    async digest() {
+      return new Uint8Array(this.#hash.digest());
+    }
+    reset() {}
+  }
+
+  for (const [name, profile, token] of [
+    ['a plain profile id', 'profile-123', undefined],
+    ['a profile id with characters to escape and a session token', "p@x y+z!'()*", 'session/token+='],
+  ] as const) {
+    it(`signs ${name} exactly as @smithy/signature-v4 does`, async () => {
+      const url = `https://profile.eu-west-1.amazonaws.com/domains/shop-domain/profiles/${encodeURIComponent(profile)}/recommendations`;
+      const body = JSON.stringify({ RecommenderName: 'recs-for-you', MaxResults: 5 });
+      const headers = { 'content-type': 'application/json', accept: 'application/json' };
+      const credentials = { accessKeyId: AWS_ACCESS_KEY_ID, secretAccessKey: AWS_SECRET_ACCESS_KEY, sessionToken: token };
+      const now = new Date('2026-11-30T10:20:30Z');
+      const ours = await signAwsRequest({ method: 'POST', url, headers, body }, { service: 'profile', region: 'eu-west-1' }, credentials, now);
+      const signer = new SignatureV4({ service: 'profile', region: 'eu-west-1', credentials, sha256: Sha256 as never });
+      const { pathname, hostname } = new URL(url);
+      const theirs = await signer.sign(
+        { method: 'POST', protocol: 'https:', hostname, path: pathname, headers: { ...headers, host: hostname }, body, query: {} },
+        { signingDate: now },
+      );
+      assert.equal(ours.authorization, theirs.headers.authorization);
+      assert.equal(ours['x-amz-security-token'], token);
+    });
+  }
 });
