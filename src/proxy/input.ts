@@ -9,6 +9,7 @@ import * as z from 'zod/mini';
 import type { CartLine, RecsRequest } from '../model/types.js';
 import { FIELD_ENTRIES, PERSONAL_FIELDS, wireNameOf, type RequestField, type WireField } from '../model/fields.js';
 import { InvalidParameter } from './errors.js';
+import { repeatedKey } from './repeated-key.js';
 
 // ---- field rules -----------------------------------------------------------------
 
@@ -146,28 +147,8 @@ export async function fieldsFromBody(request: Request): Promise<Record<string, u
     throw new InvalidParameter('body', 'is not valid JSON');
   }
   if (typeof body !== 'object' || body === null || Array.isArray(body)) throw new InvalidParameter('body', 'must be a JSON object of string fields');
-  const repeated = repeatedTopLevelKey(text);
-  if (repeated !== undefined) throw new InvalidParameter(repeated, 'is given more than once');
+  // Like a repeated query parameter, a repeated body field is refused rather than guessed at.
+  const repeated = repeatedKey(text);
+  if (repeated) throw new InvalidParameter(repeated[0]!, 'is given more than once');
   return body as Record<string, unknown>;
-}
-
-/**
- * JSON.parse keeps the last of two equal keys; like a repeated query parameter, a
- * repeated body field is refused rather than guessed at. `text` is known-valid JSON, so
- * its strings and brackets can be scanned without a parser.
- */
-function repeatedTopLevelKey(text: string): string | undefined {
-  const seen = new Set<string>();
-  let depth = 0;
-  let previous = '';
-  for (const [token] of text.matchAll(/"(?:[^"\\]|\\.)*"|[{}[\]:]/g)) {
-    if (token === ':' && depth === 1 && previous.startsWith('"')) {
-      const key = JSON.parse(previous) as string;
-      if (seen.has(key)) return key;
-      seen.add(key);
-    } else if (token === '{' || token === '[') depth += 1;
-    else if (token === '}' || token === ']') depth -= 1;
-    previous = token;
-  }
-  return undefined;
 }
