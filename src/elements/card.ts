@@ -10,8 +10,8 @@ export interface CardOptions {
   addToCart: boolean;
   /** Fills a designer's `<template>`, replacing the built-in card markup. */
   template?: ((item: RecItem, price: string) => DocumentFragment) | null | undefined;
-  /** Carousel only: each card is a slide group labelled "n of N". */
-  slides?: { total: number; tabbable: (rank: number) => boolean };
+  /** Carousel only: each card is a slide group labelled "n of N" (the carousel keeps its tab stops in view). */
+  slides?: { total: number };
   onClick: (event: MouseEvent, item: RecItem, rank: number) => void;
 }
 
@@ -26,9 +26,9 @@ const onImage = (event: Event): void => void ((event.target as Element).classNam
  * The image's alt is empty: the link's own text (brand, title, price) already names the
  * product, and a screen reader would otherwise hear the title twice.
  */
-function builtInCard(item: RecItem, options: CardOptions, price: string, tabindex: number | typeof nothing): TemplateResult {
+function builtInCard(item: RecItem, options: CardOptions, price: string): TemplateResult {
   const image = safeUrl(item.image);
-  return html`<a part="link" class="link" href=${safeUrl(item.url) ?? nothing} tabindex=${tabindex}>
+  return html`<a part="link" class="link" href=${safeUrl(item.url) ?? nothing}>
       <span class="media">${image ? html`<img part="image" src=${image} alt="" loading="lazy" @load=${onImage} @error=${onImage} />` : nothing}</span>
       <span part="brand" class="brand line">${item.brand ?? ''}</span>
       <span part="title" class="title">${item.title}</span>
@@ -38,7 +38,7 @@ function builtInCard(item: RecItem, options: CardOptions, price: string, tabinde
       </span>
     </a>
     ${options.addToCart
-      ? html`<button part="add-to-cart" class="add" type="button" data-add-to-cart aria-label=${`${options.labels.addToCart}, ${item.title}`} tabindex=${tabindex} ?disabled=${item.inStock === false}>${options.labels.addToCart}</button>`
+      ? html`<button part="add-to-cart" class="add" type="button" data-add-to-cart aria-label=${`${options.labels.addToCart}, ${item.title}`} ?disabled=${item.inStock === false}>${options.labels.addToCart}</button>`
       : nothing}`;
 }
 
@@ -51,7 +51,7 @@ function builtInCard(item: RecItem, options: CardOptions, price: string, tabinde
 export function renderCard(item: RecItem, rank: number, options: CardOptions): TemplateResult {
   const price = options.price(item);
   const slides = options.slides;
-  const content = options.template ? options.template(item, price) : builtInCard(item, options, price, slides && !slides.tabbable(rank) ? -1 : nothing);
+  const content = options.template ? options.template(item, price) : builtInCard(item, options, price);
   const onClick = (event: MouseEvent) => options.onClick(event, item, rank);
   return slides
     ? html`<div

@@ -107,10 +107,10 @@ export class RecsCarousel extends RecsElement {
     (card.querySelector<HTMLElement>('a[href], button:not(:disabled)') ?? card).focus({ preventScroll: true });
   };
 
-  /** A template card's tab stops follow the view, as built-in cards' do. */
+  /** Only the cards in view are in the tab order, whatever their markup (built in or a designer's template). */
   #followView(): void {
     for (const card of this.#cards()) {
-      for (const stop of card.querySelectorAll<HTMLElement>('a[href], button, input, select, textarea')) {
+      for (const stop of card.querySelectorAll<HTMLElement>('a, button, input, select, textarea')) {
         if (this.#view.inView.has(Number(card.dataset.rank))) stop.removeAttribute('tabindex');
         else stop.tabIndex = -1;
       }
@@ -130,14 +130,13 @@ export class RecsCarousel extends RecsElement {
     const spv = Number(this.slidesPerView);
     if (spv > 0) this.#track()?.style.setProperty('--_spv', String(spv));
     else this.#track()?.style.removeProperty('--_spv');
-    // Template cards are the designer's markup: their tab stops follow the view here.
-    if (this.querySelector(':scope > template')) this.#followView();
+    this.#followView();
   }
 
   protected override renderLayout(): TemplateResult {
     const labels = this.resolvedLabels;
     const ready = this.state === 'ready';
-    const slides = { total: this.items.length, tabbable: (rank: number) => this.#view.inView.has(rank) };
+    const slides = { total: this.items.length };
     return html`<section
       part="region"
       aria-roledescription="carousel"
