@@ -1,14 +1,12 @@
-import { RecsFailure, failureForStatus } from '../model/errors.js';
+import { RecsFailure } from '../model/errors.js';
 import type { VendorAdapter, VendorRequest } from '../transports/adapter.js';
 
-/** Retry-After in seconds (delta-seconds or an HTTP date), or undefined when absent or unreadable. */
-export function parseRetryAfter(header: string | null, now = Date.now()): number | undefined {
-  if (!header) return undefined;
-  const value = header.trim();
-  if (/^\d+$/.test(value)) return Number(value);
-  const date = Date.parse(value);
-  return Number.isNaN(date) ? undefined : Math.max(0, (date - now) / 1000);
-}
+/**
+ * What the data path needs only once something failed (HTTP statuses as codes,
+ * Retry-After, whether and when to try again) is a chunk: the happy path never loads it.
+ * If it cannot load, a failure stands as it is (an HTTP error as `http`) and is not retried.
+ */
+export const afterFailure = () => import('./after-failure.js');
 
 export interface FetchVendorOptions {
   signal: AbortSignal;
@@ -46,7 +44,8 @@ export async function fetchVendor(
     if (response.ok) throw new RecsFailure('invalid-response', `${vendor}: response is not valid JSON`);
   }
   if (!response.ok) {
-    const failure = failureForStatus(response.status, vendor, parseRetryAfter(response.headers.get('retry-after')));
+    const { status } = response;
+    const failure = (await afterFailure().catch(() => undefined))?.failureForStatus(status, vendor, response.headers.get('retry-after')) ?? new RecsFailure('http', `${vendor}: HTTP ${status}`, { status });
     throw adapter.describeError?.(failure, json) ?? failure;
   }
   return { body: json, headers: response.headers };

@@ -27,9 +27,3 @@ export function toRecsError(thrown: unknown): RecsError {
   const { code, message, status } = thrown;
   return status === undefined ? { code, message } : { code, message, status };
 }
-
-/** The failure for an HTTP status, with the codes 429, 404 and 400/422 have of their own. */
-export function failureForStatus(status: number, vendor: string, retryAfter?: number): RecsFailure {
-  const code = status === 429 ? 'rate-limited' : status === 404 ? 'not-found' : status === 400 || status === 422 ? 'invalid-request' : 'http';
-  return new RecsFailure(code, `${vendor}: HTTP ${status}`, { status, retryAfter });
-}

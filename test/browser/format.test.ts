@@ -3,8 +3,7 @@ import { safeUrl, urlFromTemplate } from '../../src/format/safe-url.js';
 import { formatPrice } from '../../src/format/price.js';
 import { plainText } from '../../src/format/text.js';
 import { cleanItem } from '../../src/model/clean-item.js';
-import { retryDelay, isRetryable } from '../../src/data/policy.js';
-import { parseRetryAfter } from '../../src/data/http.js';
+import { retryDelay, isRetryable, parseRetryAfter } from '../../src/data/after-failure.js';
 import { RecsFailure } from '../../src/model/errors.js';
 
 describe('safeUrl', () => {
