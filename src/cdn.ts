@@ -8,9 +8,10 @@ import { RecsElement } from './elements/recs-element.js';
 
 /**
  * When a page loads two copies of the bundle, only the first defines the elements; the
- * page API of either copy reaches them through the defined class (no global needed).
+ * page API of either copy is the defining copy's, found through the defined class (no
+ * global needed). An element of that name without one (another library, an old copy)
+ * leaves each copy its own.
  */
-const pageApi = (): typeof RecsElement.pageApi => (customElements.get('recs-list') as typeof RecsElement | undefined)?.pageApi ?? RecsElement.pageApi;
-
-export const setContext: typeof RecsElement.pageApi.setContext = (patch) => pageApi().setContext(patch);
-export const registerTransport: typeof RecsElement.pageApi.registerTransport = (name, factory) => pageApi().registerTransport(name, factory);
+const { setContext, registerTransport }: typeof RecsElement.pageApi =
+  (customElements.get('recs-list') as unknown as typeof RecsElement | undefined)?.pageApi ?? RecsElement.pageApi;
+export { setContext, registerTransport };

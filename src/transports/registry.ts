@@ -23,24 +23,24 @@ const factories = new Map<string, TransportFactory>([
   ['yespo', () => import('./yespo.js').then((module) => module.yespoAdapter)],
 ]);
 const loaded = new Map<string, Promise<Source>>();
-const waiting = new Map<string, (() => void)[]>();
+/** Tells widgets waiting for a name that it has been registered (one event type per name). */
+const registrations = new EventTarget();
 
 /** Makes `<recs-… transport="name">` use your transport. Registering a name again replaces it. */
 export function registerTransport(name: string, factory: TransportFactory): void {
   factories.set(name, factory);
   loaded.delete(name);
-  for (const wake of waiting.get(name) ?? []) wake();
-  waiting.delete(name);
+  registrations.dispatchEvent(new Event(name));
 }
 
 /** Resolves when `name` is registered (at once when it is), or rejects when `signal` aborts first. */
-function registered(name: string, signal: AbortSignal): Promise<void> {
-  if (factories.has(name)) return Promise.resolve();
-  return new Promise((resolve, reject) => {
+async function registered(name: string, signal: AbortSignal): Promise<void> {
+  if (factories.has(name)) return;
+  await new Promise((resolve, reject) => {
     const unknown = () => reject(new RecsFailure('invalid-request', `Unknown transport "${name}"`));
-    if (signal.aborted) return unknown();
-    waiting.set(name, [...(waiting.get(name) ?? []), resolve]);
+    if (signal.aborted) unknown();
     signal.addEventListener('abort', unknown, { once: true });
+    registrations.addEventListener(name, resolve, { once: true, signal });
   });
 }
 
