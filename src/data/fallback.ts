@@ -1,4 +1,4 @@
-import type { RecsRequest } from '../model/types.js';
+import type { RecsError, RecsRequest } from '../model/types.js';
 import { RecsFailure } from '../model/errors.js';
 import { FIELD_ENTRIES, attributeOf, fieldFromText, propertyOf } from '../model/fields.js';
 
@@ -8,14 +8,19 @@ import { FIELD_ENTRIES, attributeOf, fieldFromText, propertyOf } from '../model/
  * `{"transport":"yespo","source-id":"1244"}`, read as the element reads its attributes
  * (the field table), by attribute or property name. A chunk, loaded only when a
  * fallback is needed.
+ *
+ * A malformed fallback is `invalid-request`; but when the primary failed, the error
+ * keeps the primary's code and status (the cause a page may act on), and its message
+ * names both problems.
  */
-export function fallbackRequest(request: RecsRequest, fallback: string): RecsRequest {
+export function fallbackRequest(request: RecsRequest, fallback: string, primary?: RecsError): RecsRequest {
+  const malformed = (message: string) => (primary ? new RecsFailure(primary.code, `${primary.message}; ${message}`, primary) : new RecsFailure('invalid-request', message));
   if (!fallback.startsWith('{')) return { ...request, transport: 'proxy', endpoint: fallback };
   let overrides: Record<string, unknown>;
   try {
     overrides = JSON.parse(fallback);
   } catch {
-    throw new RecsFailure('invalid-request', 'fallback must be a route URL or a JSON object of attributes');
+    throw malformed('fallback must be a route URL or a JSON object of attributes');
   }
   const next: Record<string, unknown> = { ...request };
   for (const [name, value] of Object.entries(overrides)) {
@@ -24,7 +29,7 @@ export function fallbackRequest(request: RecsRequest, fallback: string): RecsReq
       continue;
     }
     const entry = FIELD_ENTRIES.find(([field, spec]) => spec.kind !== 'cart' && [attributeOf(propertyOf(field)), propertyOf(field)].includes(name));
-    if (!entry) throw new RecsFailure('invalid-request', `fallback: "${name}" is not an attribute`);
+    if (!entry) throw malformed(`fallback: "${name}" is not an attribute`);
     next[entry[0]] = fieldFromText(entry[1].kind, typeof value === 'number' ? value : String(value));
   }
   return next as RecsRequest;

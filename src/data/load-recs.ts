@@ -1,4 +1,5 @@
-import type { RecsRequest, RecsResult } from '../model/types.js';
+import type { RecsError, RecsRequest, RecsResult } from '../model/types.js';
+import { toRecsError } from '../model/errors.js';
 import { cleanResult } from '../model/clean-item.js';
 import type { VendorAdapter } from '../transports/adapter.js';
 import { loadTransport, type Source, type Transport } from '../transports/registry.js';
@@ -53,16 +54,21 @@ function fetchOne(request: RecsRequest, options: LoadOptions): Promise<RecsResul
   return shareRequest(`${timeout}|${JSON.stringify(request)}`, run, signal);
 }
 
-/** The primary source, then the fallback when the primary fails or has nothing. */
+/**
+ * The primary source, then the fallback when the primary fails or has nothing. Why the
+ * primary failed goes along, so a malformed fallback cannot hide its code.
+ */
 async function fetchWithFallback(request: RecsRequest, options: LoadOptions): Promise<LoadedRecs> {
   const { fallback, signal } = options;
+  let primary: RecsError | undefined;
   try {
     const result = await fetchOne(request, options);
     if (result.items.length || !fallback) return { ...result, source: 'primary', transport: request.transport };
   } catch (error) {
     if (!fallback || signal.aborted) throw error;
+    primary = toRecsError(error);
   }
-  const second = (await import('./fallback.js')).fallbackRequest(request, fallback!.trim());
+  const second = (await import('./fallback.js')).fallbackRequest(request, fallback!.trim(), primary);
   const result = await fetchOne(second, { ...options, transport: undefined });
   return { ...result, source: 'fallback', transport: second.transport };
 }

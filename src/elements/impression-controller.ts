@@ -1,16 +1,35 @@
 import type { ReactiveController, ReactiveControllerHost } from 'lit';
 
-/** IAB viewability: at least half of the card, for at least one second. */
+/** IAB viewability: at least half of the card, for at least one continuous second. */
 const VISIBLE_RATIO = 0.5;
 const VISIBLE_MS = 1000;
+/** How often a card in view is looked at again while its second runs. */
+const CHECK_MS = 250;
 
 /**
- * Reports each card once, after it has been at least half visible for a second;
- * cards scrolled past sooner are never reported. Cleans up on disconnect.
+ * What the page and styles say about a card in view: the tab is in front (a background
+ * tab gets no observer updates, only throttled timers), the card is not zero-sized (a
+ * zero-width ancestor, `transform: scale(0)`), not under `visibility: hidden` or
+ * `opacity: 0`, rendered. Browsers without checkVisibility skip that last check.
+ */
+const shown = (card: Element): boolean => {
+  const { width, height } = card.getBoundingClientRect();
+  return !document.hidden && width > 0 && height > 0 && card.checkVisibility?.({ opacityProperty: true, visibilityProperty: true }) !== false;
+};
+
+/**
+ * Reports each card once, after a shopper could see at least half of it for one
+ * continuous second; cards scrolled past, hidden or covered sooner start over.
+ * In Chromium, IntersectionObserver v2 (`trackVisibility`) also rules out cards painted
+ * over by something else, under a filter, a non-translating transform or any opacity
+ * below 1; other browsers ignore that option and get the computed checks above,
+ * every CHECK_MS while a card is in view. Cleans up on disconnect.
  */
 export class ImpressionController implements ReactiveController {
   #observer?: IntersectionObserver;
-  #timers = new Map<Element, ReturnType<typeof setTimeout>>();
+  /** Cards at least half in view (and visible, where the browser says): since when they have been shown. */
+  #since = new Map<Element, number>();
+  #timer: ReturnType<typeof setTimeout> | undefined;
   #seen = new WeakSet<Element>();
 
   constructor(
@@ -22,27 +41,44 @@ export class ImpressionController implements ReactiveController {
 
   /** Watches the cards now rendered (call after each render that shows results). */
   observe(cards: Iterable<Element>): void {
-    this.#observer ??= new IntersectionObserver((entries) => this.#onChange(entries), { threshold: VISIBLE_RATIO });
+    this.#observer ??= new IntersectionObserver((entries) => this.#onChange(entries), {
+      threshold: VISIBLE_RATIO,
+      trackVisibility: true,
+      delay: 100,
+    } as IntersectionObserverInit);
     for (const card of cards) if (!this.#seen.has(card)) this.#observer.observe(card);
   }
 
   #onChange(entries: IntersectionObserverEntry[]): void {
-    for (const { target, isIntersecting, intersectionRatio } of entries) {
-      if (isIntersecting && intersectionRatio >= VISIBLE_RATIO) {
-        if (!this.#timers.has(target)) this.#timers.set(target, setTimeout(() => this.#count(target), VISIBLE_MS));
-      } else {
-        clearTimeout(this.#timers.get(target));
-        this.#timers.delete(target);
-      }
+    for (const entry of entries) {
+      // isVisible is undefined where IntersectionObserver v2 is absent: the computed checks decide.
+      const inView = entry.isIntersecting && entry.intersectionRatio >= VISIBLE_RATIO && (entry as { isVisible?: boolean }).isVisible !== false;
+      if (!inView) this.#since.delete(entry.target);
+      else if (!this.#since.has(entry.target)) this.#since.set(entry.target, performance.now());
     }
+    this.#check();
   }
 
-  #count(card: Element): void {
-    this.#timers.delete(card);
-    this.#seen.add(card);
-    this.#observer?.unobserve(card);
-    if (card.isConnected) this.report([card]);
-  }
+  /** A card no longer shown starts its second again; cards shown for a second are reported together. */
+  #check = (): void => {
+    clearTimeout(this.#timer);
+    const now = performance.now();
+    const due: Element[] = [];
+    let next = CHECK_MS;
+    for (const [card, since] of this.#since) {
+      if (!shown(card)) this.#since.set(card, now);
+      else if (now - since >= VISIBLE_MS) due.push(card);
+      else next = Math.min(next, since + VISIBLE_MS - now);
+    }
+    for (const card of due) {
+      this.#since.delete(card);
+      this.#seen.add(card);
+      this.#observer?.unobserve(card);
+    }
+    this.#timer = this.#since.size ? setTimeout(this.#check, next) : undefined;
+    const connected = due.filter((card) => card.isConnected);
+    if (connected.length) this.report(connected);
+  };
 
   /** New results: every card may be reported again. */
   reset(): void {
@@ -53,7 +89,7 @@ export class ImpressionController implements ReactiveController {
   hostDisconnected(): void {
     this.#observer?.disconnect();
     this.#observer = undefined;
-    for (const timer of this.#timers.values()) clearTimeout(timer);
-    this.#timers.clear();
+    clearTimeout(this.#timer);
+    this.#since.clear();
   }
 }

@@ -62,6 +62,9 @@ async function proxy(ctx, scenario, attempt) {
     case '400': return json(ctx, 400, { error: { code: 'invalid-request', message: 'limit must be a number' } });
     case 'malformed': return json(ctx, 200, '{"items": [ {"id": ');
     case 'no-items': return json(ctx, 200, { products: [] });
+    // Added for the storefront tests (test/browser/storefront.test.ts).
+    case 'five': return json(ctx, 200, { items: [1, 2, 3, 4, 5].map((n) => ({ id: `five-${n}`, title: `Product ${n}` })) });
+    case 'ok-then-500': return attempt === 1 ? json(ctx, 200, fixture('proxy/items.json')) : json(ctx, 500, { error: { code: 'internal', message: 'down' } });
     default: return json(ctx, 500, { error: 'unknown scenario' });
   }
 }
