@@ -1,13 +1,13 @@
-import type { RecsError, RecsRequest } from '../model/types.js';
-import { RecsFailure } from '../model/errors.js';
+import type { RecsError, RecsRequest, RecsResult } from '../model/types.js';
+import { RecsFailure, toRecsError } from '../model/errors.js';
+import type { LoadedRecs, LoadOptions } from './load-recs.js';
 import { FIELD_ENTRIES, attributeOf, fieldFromText, propertyOf } from '../model/fields.js';
 
 /**
  * The request for the `fallback` attribute: a proxy route (`/recs/bestsellers`, or any
  * URL), or a JSON object of attributes that replace the primary's, such as
  * `{"transport":"yespo","source-id":"1244"}`, read as the element reads its attributes
- * (the field table), by attribute or property name. A chunk, loaded only when a
- * fallback is needed.
+ * (the field table), by attribute or property name.
  *
  * A malformed fallback is `invalid-request`; but when the primary failed, the error
  * keeps the primary's code and status (the cause a page may act on), and its message
@@ -33,4 +33,26 @@ export function fallbackRequest(request: RecsRequest, fallback: string, primary?
     next[entry[0]] = fieldFromText(entry[1].kind, typeof value === 'number' ? value : String(value));
   }
   return next as RecsRequest;
+}
+
+/**
+ * The primary's answer, or the fallback's when the primary failed or came back empty.
+ * Why the primary failed goes along, so a malformed fallback cannot hide its code.
+ */
+export async function withFallback(
+  primary: Promise<LoadedRecs>,
+  request: RecsRequest,
+  options: LoadOptions,
+  fetchOne: (request: RecsRequest, options: LoadOptions) => Promise<RecsResult>,
+): Promise<LoadedRecs> {
+  let failed: RecsError | undefined;
+  try {
+    const result = await primary;
+    if (result.items.length) return result;
+  } catch (error) {
+    if (options.signal.aborted) throw error;
+    failed = toRecsError(error);
+  }
+  const second = fallbackRequest(request, options.fallback!.trim(), failed);
+  return { ...(await fetchOne(second, { ...options, transport: undefined })), source: 'fallback', transport: second.transport };
 }

@@ -1,5 +1,4 @@
-import type { RecsError, RecsRequest, RecsResult } from '../model/types.js';
-import { toRecsError } from '../model/errors.js';
+import type { RecsRequest, RecsResult } from '../model/types.js';
 import { cleanResult } from '../model/clean-item.js';
 import type { VendorAdapter } from '../transports/adapter.js';
 import { loadTransport, type Source, type Transport } from '../transports/registry.js';
@@ -55,22 +54,15 @@ function fetchOne(request: RecsRequest, options: LoadOptions): Promise<RecsResul
 }
 
 /**
- * The primary source, then the fallback when the primary fails or has nothing. Why the
- * primary failed goes along, so a malformed fallback cannot hide its code.
+ * The primary source, then the `fallback` when the primary fails or has nothing. The
+ * fallback is opt-in, so what it does is a chunk, fetched beside the first request by
+ * widgets that set it; a chunk that cannot load leaves the primary's answer as it is.
  */
 async function fetchWithFallback(request: RecsRequest, options: LoadOptions): Promise<LoadedRecs> {
-  const { fallback, signal } = options;
-  let primary: RecsError | undefined;
-  try {
-    const result = await fetchOne(request, options);
-    if (result.items.length || !fallback) return { ...result, source: 'primary', transport: request.transport };
-  } catch (error) {
-    if (!fallback || signal.aborted) throw error;
-    primary = toRecsError(error);
-  }
-  const second = (await import('./fallback.js')).fallbackRequest(request, fallback!.trim(), primary);
-  const result = await fetchOne(second, { ...options, transport: undefined });
-  return { ...result, source: 'fallback', transport: second.transport };
+  const primary = fetchOne(request, options).then((result): LoadedRecs => ({ ...result, source: 'primary', transport: request.transport }));
+  if (!options.fallback) return primary;
+  primary.catch(() => {}); // handled by withFallback, once its chunk is here
+  return import('./fallback.js').then((chunk) => chunk.withFallback(primary, request, options, fetchOne), () => primary);
 }
 
 /**
