@@ -26,7 +26,7 @@ function expressionEnd(code, start) {
 
 const squeeze = {
   // Comments are for the source; the last declaration in a block needs no semicolon.
-  css: (text) => text.replace(/\/\*[^]*?\*\//g, '').replace(/\s+/g, ' ').replace(/\s*([{};:,>])\s*/g, '$1').replace(/;}/g, '}'),
+  css: (text) => text.replace(/\/\*[^]*?\*\//g, '').replace(/\s+/g, ' ').replace(/\s*([{};:,>])\s*/g, '$1').replace(/;}/g, '}').replace(/([^\w.])0\./g, '$1.'),
   html: (text) => text.replace(/>\s+</g, '><').replace(/\s*\n\s*/g, ' '),
 };
 

@@ -27,8 +27,8 @@ export interface LoadedRecs extends RecsResult {
 
 /** The browser runner: an adapter's request, with the widget's endpoint and key, over the one HTTP helper. */
 export async function runAdapter(adapter: VendorAdapter, request: RecsRequest, signal: AbortSignal) {
-  const settings = { endpoint: request.endpoint, apiKey: request.apiKey };
-  const { body, headers } = await fetchVendor(adapter, adapter.buildRequest(request, settings), { signal });
+  // In the browser an adapter's settings (endpoint, api-key) are the widget's own request fields.
+  const { body, headers } = await fetchVendor(adapter, adapter.buildRequest(request, request), { signal });
   return adapter.parseResponse(body, headers);
 }
 

@@ -8,8 +8,8 @@
  * (custom-elements.json reads them).
  *
  * kind: `text` when not given (a string), `list` (comma-separated attribute, string[] in
- * the request), `number`, `cart` (page context only). `property`: the element property when it is not
- * the field's name. `wire`: the proxy parameter name when it differs, or 0 when the
+ * the request), `number`, `cart` (page context only). `property`: the element property
+ * when it is not the field's name; it is also the proxy parameter's name. `wire: 0`: the
  * field never leaves the browser. `personal`: an identifier (POST only, never cached).
  */
 export const REQUEST_FIELDS = {
@@ -18,7 +18,7 @@ export const REQUEST_FIELDS = {
   /** Vendor key, for trying things out: every shopper can read it. Production keys belong in the proxy. */
   apiKey: { wire: 0 },
   /** Source product id(s), comma-separated. Falls back to `setContext({ productIds })`. */
-  productIds: { kind: 'list', property: 'productId', wire: 'productId', context: 1 },
+  productIds: { kind: 'list', property: 'productId', context: 1 },
   /** Customer id (any one identifier is enough); falls back to the page context. */
   customerId: { context: 1, personal: 1 },
   /** Web (cookie) id of the shopper, e.g. Yespo's; falls back to the page context. */
@@ -100,7 +100,7 @@ export type RequestProperties = { [F in Exclude<RequestField, 'cart'> as Propert
 export interface FieldSpec {
   kind?: keyof KindValue;
   property?: string;
-  wire?: string | 0;
+  wire?: 0;
   context?: 1;
   personal?: 1;
 }
@@ -111,8 +111,8 @@ export const FIELD_ENTRIES = Object.entries(REQUEST_FIELDS) as [RequestField, Fi
 /** The element property (and so the attribute, kebab-cased) a field is set by. */
 export const propertyOf = (field: RequestField): string => (REQUEST_FIELDS[field] as FieldSpec).property ?? field;
 export const attributeOf = (property: string): string => property.replace(/[A-Z]/g, (letter) => `-${letter.toLowerCase()}`);
-/** The proxy parameter name of a field. */
-export const wireNameOf = (field: RequestField): string => ((REQUEST_FIELDS[field] as FieldSpec).wire || field) as string;
+/** The proxy parameter name of a field: its property's name (`productIds` travels as `productId`). */
+export const wireNameOf = propertyOf;
 
 /** The personal identifiers: a request carrying any of them is never cached by a CDN or put in a URL. */
 export const PERSONAL_FIELDS = FIELD_ENTRIES.filter(([, spec]) => spec.personal).map(([field]) => field);
