@@ -1,6 +1,6 @@
 /**
  * Node-only glue: reading the config file and serving the fetch handler with
- * @hono/node-server. Edge runtimes use app.ts directly (see docs/proxy.md).
+ * @hono/node-server. Edge runtimes use app.ts directly (README: "Deploying to an edge runtime").
  *
  * The server faces the internet, so it carries its own limits (config `server`, see
  * docs/proxy.md "Limits and hardening"): slow or idle clients are cut, connections are

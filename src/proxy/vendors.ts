@@ -51,7 +51,7 @@ export const VENDORS = {
   },
   aws: {
     adapter: awsAdapter,
-    /** Credentials come from the proxy's AWS_* environment or the AWS default chain (docs/proxy.md). */
+    /** Credentials come from the proxy's AWS_* environment or the AWS default chain (README, proxy: aws). */
     placement: {
       region: z.string().check(z.regex(/^[a-z]{2}(-[a-z]+)+-\d$/, 'must be an AWS region, such as us-east-1')),
       /** Only for tests and private endpoints; by default the region's service endpoint. */

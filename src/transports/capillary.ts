@@ -5,7 +5,7 @@
  * Proxy only: it needs the account's credentials.
  *
  * The document lists field names but no response example, so the shape below is an
- * assumption in Capillary's usual v1.1 envelope, documented in docs/proxy.md:
+ * assumption in Capillary's usual v1.1 envelope, documented in the README (proxy, capillary):
  *
  *   { "response": { "status": { "success", "code", "message" },
  *                   "customers": { "customer": [ { "mobile", "email", "external_id",
