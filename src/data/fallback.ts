@@ -29,8 +29,9 @@ export function fallbackRequest(request: RecsRequest, fallback: string, primary?
       continue;
     }
     const entry = FIELD_ENTRIES.find(([field, spec]) => spec.kind !== 'cart' && [attributeOf(propertyOf(field)), propertyOf(field)].includes(name));
-    if (!entry) throw malformed(`fallback: "${name}" is not an attribute`);
-    next[entry[0]] = fieldFromText(entry[1].kind, typeof value === 'number' ? value : String(value));
+    const parsed = entry && fieldFromText(entry[1].kind, typeof value === 'number' ? value : String(value));
+    if (parsed === undefined) throw malformed(`fallback: "${name}" is not an attribute with a usable value`);
+    next[entry![0]] = parsed;
   }
   return next as RecsRequest;
 }

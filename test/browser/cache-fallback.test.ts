@@ -120,4 +120,13 @@ describe('fallback chain', () => {
     await waitUntil(() => malformed.getAttribute('state') === 'error');
     expect(malformed.error!.message).to.contain('fallback');
   });
+
+  it('refuses a fallback attribute with no usable value (limit "abc") instead of sending a broken request', async () => {
+    const id = uid();
+    const el = await mount({ endpoint: `/stub/proxy/empty/${uid()}`, fallback: JSON.stringify({ transport: 'proxy', endpoint: `/stub/proxy/ok/${id}`, limit: 'abc' }) });
+    await waitUntil(() => el.getAttribute('state') === 'error');
+    expect(el.error!.code).to.equal('invalid-request');
+    expect(el.error!.message).to.contain('"limit"');
+    expect(await received(id)).to.have.length(0);
+  });
 });
