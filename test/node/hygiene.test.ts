@@ -4,10 +4,10 @@
  * checks, through the DevTools protocol, that memory comes back and nothing keeps running.
  * Needs `npm run build` first.
  */
-import { after, before, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import type { Browser, CDPSession, Page } from 'playwright-core';
-import { collectPageErrors, launchChromium, startStaticServer, type StaticServer } from './support/chromium.ts';
+import type { CDPSession, Page } from 'playwright-core';
+import { chromiumSuite, collectPageErrors } from './support/chromium.ts';
 
 const WIDGETS = 1000;
 const HEAP_BUDGET = 1024 * 1024;
@@ -20,15 +20,7 @@ interface Resources {
   listeners: string[];
 }
 
-let browser: Browser;
-let server: StaticServer;
-before(async () => {
-  [browser, server] = await Promise.all([launchChromium(), startStaticServer()]);
-});
-after(async () => {
-  await browser?.close();
-  await server?.close();
-});
+const suite = chromiumSuite();
 
 /** A full collection, twice, so objects freed by the first (weak maps, finalized wrappers) go too. */
 async function heapAfterGc(cdp: CDPSession): Promise<{ js: number; embedder: number }> {
@@ -42,11 +34,11 @@ const kb = (bytes: number) => `${(bytes / 1024).toFixed(1)} KB`;
 
 describe('resource hygiene: 1,000 widgets mounted and removed', () => {
   it('gives back memory, and leaves no observer, timer, frame or page listener behind', { timeout: 180_000 }, async (t) => {
-    const page = await browser.newPage();
+    const page = await suite.browser.newPage();
     const errors = collectPageErrors(page);
     const cdp = await page.context().newCDPSession(page);
     await cdp.send('HeapProfiler.enable');
-    await page.goto(`${server.origin}/test/pages/hygiene.html`);
+    await page.goto(`${suite.server.origin}/test/pages/hygiene.html`);
     await page.waitForFunction(() => (window as any).hygiene?.ready === true);
 
     // Warm up: templates compiled, formatters and chunks created, JIT settled.

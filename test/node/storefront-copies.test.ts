@@ -3,20 +3,12 @@
  * bring the script tag). Whichever copy the page calls, setContext and registerTransport
  * reach the elements. Needs `node scripts/build.mjs` first (dist/).
  */
-import { after, before, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import type { Browser, Page } from 'playwright-core';
-import { collectPageErrors, launchChromium, startStaticServer, type StaticServer } from './support/chromium.ts';
+import type { Page } from 'playwright-core';
+import { chromiumSuite, collectPageErrors } from './support/chromium.ts';
 
-let browser: Browser;
-let server: StaticServer;
-before(async () => {
-  [browser, server] = await Promise.all([launchChromium(), startStaticServer()]);
-});
-after(async () => {
-  await browser?.close();
-  await server?.close();
-});
+const suite = chromiumSuite();
 
 /** The widget's state once it settled (or what it is after 8 s) and the titles it shows. */
 const shown = async (page: Page, id: string) => {
@@ -35,17 +27,17 @@ const shown = async (page: Page, id: string) => {
 
 describe('two copies of the bundle on one page: the second copy’s page API', () => {
   it('a transport registered through the second copy shows its cards', async () => {
-    const page = await browser.newPage();
+    const page = await suite.browser.newPage();
     const errors = collectPageErrors(page);
-    await page.goto(`${server.origin}/test/pages/two-copies-api.html`);
+    await page.goto(`${suite.server.origin}/test/pages/two-copies-api.html`);
     assert.deepEqual(await shown(page, 'registered'), { state: 'ready', error: null, titles: ['From the second copy'] });
     assert.deepEqual(errors, []);
     await page.close();
   });
 
   it('setContext through the second copy reaches the widgets: the current product is left out, and a change re-renders', async () => {
-    const page = await browser.newPage();
-    await page.goto(`${server.origin}/test/pages/two-copies-api.html`);
+    const page = await suite.browser.newPage();
+    await page.goto(`${suite.server.origin}/test/pages/two-copies-api.html`);
     const before = await shown(page, 'context');
     assert.equal(before.state, 'ready');
     assert.deepEqual(before.titles.length, 3, `titles: ${before.titles.join(' | ')}`);

@@ -7,6 +7,7 @@ import { readFile } from 'node:fs/promises';
 import { extname, join, normalize } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { AddressInfo } from 'node:net';
+import { after, before } from 'node:test';
 import { chromium, type Browser, type Page } from 'playwright-core';
 
 export const REPO_ROOT = fileURLToPath(new URL('../../../', import.meta.url));
@@ -76,4 +77,17 @@ export function collectPageErrors(page: Page): string[] {
   });
   page.on('pageerror', (error) => errors.push(`uncaught: ${error.message}`));
   return errors;
+}
+
+/** Chromium and the repository's static server for one test file: started before its tests, closed after them. */
+export function chromiumSuite(): { browser: Browser; server: StaticServer } {
+  const suite = {} as { browser: Browser; server: StaticServer };
+  before(async () => {
+    [suite.browser, suite.server] = await Promise.all([launchChromium(), startStaticServer()]);
+  });
+  after(async () => {
+    await suite.browser?.close();
+    await suite.server?.close();
+  });
+  return suite;
 }
