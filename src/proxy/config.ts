@@ -48,16 +48,59 @@ const DemoPlacement = z.strictObject({
   provider: z.literal('demo'),
   /** The catalog the demo recommends from; defaults to the sample catalog. */
   catalog: z._default(feedSource, 'demo/catalog.json'),
+  /** `related`: same category as the source products first; `popular`: by the catalog's score alone. */
+  ranking: z._default(z.enum(['related', 'popular']), 'related'),
   ...common,
 });
 
+/** One source of items: the demo or a vendor. Splits and interleaves are made of these. */
 type VendorPlacement = { [Name in VendorName]: { provider: Name; timeoutMs?: number } & z.infer<z.ZodMiniObject<(typeof VENDORS)[Name]['placement']>> }[VendorName];
-export type Placement = z.infer<typeof DemoPlacement> | VendorPlacement;
+export type LeafPlacement = z.infer<typeof DemoPlacement> | VendorPlacement;
+export type LeafProvider = LeafPlacement['provider'];
+export type PlacementOf<Name extends LeafProvider> = Extract<LeafPlacement, { provider: Name }>;
 
-const vendorPlacements = Object.entries(VENDORS).map(([provider, vendor]) => z.strictObject({ provider: z.literal(provider), ...vendor.placement, ...common }));
-export const Placement = z.discriminatedUnion('provider', [DemoPlacement, ...vendorPlacements]) as unknown as z.ZodMiniType<Placement>;
+const leafShapes = [DemoPlacement.def.shape, ...Object.entries(VENDORS).map(([provider, vendor]) => ({ provider: z.literal(provider), ...vendor.placement, ...common }))];
+const leafObjects = (extra: z.core.$ZodLooseShape) => leafShapes.map((shape) => z.strictObject({ ...shape, ...extra }));
+const leafUnion = <Extra extends z.core.$ZodLooseShape>(extra: Extra) =>
+  z.discriminatedUnion('provider', leafObjects(extra) as unknown as [z.ZodMiniObject]) as unknown as z.ZodMiniType<LeafPlacement & z.infer<z.ZodMiniObject<Extra>>>;
+
+/**
+ * Events (docs/experiments.md): on by default, so every answer carries a signed request id
+ * and the widget reports impressions, clicks and add-to-carts. Such answers are one page
+ * view's each, so they are never cached downstream (`private, no-store`); `false` makes a
+ * placement's anonymous answers CDN-cacheable again, and unmeasured.
+ */
+const events = { events: z._default(z.boolean(), true) };
+
+/** Variant names appear in answers, events and the report; `default` and `interleave` name answers of plain and interleaved placements. */
+const VARIANT_NAME = z.string().check(
+  z.regex(/^[A-Za-z0-9_-]{1,32}$/, 'variant names use letters, digits, - and _ (1 to 32)'),
+  z.refine((name) => name !== 'default' && name !== 'interleave', 'default and interleave are reserved variant names'),
+);
+
+/** An A/B split: each shopper sees one variant, picked by weight and kept (src/proxy/experiments/assign.ts). */
+const SplitPlacement = z.strictObject({
+  provider: z.literal('split'),
+  /** Mixed into the assignment hash; change it to reshuffle shoppers for a new experiment. Defaults to the placement's name. */
+  salt: z.optional(z.string().check(z.minLength(1), z.maxLength(200))),
+  variants: z.record(VARIANT_NAME, leafUnion({ weight: z.number().check(z.positive('must be more than 0'), z.maximum(1_000_000, 'must be at most 1000000')) })).check(
+    z.refine((variants) => Object.keys(variants).length >= 2, 'a split needs at least two variants'),
+  ),
+  ...events,
+});
+
+/** Team-draft interleaving of exactly two variants in one list (src/proxy/experiments/interleave.ts). */
+const InterleavePlacement = z.strictObject({
+  provider: z.literal('interleave'),
+  variants: z.record(VARIANT_NAME, leafUnion({})).check(z.refine((variants) => Object.keys(variants).length === 2, 'an interleave needs exactly two variants')),
+  ...events,
+});
+
+export type SplitPlacement = z.infer<typeof SplitPlacement>;
+export type InterleavePlacement = z.infer<typeof InterleavePlacement>;
+export type Placement = (LeafPlacement & { events: boolean }) | SplitPlacement | InterleavePlacement;
+export const Placement = z.discriminatedUnion('provider', [...leafObjects(events), SplitPlacement, InterleavePlacement] as unknown as [z.ZodMiniObject]) as unknown as z.ZodMiniType<Placement>;
 export type ProviderName = Placement['provider'];
-export type PlacementOf<Name extends ProviderName> = Extract<Placement, { provider: Name }>;
 
 // ---- limits (docs/proxy.md, "Limits and hardening") ----------------------------
 
@@ -148,7 +191,7 @@ function describeIssue(issue: z.core.$ZodIssue): ConfigError {
   }
   if (issue.code === 'invalid_key') return new ConfigError(path, issue.issues[0]?.message ?? issue.message);
   if (issue.code === 'invalid_union' && path.endsWith('provider')) {
-    return new ConfigError(path, `must be one of demo, ${Object.keys(VENDORS).join(', ')}`);
+    return new ConfigError(path, `must be one of demo, ${Object.keys(VENDORS).join(', ')}${issue.path.length > 3 ? '' : ', split, interleave'}`);
   }
   return new ConfigError(path, issue.message);
 }

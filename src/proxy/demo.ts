@@ -6,7 +6,7 @@
  */
 import type { RecItem, RecsRequest } from '../model/types.js';
 
-export function rankDemoItems(items: readonly RecItem[], request: RecsRequest): RecItem[] {
+export function rankDemoItems(items: readonly RecItem[], request: RecsRequest, ranking: 'related' | 'popular' = 'related'): RecItem[] {
   const sources = new Set([...(request.productIds ?? []), ...(request.cart ?? []).map((line) => line.id)]);
   const categories = new Set([
     ...(request.category ?? []),
@@ -17,7 +17,7 @@ export function rankDemoItems(items: readonly RecItem[], request: RecsRequest): 
     const amount = item.price?.amount;
     return amount !== undefined && amount >= (request.priceMin ?? 0) && amount <= (request.priceMax ?? Infinity);
   };
-  const related = (item: RecItem) => (item.category?.some((category) => categories.has(category)) ? 1 : 0);
+  const related = (item: RecItem) => (ranking === 'related' && item.category?.some((category) => categories.has(category)) ? 1 : 0);
   return items
     .filter((item) => !sources.has(item.id) && inPriceRange(item))
     .sort((a, b) => related(b) - related(a) || (b.score ?? 0) - (a.score ?? 0));

@@ -10,7 +10,7 @@ import { RecsFailure } from '../model/errors.js';
 import { cleanResult, type RawItem } from '../model/clean-item.js';
 import type { VendorAdapter, VendorItems, VendorRequest } from '../transports/adapter.js';
 import { fetchVendor } from '../data/http.js';
-import type { Placement, ProxyConfig } from './config.js';
+import type { LeafPlacement, ProxyConfig } from './config.js';
 import type { CatalogStore } from './catalog.js';
 import type { Secrets } from './secrets.js';
 import { VENDORS } from './vendors.js';
@@ -44,7 +44,7 @@ interface Enriched {
  * The adapter's settings from the placement: a field named `…Env` names an environment
  * variable, and the adapter gets its value under the name without `Env`.
  */
-function settingsOf(placement: Placement, deps: RunnerDeps): Record<string, unknown> {
+function settingsOf(placement: LeafPlacement, deps: RunnerDeps): Record<string, unknown> {
   const settings: Record<string, unknown> = {};
   for (const [key, value] of Object.entries(placement)) {
     if (key.endsWith('Env')) settings[key.slice(0, -3)] = deps.secrets.require(String(value), `${deps.path}.${key}`);
@@ -81,9 +81,9 @@ function vendorSource(adapter: VendorAdapter<never>, settings: Record<string, un
   };
 }
 
-function sourceOf(placement: Placement, deps: RunnerDeps): Source {
+function sourceOf(placement: LeafPlacement, deps: RunnerDeps): Source {
   if (placement.provider === 'demo') {
-    return async (request) => ({ items: rankDemoItems((await deps.catalogs.get(placement.catalog)).items, request).slice(0, request.limit) });
+    return async (request) => ({ items: rankDemoItems((await deps.catalogs.get(placement.catalog)).items, request, placement.ranking).slice(0, request.limit) });
   }
   return vendorSource(VENDORS[placement.provider].adapter as VendorAdapter<never>, settingsOf(placement, deps), deps);
 }
@@ -97,7 +97,7 @@ function beforeAbort<T>(promise: Promise<T>, signal: AbortSignal): Promise<T> {
   });
 }
 
-export function createRunner(placement: Placement, deps: RunnerDeps): PlacementRunner {
+export function createRunner(placement: LeafPlacement, deps: RunnerDeps): PlacementRunner {
   const source = sourceOf(placement, deps);
   const { config, catalogs, log } = deps;
   const timeoutMs = placement.timeoutMs ?? config.timeoutMs;

@@ -1,0 +1,82 @@
+/**
+ * Signed request ids: every answer of a placement with events carries one, and
+ * `POST /events` counts an event only when its request id was signed by this proxy for
+ * the same placement, variant and (interleaved) team, and is not too old. A script on
+ * the page can still act like a shopper, but it cannot invent page views, move an event
+ * to another placement or variant, or credit the other team.
+ *
+ *   v1.<nonce>.<issued>.<teams>.<signature>
+ *
+ * nonce: 12 random bytes (base64url); issued: seconds since 1970 (base 36); teams: the
+ * interleaved team of each rank as letters (`a` = the placement's first variant, `b` the
+ * second; `-` when not interleaved); signature: HMAC-SHA256 over those fields plus the
+ * placement and variant names, truncated to 128 bits (base64url).
+ *
+ * Rotation (docs/experiments.md): new ids are signed with RECS_EVENTS_SECRET; ids signed
+ * with RECS_EVENTS_SECRET_PREVIOUS still verify, until they are older than the maximum age.
+ */
+const encoder = new TextEncoder();
+const TOKEN = /^v1\.([A-Za-z0-9_-]{16})\.([0-9a-z]{1,10})\.(-|[ab]{1,100})\.([A-Za-z0-9_-]{22})$/;
+export const TEAM_LETTERS = ['a', 'b'] as const;
+
+export type Verdict = 'ok' | 'forged' | 'stale' | 'malformed';
+
+export interface RequestIdClaim {
+  placement: string;
+  variant: string;
+  /** The team credited (interleaved answers only), and the item's 1-based rank. */
+  team?: string | undefined;
+  rank: number;
+}
+
+export interface RequestIdSigner {
+  /** `teams`: for an interleaved answer, the team letter of each rank. */
+  sign(placement: string, variant: string, teams?: string): Promise<string>;
+  /** `teamNames`: an interleaved placement's two variants, in config order (team letters a and b). */
+  verify(token: string, claim: RequestIdClaim, teamNames?: readonly string[]): Promise<Verdict>;
+}
+
+function base64url(bytes: Uint8Array): string {
+  return btoa(String.fromCharCode(...bytes)).replace(/\+/g, '-').replace(/\//g, '_').replace(/=+$/, '');
+}
+
+/** Byte-wise comparison without an early exit, so timing says nothing about where strings differ. */
+function sameText(a: string, b: string): boolean {
+  if (a.length !== b.length) return false;
+  let difference = 0;
+  for (let i = 0; i < a.length; i++) difference |= a.charCodeAt(i) ^ b.charCodeAt(i);
+  return difference === 0;
+}
+
+const importKey = (secret: string) => crypto.subtle.importKey('raw', encoder.encode(secret), { name: 'HMAC', hash: 'SHA-256' }, false, ['sign']);
+
+export function createRequestIdSigner(options: { secret: string; previousSecret?: string | undefined; maxAgeMs: number; now: () => number }): RequestIdSigner {
+  const keys = [options.secret, options.previousSecret].filter((secret): secret is string => Boolean(secret)).map(importKey);
+  const mac = async (key: Promise<CryptoKey>, text: string) => base64url(new Uint8Array(await crypto.subtle.sign('HMAC', await key, encoder.encode(text))).subarray(0, 16));
+
+  return {
+    async sign(placement, variant, teams = '-') {
+      const nonce = base64url(crypto.getRandomValues(new Uint8Array(12)));
+      const issued = Math.floor(options.now() / 1000).toString(36);
+      const body = `v1.${nonce}.${issued}.${teams}`;
+      return `${body}.${await mac(keys[0]!, `${body}.${placement}.${variant}`)}`;
+    },
+
+    async verify(token, claim, teamNames) {
+      const match = TOKEN.exec(token);
+      if (!match) return 'malformed';
+      const [, , issued, teams, signature] = match as unknown as [string, string, string, string, string];
+      const body = token.slice(0, token.length - signature.length - 1);
+      let valid = false;
+      for (const key of keys) valid = sameText(await mac(key, `${body}.${claim.placement}.${claim.variant}`), signature) || valid;
+      if (!valid) return 'forged';
+      // The team must be the one the signed answer gave that rank.
+      const teamLetter = teams === '-' ? undefined : teams[claim.rank - 1];
+      if (teams === '-' ? claim.team !== undefined : teamLetter === undefined || teamNames?.[TEAM_LETTERS.indexOf(teamLetter as 'a' | 'b')] !== claim.team) return 'forged';
+      const age = options.now() - parseInt(issued, 36) * 1000;
+      // A little skew between proxy instances' clocks is tolerated; a future id is not real.
+      if (age > options.maxAgeMs || age < -60_000) return 'stale';
+      return 'ok';
+    },
+  };
+}

@@ -1,0 +1,123 @@
+import { describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import fc from 'fast-check';
+import { createRequestIdSigner } from '../../src/proxy/experiments/token.js';
+import { assignVariant } from '../../src/proxy/experiments/assign.js';
+import { teamDraft } from '../../src/proxy/experiments/interleave.js';
+
+const DAY = 24 * 3600 * 1000;
+
+describe('signed request ids', () => {
+  let clock = Date.parse('2026-11-30T12:00:00Z');
+  const signer = createRequestIdSigner({ secret: 'current-secret-123', maxAgeMs: 7 * DAY, now: () => clock });
+
+  it('verify what was signed for the same placement, variant and rank', async () => {
+    const id = await signer.sign('pdp', 'snappy');
+    assert.match(id, /^v1\.[A-Za-z0-9_-]{16}\.[0-9a-z]+\.-\.[A-Za-z0-9_-]{22}$/);
+    assert.equal(await signer.verify(id, { placement: 'pdp', variant: 'snappy', rank: 3 }), 'ok');
+    assert.notEqual(await signer.sign('pdp', 'snappy'), id, 'every answer gets its own id');
+  });
+
+  it('refuse another placement or variant, a changed field, and garbage', async () => {
+    const id = await signer.sign('pdp', 'snappy');
+    assert.equal(await signer.verify(id, { placement: 'home', variant: 'snappy', rank: 1 }), 'forged');
+    assert.equal(await signer.verify(id, { placement: 'pdp', variant: 'adobe', rank: 1 }), 'forged');
+    const [v, nonce, issued, teams, sig] = id.split('.');
+    const later = (parseInt(issued!, 36) + 1).toString(36);
+    assert.equal(await signer.verify([v, nonce, later, teams, sig].join('.'), { placement: 'pdp', variant: 'snappy', rank: 1 }), 'forged');
+    assert.equal(await signer.verify(`${id}x`, { placement: 'pdp', variant: 'snappy', rank: 1 }), 'malformed');
+    assert.equal(await signer.verify('', { placement: 'pdp', variant: 'snappy', rank: 1 }), 'malformed');
+    assert.equal(await signer.verify('v1.'.padEnd(10_000, 'a'), { placement: 'pdp', variant: 'snappy', rank: 1 }), 'malformed');
+    const other = createRequestIdSigner({ secret: 'another-secret-456', maxAgeMs: 7 * DAY, now: () => clock });
+    assert.equal(await signer.verify(await other.sign('pdp', 'snappy'), { placement: 'pdp', variant: 'snappy', rank: 1 }), 'forged');
+  });
+
+  it('credit only the team the answer gave each rank', async () => {
+    const id = await signer.sign('mix', 'interleave', 'abba');
+    const teams = ['popular', 'related'];
+    assert.equal(await signer.verify(id, { placement: 'mix', variant: 'interleave', team: 'popular', rank: 1 }, teams), 'ok');
+    assert.equal(await signer.verify(id, { placement: 'mix', variant: 'interleave', team: 'related', rank: 2 }, teams), 'ok');
+    assert.equal(await signer.verify(id, { placement: 'mix', variant: 'interleave', team: 'related', rank: 1 }, teams), 'forged');
+    assert.equal(await signer.verify(id, { placement: 'mix', variant: 'interleave', team: 'popular', rank: 5 }, teams), 'forged');
+    assert.equal(await signer.verify(id, { placement: 'mix', variant: 'interleave', rank: 1 }, teams), 'forged');
+    const plain = await signer.sign('pdp', 'default');
+    assert.equal(await signer.verify(plain, { placement: 'pdp', variant: 'default', team: 'popular', rank: 1 }, teams), 'forged');
+  });
+
+  it('refuse ids older than the maximum age or from the future', async () => {
+    const id = await signer.sign('pdp', 'default');
+    clock += 7 * DAY + 1000;
+    assert.equal(await signer.verify(id, { placement: 'pdp', variant: 'default', rank: 1 }), 'stale');
+    clock -= 7 * DAY + 1000 + 5 * 60_000;
+    assert.equal(await signer.verify(id, { placement: 'pdp', variant: 'default', rank: 1 }), 'stale');
+    clock += 5 * 60_000;
+  });
+
+  it('still verify ids of the previous secret during a rotation, and sign with the new one', async () => {
+    const old = await signer.sign('pdp', 'default');
+    const rotated = createRequestIdSigner({ secret: 'next-secret-789', previousSecret: 'current-secret-123', maxAgeMs: 7 * DAY, now: () => clock });
+    assert.equal(await rotated.verify(old, { placement: 'pdp', variant: 'default', rank: 1 }), 'ok');
+    const fresh = await rotated.sign('pdp', 'default');
+    assert.equal(await signer.verify(fresh, { placement: 'pdp', variant: 'default', rank: 1 }), 'forged');
+  });
+});
+
+describe('split assignment', () => {
+  const variants = [
+    { name: 'a', weight: 1 },
+    { name: 'b', weight: 3 },
+  ];
+
+  it('is sticky per shopper key, with no state, and follows the weights', async () => {
+    const counts = { a: 0, b: 0 } as Record<string, number>;
+    for (let i = 0; i < 4000; i++) {
+      const key = `shopper-${i}-key`;
+      const first = await assignVariant(variants, 'pdp', key);
+      assert.equal(await assignVariant(variants, 'pdp', key), first);
+      counts[first]!++;
+    }
+    // 1:3 weights: a gets 25% (binomial sd ~0.7%).
+    assert.ok(Math.abs(counts.a! / 4000 - 0.25) < 0.03, JSON.stringify(counts));
+  });
+
+  it('reshuffles with another salt', async () => {
+    let moved = 0;
+    for (let i = 0; i < 400; i++) if ((await assignVariant(variants, 'pdp', `k${i}`)) !== (await assignVariant(variants, 'pdp-2027', `k${i}`))) moved++;
+    assert.ok(moved > 60, `only ${moved} of 400 moved`);
+  });
+});
+
+describe('team-draft interleaving', () => {
+  const list = (ids: string[]) => ids.map((id) => ({ id }));
+
+  it('alternates picks, a coin deciding ties, and skips what the other team took', () => {
+    const coins = [true, false];
+    const { items, teams } = teamDraft(list(['1', '2', '3', '4']), list(['2', '5', '1', '6']), 6, () => coins.shift() ?? true);
+    // Round 1: coin a -> a takes 1, b takes 2. Round 2: coin b -> b takes 5, a takes 3 (2 is taken).
+    assert.deepEqual(items.map((item) => item.id), ['1', '2', '5', '3', '4', '6']);
+    assert.equal(teams, 'abbaab');
+  });
+
+  it('for any two lists: no repeats, each team in its own order, picks balanced within one', () => {
+    const ids = fc.array(fc.constantFrom(...'abcdefghijkl'.split('')), { maxLength: 12 }).map((values) => [...new Set(values)]);
+    fc.assert(
+      fc.property(ids, ids, fc.integer({ min: 1, max: 20 }), fc.infiniteStream(fc.boolean()), (a, b, limit, coins) => {
+        const { items, teams } = teamDraft(list(a), list(b), limit, () => coins.next().value);
+        const got = items.map((item) => item.id);
+        assert.equal(new Set(got).size, got.length);
+        assert.equal(got.length, Math.min(limit, new Set([...a, ...b]).size));
+        for (const [team, source] of [['a', a], ['b', b]] as const) {
+          const picked = got.filter((_, rank) => teams[rank] === team);
+          assert.deepEqual(picked, source.filter((id) => picked.includes(id)));
+        }
+        // While both lists have items left, neither team is ever two picks ahead.
+        let lead = 0;
+        for (let rank = 0; rank < teams.length; rank++) {
+          lead += teams[rank] === 'a' ? 1 : -1;
+          const bothLeft = a.some((id) => !got.slice(0, rank).includes(id)) && b.some((id) => !got.slice(0, rank).includes(id));
+          if (bothLeft) assert.ok(Math.abs(lead) <= 1);
+        }
+      }),
+    );
+  });
+});
