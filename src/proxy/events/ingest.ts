@@ -1,0 +1,238 @@
+/**
+ * `POST /events`: the widget's batches of impressions, clicks, add-to-carts and orders.
+ *
+ *   body (JSON, whatever the content-type) -> every field checked -> every request id
+ *   verified -> dedup keys -> one transaction -> 202 { accepted, duplicates }
+ *
+ * A batch is all or nothing: one bad field, one forged or stale request id, and none of
+ * it is stored (the error names the field, `events[3].rank`). 202 is sent only after the
+ * commit; when the database is down or slow, 503 with Retry-After and the client sends
+ * the same batch again (its batch id makes a repeat count as duplicates).
+ *
+ * Errors are thrown as ProxyError, answered by the app's one error path.
+ */
+import { InvalidParameter, ProxyError } from '../errors.js';
+import { PLACEMENT_NAME } from '../config.js';
+import { repeatedKey } from '../repeated-key.js';
+import type { EventStore, EventType, StoredEvent } from './store.js';
+import { StoreUnavailable } from './unavailable.js';
+
+export type RequestIdVerdict = 'ok' | 'forged' | 'stale' | 'malformed';
+
+export interface EventsHandlerDeps {
+  store: EventStore;
+  /** The placement's variant names (what an answer's `variant` and an item's `team` may be); undefined when there is no such placement. */
+  placements: (name: string) => { variants: string[] } | undefined;
+  verifyRequestId: (token: string, claim: { placement: string; variant: string; team?: string; rank: number }) => Promise<RequestIdVerdict>;
+  now: () => number;
+  /** Default 100. */
+  maxBatchEvents?: number;
+  /** How far in the future an event's `at` may be (shoppers' clocks are off). Default 5 minutes. */
+  maxClockSkewMs?: number;
+  /** How old an event's `at` may be. Default 7 days. */
+  maxEventAgeMs?: number;
+  /** The body is read no further. Default 256 KiB (100 events of about 1 KiB each, with room). */
+  maxBodyBytes?: number;
+}
+
+/** The client retries after this many seconds when the database is unavailable. */
+export const EVENTS_RETRY_AFTER_SECONDS = 2;
+
+const EVENT_TYPES: readonly EventType[] = ['impression', 'click', 'add-to-cart', 'order'];
+const BATCH_ID = /^b_[A-Za-z0-9_-]{16,64}$/;
+const REQUEST_ID = /^v1\.[A-Za-z0-9._-]{1,250}$/;
+const CURRENCY = /^[A-Z]{3}$/;
+/** Item, tracker and order ids are the vendor's or the shop's: any text but control characters. */
+const CONTROL = /[\p{Cc}\p{Cf}\u2028\u2029]/u;
+const COMMON_FIELDS = new Set(['type', 'placement', 'requestId', 'variant', 'itemId', 'rank', 'team', 'trackerId', 'at']);
+const ORDER_FIELDS = ['orderId', 'quantity', 'price', 'currency'] as const;
+const MAX_ID_LENGTH = 200;
+const MAX_ORDER_ID_LENGTH = 128;
+
+interface ParsedEvent {
+  type: EventType;
+  placement: string;
+  requestId: string;
+  variant: string;
+  itemId: string;
+  rank: number;
+  team?: string;
+  trackerId?: string;
+  at: number;
+  order?: { orderId: string; quantity: number; price: number; currency: string };
+}
+
+const isRecord = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null && !Array.isArray(value);
+
+/** A string of 1..max characters: matching `rule` when given, else any text without control characters. */
+function text(value: unknown, path: string, max: number, rule?: [RegExp, string]): string {
+  if (typeof value !== 'string') throw new InvalidParameter(path, 'must be a string');
+  if (value.length === 0 || value.length > max) throw new InvalidParameter(path, `must be 1 to ${max} characters`);
+  if (rule ? !rule[0].test(value) : CONTROL.test(value)) throw new InvalidParameter(path, rule ? `must be ${rule[1]}` : 'must not contain control characters');
+  return value;
+}
+
+const NAME_RULE: [RegExp, string] = [PLACEMENT_NAME, 'letters, digits, _ and -'];
+const BATCH_RULE: [RegExp, string] = [BATCH_ID, '"b_" and 16 to 64 letters, digits, _ or -'];
+const REQUEST_RULE: [RegExp, string] = [REQUEST_ID, 'the requestId of the answer, as received'];
+const CURRENCY_RULE: [RegExp, string] = [CURRENCY, 'an ISO 4217 code in capitals, like EUR'];
+/** A field name as echoed in an error: hostile names can be long. */
+const shown = (name: string) => (name.length > 64 ? `${name.slice(0, 64)}…` : name);
+
+function integer(value: unknown, path: string, min: number, max: number): number {
+  if (typeof value !== 'number' || !Number.isInteger(value) || value < min || value > max) throw new InvalidParameter(path, `must be an integer from ${min} to ${max}`);
+  return value;
+}
+
+/** Paths as the client would write them: `events[3].rank`. */
+const pathOf = (keys: string[]) => keys.map((key, i) => (/^\d+$/.test(key) && i > 0 ? `[${key}]` : i ? `.${key}` : key)).join('');
+
+async function readBody(request: Request, maxBytes: number): Promise<string> {
+  const tooLarge = () => new ProxyError(413, 'invalid-request', `body: must be at most ${maxBytes} bytes`, { parameter: 'body' });
+  if (Number(request.headers.get('content-length')) > maxBytes) throw tooLarge();
+  if (!request.body) return '';
+  const reader = request.body.getReader();
+  const decoder = new TextDecoder();
+  let body = '';
+  let size = 0;
+  for (let chunk = await reader.read(); !chunk.done; chunk = await reader.read()) {
+    size += chunk.value.byteLength;
+    if (size > maxBytes) {
+      await reader.cancel().catch(() => undefined);
+      throw tooLarge();
+    }
+    body += decoder.decode(chunk.value, { stream: true });
+  }
+  return body + decoder.decode();
+}
+
+export function createEventsHandler(deps: EventsHandlerDeps): (request: Request) => Promise<Response> {
+  const maxEvents = deps.maxBatchEvents ?? 100;
+  const maxSkewMs = deps.maxClockSkewMs ?? 5 * 60_000;
+  const maxAgeMs = deps.maxEventAgeMs ?? 7 * 24 * 3600_000;
+  const maxBodyBytes = deps.maxBodyBytes ?? 256 * 1024;
+
+  function parseEvent(raw: unknown, path: string, now: number): ParsedEvent {
+    if (!isRecord(raw)) throw new InvalidParameter(path, 'must be an object');
+    const type = raw.type;
+    if (typeof type !== 'string' || !EVENT_TYPES.includes(type as EventType)) throw new InvalidParameter(`${path}.type`, `must be one of ${EVENT_TYPES.join(', ')}`);
+    for (const name of Object.keys(raw)) {
+      const known = COMMON_FIELDS.has(name) || (ORDER_FIELDS as readonly string[]).includes(name);
+      if (!known) throw new InvalidParameter(`${path}.${shown(name)}`, 'is not a known event field');
+      if (!COMMON_FIELDS.has(name) && type !== 'order') throw new InvalidParameter(`${path}.${name}`, 'is only allowed on order events');
+    }
+    const placement = text(raw.placement, `${path}.placement`, 64, NAME_RULE);
+    const variants = deps.placements(placement)?.variants;
+    if (!variants) throw new InvalidParameter(`${path}.placement`, `no placement named "${placement}"`);
+    const variant = text(raw.variant, `${path}.variant`, 64, NAME_RULE);
+    if (!variants.includes(variant)) throw new InvalidParameter(`${path}.variant`, `placement "${placement}" has no variant "${variant}"`);
+    const event: ParsedEvent = {
+      type: type as EventType,
+      placement,
+      variant,
+      requestId: text(raw.requestId, `${path}.requestId`, 256, REQUEST_RULE),
+      itemId: text(raw.itemId, `${path}.itemId`, MAX_ID_LENGTH),
+      rank: integer(raw.rank, `${path}.rank`, 1, 1000),
+      at: integer(raw.at, `${path}.at`, 0, Number.MAX_SAFE_INTEGER),
+    };
+    if (event.at > now + maxSkewMs) throw new InvalidParameter(`${path}.at`, 'is in the future');
+    if (event.at < now - maxAgeMs) throw new InvalidParameter(`${path}.at`, `is older than ${Math.round(maxAgeMs / 3600_000)} hours`);
+    // An interleaved answer's items each carry the team that contributed them; no other answer has teams.
+    if (variant === 'interleave') {
+      const team = text(raw.team, `${path}.team`, 64, NAME_RULE);
+      if (team === 'interleave' || !variants.includes(team)) throw new InvalidParameter(`${path}.team`, `placement "${placement}" has no variant "${team}"`);
+      event.team = team;
+    } else if (raw.team !== undefined) throw new InvalidParameter(`${path}.team`, 'is only allowed on events of an interleaved answer');
+    if (raw.trackerId !== undefined) event.trackerId = text(raw.trackerId, `${path}.trackerId`, MAX_ID_LENGTH);
+    if (type === 'order') {
+      const missing = ORDER_FIELDS.find((name) => raw[name] === undefined);
+      if (missing) throw new InvalidParameter(`${path}.${missing}`, 'is required on order events');
+      const price = raw.price;
+      if (typeof price !== 'number' || !Number.isFinite(price) || price < 0 || price > 1e9) throw new InvalidParameter(`${path}.price`, 'must be a number from 0 to 1000000000');
+      event.order = {
+        orderId: text(raw.orderId, `${path}.orderId`, MAX_ORDER_ID_LENGTH),
+        quantity: integer(raw.quantity, `${path}.quantity`, 1, 1000),
+        price,
+        currency: text(raw.currency, `${path}.currency`, 3, CURRENCY_RULE),
+      };
+    }
+    return event;
+  }
+
+  function parseBatch(body: string, now: number): { batchId: string; events: ParsedEvent[] } {
+    let parsed: unknown;
+    try {
+      parsed = JSON.parse(body);
+    } catch {
+      throw new InvalidParameter('body', 'is not valid JSON');
+    }
+    if (!isRecord(parsed)) throw new InvalidParameter('body', 'must be a JSON object { batchId, events }');
+    // JSON.parse keeps the last of two equal keys; a field given twice is refused, not guessed at.
+    const repeated = repeatedKey(body);
+    if (repeated) throw new InvalidParameter(pathOf(repeated.map(shown)), 'is given more than once');
+    for (const name of Object.keys(parsed)) if (name !== 'batchId' && name !== 'events') throw new InvalidParameter(shown(name), 'is not a known field');
+    const batchId = text(parsed.batchId, 'batchId', 66, BATCH_RULE);
+    const events = parsed.events;
+    if (!Array.isArray(events) || events.length === 0) throw new InvalidParameter('events', 'must be a non-empty array');
+    if (events.length > maxEvents) throw new ProxyError(413, 'invalid-request', `events: at most ${maxEvents} events per batch`, { parameter: 'events' });
+    return { batchId, events: events.map((event, i) => parseEvent(event, `events[${i}]`, now)) };
+  }
+
+  async function verify(events: ParsedEvent[]): Promise<void> {
+    const verdicts = await Promise.all(
+      events.map(({ requestId, placement, variant, team, rank }) => deps.verifyRequestId(requestId, team === undefined ? { placement, variant, rank } : { placement, variant, team, rank })),
+    );
+    verdicts.forEach((verdict, i) => {
+      const parameter = `events[${i}].requestId`;
+      if (verdict === 'malformed') throw new InvalidParameter(parameter, 'is not a request id of this proxy');
+      if (verdict === 'stale') throw new ProxyError(403, 'invalid-request', `${parameter}: is too old`, { parameter });
+      if (verdict !== 'ok') throw new ProxyError(403, 'invalid-request', `${parameter}: was not issued for this placement, variant and item`, { parameter });
+    });
+  }
+
+  return async (request) => {
+    const now = deps.now();
+    const { batchId, events } = parseBatch(await readBody(request, maxBodyBytes), now);
+    await verify(events);
+    const stored = await Promise.all(events.map((event) => toStored(event, batchId)));
+    let counts: { accepted: number; duplicates: number };
+    try {
+      counts = await deps.store.insertBatch(batchId, stored);
+    } catch (error) {
+      if (!(error instanceof StoreUnavailable)) throw error;
+      throw new ProxyError(503, 'network', 'events cannot be stored right now; send them again later', {
+        headers: { 'retry-after': String(EVENTS_RETRY_AFTER_SECONDS), 'cache-control': 'no-store' },
+      });
+    }
+    return new Response(JSON.stringify(counts), { status: 202, headers: { 'content-type': 'application/json', 'cache-control': 'no-store' } });
+  };
+}
+
+const encoder = new TextEncoder();
+
+/** The first 16 hex characters of SHA-256: enough to tell order lines apart, without keeping the order id. */
+async function shortHash(value: string): Promise<string> {
+  const digest = new Uint8Array(await crypto.subtle.digest('SHA-256', encoder.encode(value)));
+  return Array.from(digest.subarray(0, 8), (byte) => byte.toString(16).padStart(2, '0')).join('');
+}
+
+async function toStored(event: ParsedEvent, batchId: string): Promise<StoredEvent> {
+  const { type, placement, variant, requestId, itemId, rank, team, trackerId, order } = event;
+  const base = `${type}:${requestId}:${itemId}`;
+  return {
+    eventKey: order ? `${base}:${await shortHash(order.orderId)}` : base,
+    batchId,
+    type,
+    placement,
+    variant,
+    requestId,
+    itemId,
+    rank,
+    team,
+    trackerId,
+    quantity: order?.quantity,
+    revenue: order ? order.quantity * order.price : undefined,
+    currency: order?.currency,
+    occurredAt: new Date(event.at),
+  };
+}
