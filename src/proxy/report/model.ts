@@ -1,0 +1,261 @@
+/**
+ * The report as data (what /report.json answers and /report renders): the query results
+ * turned into figures, intervals and verdicts. Pure.
+ */
+import type { DailyCtr, InterleavingAggregate, VariantAggregate } from './queries.js';
+import {
+  ALPHA,
+  INTERLEAVE_TUNED_AT,
+  METHOD,
+  SPLIT_TUNED_AT,
+  bernoulliArm,
+  compareArms,
+  countArm,
+  interleavingPreference,
+  meanInterval,
+  poissonRate,
+  valueArm,
+  wilson,
+  type AlwaysValid,
+  type Arm,
+} from './stats.js';
+
+/** A figure with its 95% interval; bounds are null where they are unbounded (no data). */
+export interface Estimate {
+  value: number | null;
+  low: number | null;
+  high: number | null;
+}
+
+export interface VariantReport {
+  variant: string;
+  requests: number;
+  impressions: number;
+  clicks: number;
+  addToCarts: number;
+  orders: number;
+  /** Plain 95% intervals (Wilson, Poisson, normal): descriptions, not verdicts. */
+  ctr: Estimate;
+  addToCartRate: Estimate;
+  ordersPer1000: Estimate;
+  revenue: { currency: string; total: number; per1000: Estimate }[];
+}
+
+export type Metric = 'ctr' | 'addToCartRate' | 'ordersPer1000' | `revenuePer1000:${string}`;
+
+export interface Comparison {
+  metric: Metric;
+  /** The difference is b − a. */
+  a: string;
+  b: string;
+  /** The metric's value for a and for b (scaled like the difference). */
+  aValue: number;
+  bValue: number;
+  difference: number;
+  /** difference / a's value, when a's value is not 0. */
+  relative: number | null;
+  /** Always-valid 95% interval for the difference (Bonferroni over the pairs). */
+  low: number | null;
+  high: number | null;
+  pValue: number;
+  decided: boolean;
+}
+
+export interface Verdict {
+  status: 'not-yet' | 'winner';
+  winner: string | null;
+  text: string;
+  method: string;
+}
+
+export interface InterleavingReport {
+  teams: [string, string];
+  pageViews: number;
+  wins: number;
+  losses: number;
+  ties: number;
+  /** (wins + ties/2) / (wins + losses + ties) − ½: above 0 the first team's ranking is preferred. */
+  preference: number | null;
+  low: number | null;
+  high: number | null;
+  winShare: number | null;
+  pValue: number;
+  verdict: Verdict;
+}
+
+export interface PlacementReport {
+  placement: string;
+  /** `interleave`: an interleaved placement (its other variants are sides served alone); `split`: two or more variants; `single`. */
+  kind: 'split' | 'interleave' | 'single';
+  variants: VariantReport[];
+  /** Split comparisons: CTR decides the verdict; the others are shown beside it. */
+  comparisons: Comparison[];
+  verdict: Verdict | null;
+  interleaving: InterleavingReport | null;
+  daily: { variant: string; points: { day: string; impressions: number; clicks: number; ctr: number | null }[] }[];
+}
+
+export interface ReportData {
+  /** Dates as asked, both included (UTC). */
+  from: string;
+  to: string;
+  placement: string | null;
+  method: string;
+  placements: PlacementReport[];
+}
+
+const finite = (value: number): number | null => (Number.isFinite(value) ? value : null);
+const estimate = (value: number, low: number, high: number): Estimate => ({ value: finite(value), low: finite(low), high: finite(high) });
+
+export function buildReport(input: {
+  from: string;
+  to: string;
+  placement?: string;
+  aggregates: VariantAggregate[];
+  daily: DailyCtr[];
+  interleaving: InterleavingAggregate[];
+}): ReportData {
+  const names = [...new Set([...input.aggregates.map((a) => a.placement), ...input.interleaving.map((i) => i.placement)])].sort();
+  const placements = names.map((name): PlacementReport => {
+    const rows = input.aggregates.filter((a) => a.placement === name);
+    const interleaved = input.interleaving.find((i) => i.placement === name);
+    const kind = interleaved || rows.some((r) => r.variant === 'interleave') ? 'interleave' : rows.filter((r) => r.variant !== 'default').length >= 2 ? 'split' : 'single';
+    const comparisons = kind === 'split' ? compareVariants(rows.filter((r) => r.variant !== 'default')) : [];
+    const variants = [...new Set(input.daily.filter((d) => d.placement === name).map((d) => d.variant))].sort();
+    return {
+      placement: name,
+      kind,
+      variants: rows.map(variantReport),
+      comparisons,
+      verdict: kind === 'split' ? splitVerdict(rows.filter((r) => r.variant !== 'default').map((r) => r.variant), comparisons) : null,
+      interleaving: interleaved ? interleavingReport(interleaved) : null,
+      daily: variants.map((variant) => ({
+        variant,
+        points: input.daily
+          .filter((d) => d.placement === name && d.variant === variant)
+          .map((d) => ({ day: d.day, impressions: d.impressions, clicks: d.clicks, ctr: d.impressions > 0 ? d.clicks / d.impressions : null })),
+      })),
+    };
+  });
+  return { from: input.from, to: input.to, placement: input.placement ?? null, method: METHOD, placements };
+}
+
+function variantReport(row: VariantAggregate): VariantReport {
+  const n = row.impressions;
+  const ratio = (x: number) => (n > 0 ? x / n : NaN);
+  const ctr = wilson(Math.min(row.clicks, n), n);
+  const cart = wilson(Math.min(row.addToCarts, n), n);
+  const orders = poissonRate(row.orders, n, 1000);
+  return {
+    variant: row.variant,
+    requests: row.requests,
+    impressions: n,
+    clicks: row.clicks,
+    addToCarts: row.addToCarts,
+    orders: row.orders,
+    ctr: estimate(ratio(row.clicks), ctr.low, ctr.high),
+    addToCartRate: estimate(ratio(row.addToCarts), cart.low, cart.high),
+    ordersPer1000: estimate(ratio(row.orders) * 1000, orders.low, orders.high),
+    revenue: row.revenue.map((r) => {
+      const interval = meanInterval(r.sum, r.sumSquares, n);
+      return { currency: r.currency, total: r.sum, per1000: estimate(ratio(r.sum) * 1000, interval.low * 1000, interval.high * 1000) };
+    }),
+  };
+}
+
+/** Every pair of variants (name order), every metric; Bonferroni over the pairs so the verdict's error stays ≤ α. */
+function compareVariants(rows: VariantAggregate[]): Comparison[] {
+  const pairs: [VariantAggregate, VariantAggregate][] = [];
+  for (let i = 0; i < rows.length; i++) for (let j = i + 1; j < rows.length; j++) pairs.push([rows[i]!, rows[j]!]);
+  const alpha = ALPHA / Math.max(1, pairs.length);
+  const currencies = [...new Set(rows.flatMap((r) => r.revenue.map((x) => x.currency)))].sort();
+  const arms: [Metric, (row: VariantAggregate) => Arm, number][] = [
+    ['ctr', (r) => bernoulliArm(Math.min(r.clicks, r.impressions), r.impressions), 1],
+    ['addToCartRate', (r) => bernoulliArm(Math.min(r.addToCarts, r.impressions), r.impressions), 1],
+    ['ordersPer1000', (r) => countArm(r.orders, r.ordersSumSquares, r.impressions), 1000],
+    ...currencies.map((currency): [Metric, (row: VariantAggregate) => Arm, number] => [
+      `revenuePer1000:${currency}`,
+      (r) => {
+        const revenue = r.revenue.find((x) => x.currency === currency);
+        return valueArm(revenue?.sum ?? 0, revenue?.sumSquares ?? 0, r.impressions);
+      },
+      1000,
+    ]),
+  ];
+  return pairs.flatMap(([a, b]) =>
+    arms.map(([metric, arm, scale]) => {
+      const armA = arm(a);
+      const armB = arm(b);
+      const result: AlwaysValid = compareArms(armA, armB, { alpha, tunedAt: SPLIT_TUNED_AT });
+      return {
+        metric,
+        a: a.variant,
+        b: b.variant,
+        aValue: armA.mean * scale,
+        bValue: armB.mean * scale,
+        difference: result.estimate * scale,
+        relative: armA.mean > 0 ? result.estimate / armA.mean : null,
+        low: finite(result.interval.low * scale),
+        high: finite(result.interval.high * scale),
+        pValue: result.pValue,
+        decided: result.decided,
+      };
+    }),
+  );
+}
+
+const percent = (x: number, digits = 1) => `${x >= 0 ? '+' : '−'}${Math.abs(x * 100).toFixed(digits)}%`;
+const points = (x: number | null) => (x === null ? 'unbounded' : `${x >= 0 ? '+' : '−'}${Math.abs(x * 100).toFixed(2)}`);
+
+/** The split's verdict, on CTR: a winner only when it beats every other variant beyond doubt. */
+function splitVerdict(variants: string[], comparisons: Comparison[]): Verdict {
+  const ctr = comparisons.filter((c) => c.metric === 'ctr');
+  const beats = (x: string, y: string) => ctr.some((c) => c.decided && ((c.b === x && c.a === y && c.difference > 0) || (c.a === x && c.b === y && c.difference < 0)));
+  const winner = variants.find((v) => variants.every((other) => other === v || beats(v, other))) ?? null;
+  if (winner === null) {
+    const detail = ctr.length === 1 ? ` (${ctr[0]!.b} − ${ctr[0]!.a}: ${points(ctr[0]!.low)} to ${points(ctr[0]!.high)} CTR points)` : '';
+    return { status: 'not-yet', winner: null, text: `Not yet: no variant's CTR is better beyond doubt${detail}.`, method: METHOD };
+  }
+  const against = ctr.filter((c) => c.a === winner || c.b === winner);
+  const text = against
+    .map((c) => {
+      const sign = c.b === winner ? 1 : -1;
+      const other = c.b === winner ? c.a : c.b;
+      const low = sign > 0 ? c.low : c.high === null ? null : -c.high;
+      const high = sign > 0 ? c.high : c.low === null ? null : -c.low;
+      const otherValue = c.b === winner ? c.aValue : c.bValue;
+      const lift = otherValue > 0 ? (sign * c.difference) / otherValue : null;
+      return `${points(sign * c.difference)} CTR points over ${other}${lift === null ? '' : ` (${percent(lift)} relative)`}, interval ${points(low)} to ${points(high)}`;
+    })
+    .join('; ');
+  return { status: 'winner', winner, text: `${winner} wins on CTR: ${text}.`, method: METHOD };
+}
+
+function interleavingReport(row: InterleavingAggregate): InterleavingReport {
+  const preference = interleavingPreference(row, { tunedAt: INTERLEAVE_TUNED_AT });
+  const [first, second] = row.teams;
+  const decided = preference.decided;
+  const winner = decided ? (preference.estimate > 0 ? first : second) : null;
+  const pts = (x: number) => `${x >= 0 ? '+' : '−'}${Math.abs(x * 100).toFixed(1)}`;
+  const range = Number.isFinite(preference.interval.low) ? `${pts(preference.interval.low)} to ${pts(preference.interval.high)} points` : 'unbounded';
+  const share = preference.winShare === null ? '' : `${first} won ${(preference.winShare * 100).toFixed(1)}% of the page views one side won; `;
+  const text =
+    preference.n === 0
+      ? 'Not yet: no interleaved page view with a click.'
+      : winner === null
+        ? `Not yet: ${share}preference for ${first} over ${second} ${pts(preference.estimate)} points (interval ${range}).`
+        : `Shoppers prefer ${winner}'s ranking: ${share}preference for ${first} ${pts(preference.estimate)} points (interval ${range}); ${row.wins} wins, ${row.losses} losses, ${row.ties} ties.`;
+  return {
+    teams: row.teams,
+    pageViews: row.pageViews,
+    wins: row.wins,
+    losses: row.losses,
+    ties: row.ties,
+    preference: preference.n > 0 ? preference.estimate : null,
+    low: finite(preference.interval.low),
+    high: finite(preference.interval.high),
+    winShare: preference.winShare,
+    pValue: preference.pValue,
+    verdict: { status: decided ? 'winner' : 'not-yet', winner, text, method: METHOD },
+  };
+}

@@ -1,0 +1,284 @@
+/**
+ * The report's SQL, over the tables of the events store (issue 10 contract), through
+ * `SqlClient.query` with $1-style parameters: the same text runs on PGlite and Postgres.
+ *
+ * Ranges are half-open, [from, to), in UTC: `from`/`to` are dates (YYYY-MM-DD) and events
+ * count by when they happened (`occurred_at`), answers served by their day. Every count
+ * comes back as a JS number: node-postgres hands bigint and numeric over as strings.
+ * Each query aggregates in the database, so memory stays small whatever the traffic;
+ * the export reads in keyset pages.
+ */
+
+/** The part of the store's SqlClient the report needs (structurally the contract's SqlClient). */
+export interface ReportSql {
+  query<Row = Record<string, unknown>>(text: string, params?: unknown[]): Promise<Row[]>;
+}
+
+export interface ReportRange {
+  /** First day, YYYY-MM-DD (UTC), included. */
+  from: string;
+  /** Day after the last, YYYY-MM-DD (UTC), excluded. */
+  to: string;
+  placement?: string;
+}
+
+export interface RevenueAggregate {
+  currency: string;
+  /** Revenue summed, and summed squared per impression (request id + item id): the variance's ingredients. */
+  sum: number;
+  sumSquares: number;
+}
+
+export interface VariantAggregate {
+  placement: string;
+  variant: string;
+  requests: number;
+  impressions: number;
+  clicks: number;
+  addToCarts: number;
+  /** Order events (order lines attributed to the widget). */
+  orders: number;
+  /** Sum over impressions of (order lines of that impression)². */
+  ordersSumSquares: number;
+  revenue: RevenueAggregate[];
+}
+
+export interface DailyCtr {
+  day: string;
+  placement: string;
+  variant: string;
+  impressions: number;
+  clicks: number;
+}
+
+export interface InterleavingAggregate {
+  placement: string;
+  /** The two teams compared, in name order; wins are the first team's. */
+  teams: [string, string];
+  /** Interleaved page views with any event in the range. */
+  pageViews: number;
+  wins: number;
+  losses: number;
+  ties: number;
+}
+
+export interface ExportedEvent {
+  eventKey: string;
+  type: string;
+  placement: string;
+  variant: string;
+  requestId: string;
+  itemId: string;
+  rank: number;
+  team: string | null;
+  trackerId: string | null;
+  quantity: number | null;
+  revenue: number | null;
+  currency: string | null;
+  /** ISO 8601, UTC, milliseconds. */
+  occurredAt: string;
+}
+
+const num = (value: unknown): number => (value === null || value === undefined ? 0 : Number(value));
+
+const TIME_RANGE = `occurred_at >= ($1::date)::timestamp AT TIME ZONE 'UTC' AND occurred_at < ($2::date)::timestamp AT TIME ZONE 'UTC'
+  AND ($3::text IS NULL OR placement = $3::text)`;
+
+function rangeParams(range: ReportRange): unknown[] {
+  return [range.from, range.to, range.placement ?? null];
+}
+
+/** Per placement and variant: answers served, impressions, clicks, add-to-carts, orders and revenue. */
+export async function variantAggregates(sql: ReportSql, range: ReportRange): Promise<VariantAggregate[]> {
+  const params = rangeParams(range);
+  const [requests, events, orders] = await Promise.all([
+    sql.query<{ placement: string; variant: string; requests: unknown }>(
+      `SELECT placement, variant, sum(count) AS requests FROM recs_requests
+        WHERE day >= $1::date AND day < $2::date AND ($3::text IS NULL OR placement = $3::text)
+        GROUP BY placement, variant`,
+      params,
+    ),
+    sql.query<{ placement: string; variant: string; impressions: unknown; clicks: unknown; add_to_carts: unknown }>(
+      `SELECT placement, variant,
+              count(*) FILTER (WHERE type = 'impression') AS impressions,
+              count(*) FILTER (WHERE type = 'click') AS clicks,
+              count(*) FILTER (WHERE type = 'add-to-cart') AS add_to_carts
+         FROM recs_events WHERE ${TIME_RANGE}
+        GROUP BY placement, variant`,
+      params,
+    ),
+    sql.query<{ placement: string; variant: string; currency: string; orders: unknown; orders_sq: unknown; revenue: unknown; revenue_sq: unknown }>(
+      `SELECT placement, variant, currency, sum(n) AS orders, sum(n * n) AS orders_sq,
+              sum(r) AS revenue, sum(r * r) AS revenue_sq
+         FROM (SELECT placement, variant, request_id, item_id, coalesce(currency, '') AS currency,
+                      count(*) AS n, coalesce(sum(revenue), 0) AS r
+                 FROM recs_events WHERE type = 'order' AND ${TIME_RANGE}
+                GROUP BY placement, variant, request_id, item_id, coalesce(currency, '')) AS per_impression
+        GROUP BY placement, variant, currency`,
+      params,
+    ),
+  ]);
+  const byKey = new Map<string, VariantAggregate>();
+  const entry = (placement: string, variant: string): VariantAggregate => {
+    const key = JSON.stringify([placement, variant]);
+    let aggregate = byKey.get(key);
+    if (!aggregate) {
+      aggregate = { placement, variant, requests: 0, impressions: 0, clicks: 0, addToCarts: 0, orders: 0, ordersSumSquares: 0, revenue: [] };
+      byKey.set(key, aggregate);
+    }
+    return aggregate;
+  };
+  for (const row of requests) entry(row.placement, row.variant).requests = num(row.requests);
+  for (const row of events) {
+    const aggregate = entry(row.placement, row.variant);
+    aggregate.impressions = num(row.impressions);
+    aggregate.clicks = num(row.clicks);
+    aggregate.addToCarts = num(row.add_to_carts);
+  }
+  for (const row of orders) {
+    const aggregate = entry(row.placement, row.variant);
+    aggregate.orders += num(row.orders);
+    aggregate.ordersSumSquares += num(row.orders_sq);
+    aggregate.revenue.push({ currency: row.currency, sum: num(row.revenue), sumSquares: num(row.revenue_sq) });
+  }
+  for (const aggregate of byKey.values()) aggregate.revenue.sort((a, b) => (a.currency < b.currency ? -1 : a.currency > b.currency ? 1 : 0));
+  return [...byKey.values()].sort((a, b) => compare(a.placement, b.placement) || compare(a.variant, b.variant));
+}
+
+/** Impressions and clicks per UTC day, placement and variant, oldest first. */
+export async function dailyCtr(sql: ReportSql, range: ReportRange): Promise<DailyCtr[]> {
+  const rows = await sql.query<{ day: string; placement: string; variant: string; impressions: unknown; clicks: unknown }>(
+    `SELECT to_char((occurred_at AT TIME ZONE 'UTC')::date, 'YYYY-MM-DD') AS day, placement, variant,
+            count(*) FILTER (WHERE type = 'impression') AS impressions,
+            count(*) FILTER (WHERE type = 'click') AS clicks
+       FROM recs_events WHERE type IN ('impression', 'click') AND ${TIME_RANGE}
+      GROUP BY 1, placement, variant
+      ORDER BY 1, placement, variant`,
+    rangeParams(range),
+  );
+  return rows.map((row) => ({ day: row.day, placement: row.placement, variant: row.variant, impressions: num(row.impressions), clicks: num(row.clicks) }));
+}
+
+/**
+ * Team-draft interleaving outcomes per placement, decided per page view (request id) in
+ * the database. Only events with a team count (interleaved answers; a side served alone
+ * carries none). The two teams are the placement's two most frequent in the range (an
+ * interleave compares two; should its configuration have changed within the range, page
+ * views of other teams are left out). A page view is a win for the first team when its
+ * items got more clicks, a loss when fewer, a tie when equal and at least one; page views
+ * without clicks count in `pageViews` only.
+ */
+export async function interleavingOutcomes(sql: ReportSql, range: ReportRange): Promise<InterleavingAggregate[]> {
+  const params = rangeParams(range);
+  const teamRows = await sql.query<{ placement: string; team: string; n: unknown }>(
+    `SELECT placement, team, count(*) AS n FROM recs_events
+      WHERE team IS NOT NULL AND ${TIME_RANGE}
+      GROUP BY placement, team ORDER BY placement, count(*) DESC, team`,
+    params,
+  );
+  const pairs = new Map<string, string[]>();
+  for (const row of teamRows) {
+    const teams = pairs.get(row.placement) ?? [];
+    if (teams.length < 2) teams.push(row.team);
+    pairs.set(row.placement, teams);
+  }
+  const results: InterleavingAggregate[] = [];
+  for (const [placement, found] of [...pairs].sort(([a], [b]) => compare(a, b))) {
+    if (found.length < 2) continue;
+    const teams = [...found].sort(compare) as [string, string];
+    const [row] = await sql.query<{ page_views: unknown; wins: unknown; losses: unknown; ties: unknown }>(
+      `SELECT count(*) AS page_views,
+              count(*) FILTER (WHERE a > b) AS wins,
+              count(*) FILTER (WHERE a < b) AS losses,
+              count(*) FILTER (WHERE a = b AND a > 0) AS ties
+         FROM (SELECT request_id,
+                      count(*) FILTER (WHERE type = 'click' AND team = $4::text) AS a,
+                      count(*) FILTER (WHERE type = 'click' AND team = $5::text) AS b,
+                      count(*) FILTER (WHERE team <> $4::text AND team <> $5::text) AS other
+                 FROM recs_events
+                WHERE team IS NOT NULL AND ${TIME_RANGE.replace('$3::text IS NULL OR ', '')}
+                GROUP BY request_id) AS per_view
+        WHERE other = 0`,
+      [range.from, range.to, placement, teams[0], teams[1]],
+    );
+    results.push({
+      placement,
+      teams,
+      pageViews: num(row?.page_views),
+      wins: num(row?.wins),
+      losses: num(row?.losses),
+      ties: num(row?.ties),
+    });
+  }
+  return results;
+}
+
+/** Where the export's next page starts: after this (occurred_at, event_key). */
+export interface ExportCursor {
+  /** occurred_at as PostgreSQL prints it, to the microsecond, so nothing is skipped or repeated. */
+  at: string;
+  eventKey: string;
+}
+
+/**
+ * One page of raw events in (occurred_at, event_key) order, starting after `after`
+ * (keyset pagination: each page is one indexed range read, whatever the offset).
+ */
+export async function readEventPage(
+  sql: ReportSql,
+  range: ReportRange,
+  after: ExportCursor | undefined,
+  limit: number,
+): Promise<{ events: ExportedEvent[]; next: ExportCursor | undefined }> {
+  const params = [...rangeParams(range), limit];
+  let keyset = '';
+  if (after) {
+    keyset = `AND occurred_at >= $5::timestamptz AND (occurred_at, event_key) > ($5::timestamptz, $6::text)`;
+    params.push(after.at, after.eventKey);
+  }
+  const rows = await sql.query<{
+    event_key: string;
+    type: string;
+    placement: string;
+    variant: string;
+    request_id: string;
+    item_id: string;
+    rank: unknown;
+    team: string | null;
+    tracker_id: string | null;
+    quantity: unknown;
+    revenue: unknown;
+    currency: string | null;
+    at: string;
+  }>(
+    `SELECT event_key, type, placement, variant, request_id, item_id, rank, team, tracker_id, quantity, revenue, currency,
+            to_char(occurred_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"') AS at
+       FROM recs_events WHERE ${TIME_RANGE} ${keyset}
+      ORDER BY occurred_at, event_key
+      LIMIT $4`,
+    params,
+  );
+  const events = rows.map(
+    (row): ExportedEvent => ({
+      eventKey: row.event_key,
+      type: row.type,
+      placement: row.placement,
+      variant: row.variant,
+      requestId: row.request_id,
+      itemId: row.item_id,
+      rank: num(row.rank),
+      team: row.team,
+      trackerId: row.tracker_id,
+      quantity: row.quantity === null ? null : num(row.quantity),
+      revenue: row.revenue === null ? null : num(row.revenue),
+      currency: row.currency,
+      occurredAt: `${row.at.slice(0, 23)}Z`,
+    }),
+  );
+  const last = rows.at(-1);
+  return { events, next: rows.length === limit && last ? { at: last.at, eventKey: last.event_key } : undefined };
+}
+
+function compare(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}
