@@ -2,26 +2,35 @@
  * The reference proxy as one standard fetch handler (`app.fetch: Request -> Response`),
  * so the same code runs under Node (src/proxy/node.ts) and on edge runtimes.
  *
- *   GET|POST /recs/:placement  -> validate input -> per-client limit -> placement runner
- *                                 (vendor adapter, enrichment, cleanResult) -> { items, trackerId? }
+ *   GET|POST /recs/:placement  -> validate input -> per-client limit -> variant(s) of the placement
+ *                                 (experiments/serve.ts) -> each variant's runner, through the cache
+ *                                 (vendor adapter, enrichment, cleanResult) -> { items, trackerId?, requestId?, variant? }
+ *   POST /events               -> first-party events, checked against signed request ids -> the event store
+ *   GET  /report, /report.json, /report/events.ndjson -> the experiment report (REPORT_TOKEN)
  *
  * Nothing here touches the filesystem or process: what differs between runtimes
  * (environment, reading a feed file, logging, the client's address) comes in through ProxyDeps.
  */
-import { Hono, type Context } from 'hono';
+import { Hono, type Context, type MiddlewareHandler } from 'hono';
 import { cors } from 'hono/cors';
 import { bodyLimit } from 'hono/body-limit';
-import type { RecsErrorCode, RecsRequest, RecsResult } from '../model/types.js';
+import type { RecsErrorCode, RecsResult } from '../model/types.js';
 import { hasPersonalIdentifier } from '../model/fields.js';
 import { plainText } from '../format/text.js';
 import { PLACEMENT_NAME, type ProxyConfig } from './config.js';
-import { fieldsFromBody, fieldsFromQuery, parseWidgetFields } from './input.js';
+import { fieldsFromBody, parseQuery, parseWidgetFields, queryOf } from './input.js';
 import { createCatalogStore } from './catalog.js';
-import { createResponseCache } from './response-cache.js';
+import { createResponseCache, type ResponseCache } from './response-cache.js';
 import { createRateLimiter, clientKey } from './rate-limit.js';
 import { createRunner, type PlacementRunner } from './runner.js';
 import { InvalidParameter, MAX_RETRY_AFTER_SECONDS, ProxyError, toProxyError } from './errors.js';
 import { Secrets, type Env } from './secrets.js';
+import { servePlacement, type RecsAnswer, type ServedPlacement } from './experiments/serve.js';
+import { createRequestIdSigner } from './experiments/token.js';
+import { createRequestCounter } from './experiments/request-counter.js';
+import type { EventStore } from './events/store.js';
+import { createEventsHandler } from './events/ingest.js';
+import { createReportRoutes } from './report/routes.js';
 
 export interface ProxyDeps {
   /** Where secrets are read from: process.env under Node, the env binding on Workers. */
@@ -36,14 +45,33 @@ export interface ProxyDeps {
    * per-client limits are off: on edge runtimes use the platform's rate limiting.
    */
   clientAddress?: (c: Context) => string | undefined;
+  /**
+   * The event store (src/proxy/events/store.ts; opened by the Node entry). Without it,
+   * answers carry no request id and /events and /report are off (edge runtimes, tests).
+   */
+  events?: { store: EventStore };
+  /**
+   * Where anonymous answers are kept: by default this process's memory (createResponseCache);
+   * on Workers the platform's Cache API (createHttpResponseCache, src/proxy/worker.ts).
+   */
+  cache?: ResponseCache<RecsResult>;
 }
+
+/** The fetch handler, and close() to store what is still counted in memory. */
+export type ProxyApp = Hono & { close(): Promise<void> };
 
 /** The proxy's error body: `{ error: { code, message, parameter? } }`. */
 export interface ProxyErrorBody {
   error: { code: RecsErrorCode; message: string; parameter?: string };
 }
 
-export function createProxyApp(config: ProxyConfig, deps: ProxyDeps): Hono {
+/** Response headers a cross-origin page may read. */
+const EXPOSE_HEADERS = ['retry-after'];
+
+/** Event ids older than this are refused: an order may come days after the click it credits. */
+const MAX_EVENT_AGE_MS = 7 * 24 * 3600 * 1000;
+
+export function createProxyApp(config: ProxyConfig, deps: ProxyDeps): ProxyApp {
   const now = deps.now ?? Date.now;
   const secrets = new Secrets(deps.env);
   const log = (line: string) => deps.log?.(secrets.redact(line));
@@ -55,11 +83,21 @@ export function createProxyApp(config: ProxyConfig, deps: ProxyDeps): Hono {
     now,
     log,
   });
+  const store = deps.events?.store;
+  const signer = store && createRequestIdSigner({ secret: eventsSecret(secrets, log), previousSecret: secrets.optional('RECS_EVENTS_SECRET_PREVIOUS'), maxAgeMs: MAX_EVENT_AGE_MS, now });
+  const counter = store && createRequestCounter({ add: (rows) => store.addRequests(rows), now, log });
+  const placements = new Map<string, ServedPlacement>();
+  /** Runners by `placement\nvariant`. */
   const runners = new Map<string, PlacementRunner>();
   for (const [name, placement] of Object.entries(config.placements)) {
-    runners.set(name, createRunner(placement, { config, secrets, catalogs, log, path: `placements.${name}` }));
+    const served = servePlacement(name, placement, { signer, log });
+    placements.set(name, served);
+    for (const [variant, leaf] of served.leaves) {
+      const path = variant === 'default' ? `placements.${name}` : `placements.${name}.variants.${variant}`;
+      runners.set(`${name}\n${variant}`, createRunner(leaf, { config, secrets, catalogs, log, path }));
+    }
   }
-  const cache = createResponseCache<RecsResult>({ ttlMs: config.cache.sMaxAge * 1000, maxEntries: config.cache.maxEntries, now });
+  const cache = deps.cache ?? createResponseCache<RecsResult>({ ttlMs: config.cache.sMaxAge * 1000, maxEntries: config.cache.maxEntries, now });
   const publicCacheControl = `public, s-maxage=${config.cache.sMaxAge}, stale-while-revalidate=${config.cache.staleWhileRevalidate}`;
   const allowedOrigins = new Set(config.allowedOrigins);
   const limiter = createRateLimiter({ ...config.limits.perClient, now });
@@ -76,8 +114,11 @@ export function createProxyApp(config: ProxyConfig, deps: ProxyDeps): Hono {
     }
   }
 
-  /** The one place an error becomes an answer: always `no-store`, only our own words, 5xx and 429 logged. */
-  function answerError(c: Context, thrown: unknown): Response {
+  /**
+   * The one place an error becomes an answer: always `no-store`, only our own words, 5xx and 429 logged.
+   * `headers`: the route's (routeHeaders), for an error it answers itself.
+   */
+  function answerError(c: Context, thrown: unknown, headers?: Record<string, string>): Response {
     const error = toProxyError(thrown);
     const message = plainText(secrets.redact(error.message)) ?? 'error';
     const body: ProxyErrorBody = { error: { code: error.code, message } };
@@ -87,69 +128,150 @@ export function createProxyApp(config: ProxyConfig, deps: ProxyDeps): Hono {
       const detail = error.status === 500 && thrown instanceof Error ? `\n${thrown.stack ?? thrown.message}` : '';
       log(`recs-proxy: ${c.req.method} ${new URL(c.req.url).pathname} -> ${error.status} ${error.code}: ${message}${detail}`);
     }
-    return c.json(body, error.status, { ...error.extra.headers, 'cache-control': 'no-store' });
+    // nosniff here too: an error thrown past the middleware that adds it (notFound) would go without.
+    return c.json(body, error.status, { 'x-content-type-options': 'nosniff', ...headers, ...error.extra.headers, 'cache-control': 'no-store' });
   }
+
+  /**
+   * GET, HEAD and POST /recs/:placement set their answers' headers themselves (routeHeaders):
+   * a header added after an answer is made (as these middleware do) copies the whole answer
+   * into a stream, which cost a cache hit most of its time. The middleware serve the rest.
+   */
+  const ROUTE_PATH = /^\/recs\/[^/]+$/;
+  const exceptRoute =
+    (middleware: MiddlewareHandler): MiddlewareHandler =>
+    (c, next) =>
+      (c.req.method === 'GET' || c.req.method === 'HEAD' || c.req.method === 'POST') && ROUTE_PATH.test(c.req.path) ? next() : middleware(c, next);
 
   const app = new Hono();
 
-  app.use('*', async (c, next) => {
-    await next();
-    c.header('x-content-type-options', 'nosniff');
-  });
-
   app.use(
-    '/recs/*',
-    cors({
-      origin: (origin) => (allowedOrigins.has(origin) ? origin : null),
-      allowMethods: ['GET', 'POST', 'OPTIONS'],
-      allowHeaders: ['content-type', 'accept'],
-      // The widget reads Retry-After on a 429; cross-origin it must be exposed.
-      exposeHeaders: ['retry-after'],
-      maxAge: 600,
+    '*',
+    exceptRoute(async (c, next) => {
+      await next();
+      c.header('x-content-type-options', 'nosniff');
     }),
   );
 
+  // What browsers call: recommendations and events (the report is for people and scripts, not pages).
+  const allowCors = cors({
+    origin: (origin) => (allowedOrigins.has(origin) ? origin : null),
+    allowMethods: ['GET', 'POST', 'OPTIONS'],
+    allowHeaders: ['content-type', 'accept'],
+    // The widget reads Retry-After on a 429 or 503; cross-origin it must be exposed.
+    exposeHeaders: EXPOSE_HEADERS,
+    maxAge: 600,
+  });
+  /**
+   * What the middleware add to an answer that is not a preflight (CORS as cors() writes it,
+   * by request Origin, and nosniff), as one object per origin, for the route to set in one go.
+   */
+  const routeHeadersAnyOrigin: Record<string, string> = { 'access-control-expose-headers': EXPOSE_HEADERS.join(','), vary: 'Origin', 'x-content-type-options': 'nosniff' };
+  const routeHeadersByOrigin = new Map([...allowedOrigins].map((origin) => [origin, { 'access-control-allow-origin': origin, ...routeHeadersAnyOrigin }]));
+  const routeHeaders = (origin: string | undefined) => (origin && routeHeadersByOrigin.get(origin)) || routeHeadersAnyOrigin;
   // Browsers on sites not in allowedOrigins are refused before any work; server-to-server
   // calls send no Origin. The Host header is the client's to write, so it proves nothing
   // (an Origin and Host of evil.example would otherwise pass as same-origin: DNS rebinding).
-  app.use('/recs/*', async (c, next) => {
-    const origin = c.req.header('origin');
+  const refuseForeignOrigin = (origin: string | undefined) => {
     if (origin && !allowedOrigins.has(origin)) throw new ProxyError(403, 'invalid-request', 'this origin is not allowed (allowedOrigins)');
+  };
+  const checkOrigin: MiddlewareHandler = async (c, next) => {
+    refuseForeignOrigin(c.req.header('origin'));
     await next();
-  });
+  };
+  for (const path of ['/recs/*', '/events']) app.use(path, exceptRoute(allowCors), exceptRoute(checkOrigin));
 
-  app.use(
-    '/recs/*',
-    bodyLimit({
-      maxSize: config.maxBodyBytes,
-      onError: () => {
-        throw new ProxyError(413, 'invalid-request', `body: must be at most ${config.maxBodyBytes} bytes`, { parameter: 'body' });
-      },
-    }),
-  );
+  const limitBody = bodyLimit({
+    maxSize: config.maxBodyBytes,
+    onError: () => {
+      throw new ProxyError(413, 'invalid-request', `body: must be at most ${config.maxBodyBytes} bytes`, { parameter: 'body' });
+    },
+  });
+  app.use('/recs/*', exceptRoute(limitBody));
 
   app.on(['GET', 'POST'], '/recs/:placement', async (c) => {
-    const name = c.req.param('placement');
-    const run = PLACEMENT_NAME.test(name) ? runners.get(name) : undefined;
-    if (!run) throw new ProxyError(404, 'not-found', PLACEMENT_NAME.test(name) ? `no placement named "${name}"` : 'no such placement');
-    // HEAD arrives here as a GET (Hono strips the body).
-    const { searchParams } = new URL(c.req.url);
-    // A POST carries its fields in the body only: a query string beside it would go unchecked.
-    if (c.req.method === 'POST' && searchParams.size) throw new InvalidParameter([...searchParams.keys()][0]!, 'belongs in the JSON body of a POST');
-    const fields = c.req.method === 'POST' ? await fieldsFromBody(c.req.raw) : fieldsFromQuery(searchParams);
-    const request: RecsRequest = parseWidgetFields(fields, config.placements[name]!.provider);
-    // Personal answers are never cached, here or by anyone downstream.
-    if (hasPersonalIdentifier(request)) {
-      spendToken(c);
-      return c.json(await run(request), 200, { 'cache-control': 'private, no-store' });
+    // The middleware's work, here (exceptRoute): CORS and nosniff headers, the origin check, the body limit.
+    const origin = c.req.header('origin');
+    const headers = routeHeaders(origin);
+    try {
+      refuseForeignOrigin(origin);
+      if (c.req.method === 'POST') await limitBody(c, async () => undefined);
+      const name = c.req.param('placement');
+      const served = PLACEMENT_NAME.test(name) ? placements.get(name) : undefined;
+      if (!served) throw new ProxyError(404, 'not-found', PLACEMENT_NAME.test(name) ? `no placement named "${name}"` : 'no such placement');
+      // HEAD arrives here as a GET (Hono strips the body).
+      const query = queryOf(c.req.url);
+      const provider = config.placements[name]!.provider;
+      // A POST carries its fields in the body only: a query string beside it would go unchecked.
+      const postQuery = c.req.method === 'POST' ? new URLSearchParams(query) : undefined;
+      if (postQuery?.size) throw new InvalidParameter([...postQuery.keys()][0]!, 'belongs in the JSON body of a POST');
+      const parsed = postQuery ? parseWidgetFields(await fieldsFromBody(c.req.raw), provider) : parseQuery(query, provider);
+      // The shopper key only picks a split's variant: it is never a vendor's input or part of a cache key.
+      const { shopper, ...request } = parsed;
+      const personal = hasPersonalIdentifier(request);
+      if (personal) spendToken(c);
+      let spent = personal;
+      /** The result last loaded: the answer is it, or it with per-request fields added (answerJson). */
+      let loaded: RecsResult | undefined;
+      const load = async (variant: string) => {
+        const run = runners.get(`${name}\n${variant}`)!;
+        const variantRequest = variant === 'default' ? request : { ...request, transport: served.leaves.get(variant)!.provider };
+        // Personal answers are never cached, here or by anyone downstream.
+        if (personal) return { value: (loaded = await run(variantRequest)), hit: false };
+        const key = `${name}\n${variant}\n${JSON.stringify(request)}`;
+        // Only a miss reaches the vendor; the token is taken before joining the cache, so a refused
+        // client never fails a vendor call that other clients are waiting for.
+        if (!spent && !cache.has(key)) {
+          spendToken(c);
+          spent = true;
+        }
+        const result = await cache.get(key, () => run(variantRequest), c.req.url);
+        loaded = result.value;
+        return result;
+      };
+      const answer = await served.answer(request, shopper, load);
+      counter?.count(name, answer.variant, answer.interleaved);
+      const json = answerJson(answer.body, loaded);
+      // An answer with a request id is one page view's: no one downstream may share it.
+      if (personal) return new Response(json, { status: 200, headers: { ...headers, 'content-type': 'application/json', 'cache-control': 'private, no-store' } });
+      const cacheControl = answer.body.requestId ? 'private, no-store' : publicCacheControl;
+      return new Response(json, { status: 200, headers: { ...headers, 'content-type': 'application/json', 'cache-control': cacheControl, 'x-recs-cache': answer.hit ? 'hit' : 'miss' } });
+    } catch (error) {
+      return answerError(c, error, headers);
     }
-    const key = `${name}\n${JSON.stringify(request)}`;
-    // Only a miss reaches the vendor; the token is taken before joining the cache, so a refused
-    // client never fails a vendor call that other clients are waiting for.
-    if (!cache.has(key)) spendToken(c);
-    const { value, hit } = await cache.get(key, () => run(request));
-    return c.json(value, 200, { 'cache-control': publicCacheControl, 'x-recs-cache': hit ? 'hit' : 'miss' });
   });
+
+  if (store && signer) {
+    const handleEvents = createEventsHandler({
+      store,
+      placements: (name) => {
+        const served = PLACEMENT_NAME.test(name) ? placements.get(name) : undefined;
+        if (!served?.measured) return undefined;
+        return { variants: served.teams ? [...served.teams, 'interleave'] : [...served.leaves.keys()] };
+      },
+      verifyRequestId: (token, claim) => signer.verify(token, claim, placements.get(claim.placement)?.teams),
+      now,
+      maxEventAgeMs: MAX_EVENT_AGE_MS,
+    });
+    // Every batch is a write: the per-client limit applies to each.
+    app.post('/events', (c) => {
+      spendToken(c);
+      return handleEvents(c.req.raw);
+    });
+
+    const failedLogins = createRateLimiter({ ratePerSecond: 0.1, burst: 5, maxClients: config.limits.perClient.maxClients, now });
+    const report = createReportRoutes({
+      sql: () => store.sql,
+      token: secrets.optional('REPORT_TOKEN'),
+      now,
+      // Guessing the token: a few tries, then one every 10 s per client.
+      allowFailedAuth: (client: string) => failedLogins.take(client).ok,
+    });
+    const clientOf = (c: Context) => clientKey(c.req.header('x-forwarded-for'), deps.clientAddress?.(c), config.limits.trustProxy);
+    app.get('/report', (c) => report.report(c.req.raw, clientOf(c)));
+    app.get('/report.json', (c) => report.reportJson(c.req.raw, clientOf(c)));
+    app.get('/report/events.ndjson', (c) => report.exportNdjson(c.req.raw, clientOf(c)));
+  }
 
   app.all('/recs/:placement', (c) => {
     throw new ProxyError(405, 'invalid-request', `${c.req.method} is not supported; use GET or POST`, { headers: { allow: 'GET, POST, OPTIONS' } });
@@ -160,5 +282,52 @@ export function createProxyApp(config: ProxyConfig, deps: ProxyDeps): Hono {
   });
   app.onError((error, c) => answerError(c, error));
 
-  return app;
+  return Object.assign(app, { close: async () => counter?.flush() });
+}
+
+/** JSON text of results, made once per result: the in-memory cache answers every hit with the same object. */
+const resultJson = new WeakMap<RecsResult, string>();
+
+function jsonOf(result: RecsResult): string {
+  let json = resultJson.get(result);
+  if (json === undefined) resultJson.set(result, (json = JSON.stringify(result)));
+  return json;
+}
+
+/**
+ * An answer's JSON text. An answer is often a loaded result as it is, or the result with
+ * per-request fields after its own (`{ ...result, requestId, variant }`, experiments/serve.ts):
+ * then those fields are added to the result's text instead of serializing it again. Checked,
+ * not assumed: the answer's first keys must be the result's, in order, with the same values.
+ */
+function answerJson(answer: RecsAnswer, result: RecsResult | undefined): string {
+  if (result === undefined) return JSON.stringify(answer);
+  if (answer === result) return jsonOf(result);
+  const resultKeys = Object.keys(result);
+  const keys = Object.keys(answer);
+  for (let i = 0; i < resultKeys.length; i += 1) {
+    const key = resultKeys[i]!;
+    if (keys[i] !== key || answer[key as keyof RecsAnswer] !== result[key as keyof RecsResult]) return JSON.stringify(answer);
+  }
+  let json = jsonOf(result).slice(0, -1);
+  let first = json === '{';
+  for (let i = resultKeys.length; i < keys.length; i += 1) {
+    const value = JSON.stringify(answer[keys[i] as keyof RecsAnswer]);
+    if (value === undefined) continue;
+    json += `${first ? '' : ','}${JSON.stringify(keys[i])}:${value}`;
+    first = false;
+  }
+  return `${json}}`;
+}
+
+/**
+ * The key request ids are signed with. Without RECS_EVENTS_SECRET a random one serves this
+ * process alone: events for answers of another instance, or from before a restart, would be
+ * refused as forged, so production sets it (docs/experiments.md).
+ */
+function eventsSecret(secrets: Secrets, log: (line: string) => void): string {
+  const secret = secrets.optional('RECS_EVENTS_SECRET');
+  if (secret) return secret;
+  log('events: RECS_EVENTS_SECRET is not set; request ids are signed with a random key that lasts as long as this process');
+  return btoa(String.fromCharCode(...crypto.getRandomValues(new Uint8Array(32))));
 }

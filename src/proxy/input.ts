@@ -85,6 +85,8 @@ const RULES: Record<WireField, z.ZodMiniType> = {
   locale: z.string('must be a BCP 47 locale, such as de-DE').check(z.refine(isLocale, 'must be a BCP 47 locale, such as de-DE')),
   currency: matching(/^[A-Za-z]{3}$/, 'must be an ISO 4217 currency code, such as EUR'),
   cart,
+  // Random, so not personal: it may travel in a GET query.
+  shopper: matching(/^[A-Za-z0-9_-]{8,64}$/, 'must be 8 to 64 letters, digits, - or _'),
 };
 
 /** Wire name -> request field, for the fields the widget sends. */
@@ -132,6 +134,50 @@ export function fieldsFromQuery(params: URLSearchParams): Record<string, string>
     fields[name] = value;
   }
   return fields;
+}
+
+/**
+ * The query string of a request URL, without `?` or a fragment. Parsing the whole URL cost a
+ * cache hit more than everything else it does; URLSearchParams reads this text the same way.
+ */
+export function queryOf(url: string): string {
+  const hash = url.indexOf('#');
+  const path = hash < 0 ? url : url.slice(0, hash);
+  const start = path.indexOf('?');
+  return start < 0 ? '' : path.slice(start + 1);
+}
+
+/** How many parsed queries are remembered (a page's widgets ask the same few again and again), and the longest. */
+const MAX_PARSED_QUERIES = 1000;
+const MAX_REMEMBERED_QUERY = 2048;
+const parsedQueries = new Map<string, RecsRequest>();
+
+/**
+ * A GET query (queryOf) as the canonical RecsRequest: fieldsFromQuery, then
+ * parseWidgetFields. The result depends on the query text and the provider alone, so a
+ * query seen before is not checked again: the remembered request is the same answer, frozen
+ * since every request with that query shares it. Refused queries are not remembered (each
+ * is checked and refused again, with the same error); the memory is emptied when full, and
+ * holds at most MAX_PARSED_QUERIES × MAX_REMEMBERED_QUERY characters.
+ */
+export function parseQuery(query: string, transport: string): RecsRequest {
+  const key = `${transport}\n${query}`;
+  let request = parsedQueries.get(key);
+  if (request === undefined) {
+    request = deepFreeze(parseWidgetFields(fieldsFromQuery(new URLSearchParams(query)), transport));
+    if (query.length > MAX_REMEMBERED_QUERY) return request;
+    if (parsedQueries.size >= MAX_PARSED_QUERIES) parsedQueries.clear();
+    parsedQueries.set(key, request);
+  }
+  return request;
+}
+
+function deepFreeze<T>(value: T): T {
+  if (typeof value === 'object' && value !== null && !Object.isFrozen(value)) {
+    Object.freeze(value);
+    for (const inner of Object.values(value)) deepFreeze(inner);
+  }
+  return value;
 }
 
 /** A POST body as fields: a JSON object whose values the field rules then check. */

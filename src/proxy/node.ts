@@ -4,12 +4,15 @@
  *   RECS_CONFIG  config file (default ./recs.config.json)
  *   PORT         default 8787 (0 picks a free port; the line printed at start names it)
  *   HOST         default 127.0.0.1 (set 0.0.0.0 to listen on every interface)
+ *   DATABASE_URL the event store's Postgres server; unset: embedded PGlite in RECS_DATA_DIR
+ *                (default .recs-data/events). RECS_EVENTS_SECRET signs request ids, REPORT_TOKEN
+ *                opens /report (docs/experiments.md).
  *
  * A bad config file stops the process with one line naming the field at fault.
  * SIGTERM or SIGINT stops it gracefully: requests in flight are answered, then it exits 0.
  */
 import { ConfigError } from './config.js';
-import { fileReaderRelativeTo, loadConfig, shutdownDeadlineMs, startProxyServer } from './server.js';
+import { eventStoreFromEnv, fileReaderRelativeTo, loadConfig, shutdownDeadlineMs, startProxyServer } from './server.js';
 
 const configPath = process.env.RECS_CONFIG || 'recs.config.json';
 
@@ -22,9 +25,13 @@ function parsePort(value: string | undefined): number {
 
 try {
   const config = await loadConfig(configPath);
+  const log = (line: string) => console.error(line);
+  const store = eventStoreFromEnv(process.env, log);
+  // Opens and migrates now rather than on the first event; a failure is logged and retried then.
+  void store.sql.query('SELECT 1').catch(() => undefined);
   const proxy = await startProxyServer(
     config,
-    { env: process.env, readFile: fileReaderRelativeTo(configPath), log: (line) => console.error(line) },
+    { env: process.env, readFile: fileReaderRelativeTo(configPath), log, events: { store } },
     { port: parsePort(process.env.PORT), hostname: process.env.HOST || '127.0.0.1' },
   );
   const placements = Object.entries(config.placements).map(([name, placement]) => `${name} (${placement.provider})`);
@@ -33,7 +40,10 @@ try {
   // shutdownDeadlineMs). `once`: a second signal ends the process at once, as usual.
   const stop = (signal: NodeJS.Signals) => {
     console.log(`recs proxy: ${signal}, answering requests in flight (at most ${shutdownDeadlineMs(config)} ms), then stopping`);
-    void proxy.close().then(() => process.exit(0));
+    void proxy
+      .close()
+      .then(() => store.close())
+      .then(() => process.exit(0));
   };
   process.once('SIGINT', stop);
   process.once('SIGTERM', stop);

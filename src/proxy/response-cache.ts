@@ -2,12 +2,18 @@
  * The proxy's own short-lived cache for anonymous answers, so a Node deployment without
  * a CDN still calls the vendor once per identical request per `ttlMs`. Concurrent
  * identical requests share one upstream call. Failures are never cached. Requests with
- * a personal identifier never come here.
+ * a personal identifier never come here. Two kinds: in this process's memory
+ * (createResponseCache, the default) and in the platform's HTTP cache
+ * (createHttpResponseCache, the Workers Cache API; src/proxy/worker.ts).
  */
 export interface ResponseCache<T> {
-  /** The cached value for `key`, or `load()`'s, shared with concurrent callers; `hit` says which. */
-  get(key: string, load: () => Promise<T>): Promise<{ value: T; hit: boolean }>;
-  /** Whether `get(key)` would be answered without calling `load` (fresh, or already loading). */
+  /**
+   * The cached value for `key`, or `load()`'s; `hit` says which. The in-memory cache shares
+   * one load between concurrent callers. `requestUrl` is the URL being answered: an HTTP
+   * cache keys its entries under that origin.
+   */
+  get(key: string, load: () => Promise<T>, requestUrl?: string): Promise<{ value: T; hit: boolean }>;
+  /** Whether `get(key)` would be answered without calling `load` (fresh, or already loading); an HTTP cache cannot tell without a lookup and says false. */
   has(key: string): boolean;
 }
 
@@ -31,4 +37,55 @@ export function createResponseCache<T>(options: { ttlMs: number; maxEntries: num
       return { value: await value, hit: false };
     },
   };
+}
+
+/** The part of the Workers Cache API (`caches.default`) the proxy uses. */
+export interface HttpCache {
+  match(request: string): Promise<Response | undefined>;
+  put(request: string, response: Response): Promise<void>;
+}
+
+/**
+ * Anonymous answers kept in a platform's HTTP cache instead of this process's memory: on
+ * Cloudflare Workers `caches.default`, which every isolate of a data centre shares (an
+ * isolate's own memory lasts one isolate). Values are stored as JSON for `ttlSeconds`
+ * (the cache honours the entry's `max-age`; it also evicts by itself, so there is no
+ * `maxEntries`). A failing cache never fails an answer: a broken match is a miss, a
+ * broken put is logged. Loads are not shared between concurrent requests: on Workers a
+ * promise made by one request must not be awaited by another, so until the first answer
+ * is stored, identical concurrent misses each call the vendor.
+ */
+export function createHttpResponseCache<T>(cache: HttpCache, options: { ttlSeconds: number; log?: (line: string) => void }): ResponseCache<T> {
+  const failed = (what: string) => (error: unknown) => {
+    options.log?.(`recs-proxy: cache ${what} failed: ${error instanceof Error ? error.message : String(error)}`);
+    return undefined;
+  };
+  return {
+    // Unknown without a lookup: a caller that spends rate-limit tokens on misses spends one on a hit too.
+    has: () => false,
+    async get(key, load, requestUrl) {
+      if (options.ttlSeconds <= 0) return { value: await load(), hit: false };
+      const url = await entryUrl(key, requestUrl);
+      const stored = await cache.match(url).catch(failed('match'));
+      if (stored) return { value: (await stored.json()) as T, hit: true };
+      const value = await load();
+      const entry = new Response(JSON.stringify(value), {
+        headers: { 'content-type': 'application/json', 'cache-control': `max-age=${options.ttlSeconds}` },
+      });
+      await cache.put(url, entry).catch(failed('put'));
+      return { value, hit: false };
+    },
+  };
+}
+
+/**
+ * An entry's URL: under the origin being answered (Cloudflare asks for the Worker's own
+ * hostname in Cache API keys), on a path no route serves, named by the key's SHA-256 so
+ * any key fits in a URL.
+ */
+async function entryUrl(key: string, requestUrl: string | undefined): Promise<string> {
+  const digest = new Uint8Array(await crypto.subtle.digest('SHA-256', new TextEncoder().encode(key)));
+  const hex = Array.from(digest, (byte) => byte.toString(16).padStart(2, '0')).join('');
+  const origin = requestUrl ? new URL(requestUrl).origin : 'https://recs-proxy.invalid';
+  return `${origin}/.recs-cache/${hex}`;
 }

@@ -14,6 +14,7 @@ import { serve } from '@hono/node-server';
 import { ConfigError, parseConfigText, type ProxyConfig } from './config.js';
 import { createProxyApp, type ProxyDeps } from './app.js';
 import { InvalidParameter } from './errors.js';
+import { createEventStore, openEventStore, StoreUnavailable, type EventStore, type SqlClient } from './events/store.js';
 
 /** Reads and validates a config file. Throws ConfigError naming the field at fault. */
 export async function loadConfig(path: string): Promise<ProxyConfig> {
@@ -30,6 +31,31 @@ export async function loadConfig(path: string): Promise<ProxyConfig> {
 export function fileReaderRelativeTo(configPath: string): (path: string) => Promise<string> {
   const base = dirname(resolve(configPath));
   return (path) => readFile(resolve(base, path), 'utf8');
+}
+
+/**
+ * The event store the environment names: DATABASE_URL's Postgres server, else an embedded
+ * PGlite database in RECS_DATA_DIR (default `.recs-data/events` in the working directory).
+ * It opens (and migrates) on first use and again after a failed open, so a database that is
+ * down at start costs 503s on /events, never the recommendations.
+ */
+export function eventStoreFromEnv(env: Readonly<Record<string, string | undefined>>, log: (line: string) => void = () => undefined): EventStore {
+  const options = { databaseUrl: env.DATABASE_URL || undefined, dataDir: resolve(env.RECS_DATA_DIR || '.recs-data/events') };
+  let opening: Promise<EventStore> | undefined;
+  const store = () =>
+    (opening ??= openEventStore(options).catch((error: unknown) => {
+      opening = undefined;
+      log(`events: the event database could not be opened (${error instanceof Error ? error.message : String(error)}); trying again on the next event`);
+      throw error instanceof StoreUnavailable ? error : new StoreUnavailable('the event database is not available', { cause: error });
+    }));
+  const sql: SqlClient = {
+    query: async (text, params) => (await store()).sql.query(text, params),
+    transaction: async (work) => (await store()).sql.transaction(work),
+    close: async () => {
+      if (opening) await (await opening.catch(() => undefined))?.close();
+    },
+  };
+  return createEventStore(sql);
 }
 
 export interface RunningProxy {
@@ -52,7 +78,8 @@ const SHUTDOWN_MARGIN_MS = 1000;
  * enrichment are bounded by its placement's timeoutMs, so nothing legitimate needs longer.
  */
 export function shutdownDeadlineMs(config: ProxyConfig): number {
-  const timeouts = Object.values(config.placements).map((placement) => placement.timeoutMs ?? config.timeoutMs);
+  const leaves = Object.values(config.placements).flatMap((placement) => ('variants' in placement ? Object.values(placement.variants) : [placement]));
+  const timeouts = leaves.map((placement) => placement.timeoutMs ?? config.timeoutMs);
   return Math.max(config.timeoutMs, ...timeouts) + SHUTDOWN_MARGIN_MS;
 }
 
@@ -80,6 +107,18 @@ function hangUpIsBadRequest(request: Request): Request {
   return new Request(request, { body, duplex: 'half' } as RequestInit);
 }
 
+/** node:http's options for the config's `server` limits (also what bench:proxy serves its bare route with). */
+export function nodeServerOptions(limits: ProxyConfig['server']) {
+  return {
+    headersTimeout: limits.headersTimeoutMs,
+    requestTimeout: limits.requestTimeoutMs,
+    keepAliveTimeout: limits.keepAliveTimeoutMs,
+    // Node checks the two timeouts above only this often (30 s by default), so a slow
+    // client would otherwise outlive its timeout by up to 30 s.
+    connectionsCheckingInterval: Math.min(1000, Math.floor(limits.headersTimeoutMs / 4)),
+  };
+}
+
 /** Serves the proxy on a real port (0 picks a free one). Rejects with ConfigError when secrets are missing. */
 export function startProxyServer(
   config: ProxyConfig,
@@ -96,18 +135,13 @@ export function startProxyServer(
         fetch: (request, env) => app.fetch(hangUpIsBadRequest(request), env),
         port: options.port ?? 8787,
         hostname,
-        serverOptions: {
-          headersTimeout: limits.headersTimeoutMs,
-          requestTimeout: limits.requestTimeoutMs,
-          keepAliveTimeout: limits.keepAliveTimeoutMs,
-          // Node checks the two timeouts above only this often (30 s by default), so a slow
-          // client would otherwise outlive its timeout by up to 30 s.
-          connectionsCheckingInterval: Math.min(1000, Math.floor(limits.headersTimeoutMs / 4)),
-        },
+        serverOptions: nodeServerOptions(limits),
       },
       (info: AddressInfo) => {
         const host = info.family === 'IPv6' ? `[${info.address}]` : info.address;
-        resolvePromise({ url: `http://${host}:${info.port}`, close: graceful(server as Server, shutdownDeadlineMs(config)) });
+        const closeServer = graceful(server as Server, shutdownDeadlineMs(config));
+        // Then what the app still holds in memory (request counts) goes to the event store.
+        resolvePromise({ url: `http://${host}:${info.port}`, close: () => closeServer().then(() => app.close()) });
       },
     ) as Server;
     // Past the cap Node closes new connections as they arrive, before reading a byte.

@@ -3,6 +3,7 @@ import { fileURLToPath } from 'node:url';
 import { parseConfig } from '../../src/proxy/config.js';
 import { fileReaderRelativeTo, startProxyServer } from '../../src/proxy/server.js';
 import type { Env } from '../../src/proxy/secrets.js';
+import type { ProxyDeps } from '../../src/proxy/app.js';
 
 /** Feed paths in test configs are relative to the repository root, like recs.config.json's. */
 export const REPO_ROOT = fileURLToPath(new URL('../../', import.meta.url));
@@ -21,10 +22,10 @@ export interface TestProxy {
  */
 const GENEROUS_LIMITS = { perClient: { ratePerSecond: 10_000, burst: 10_000 } };
 
-export async function startTestProxy(config: unknown, env: Env = {}): Promise<TestProxy> {
+export async function startTestProxy(config: unknown, env: Env = {}, deps: Partial<ProxyDeps> = {}): Promise<TestProxy> {
   const logs: string[] = [];
   const withLimits = { limits: GENEROUS_LIMITS, ...(config as object) };
-  const proxy = await startProxyServer(parseConfig(withLimits), { env, readFile, log: (line) => logs.push(line) }, { port: 0 });
+  const proxy = await startProxyServer(parseConfig(withLimits), { env, readFile, log: (line) => logs.push(line), ...deps }, { port: 0 });
   return { ...proxy, logs };
 }
 

@@ -24,7 +24,9 @@ describe('config: recs.config.json is validated at start', () => {
   it('ships a default that serves the demo catalog with no keys', () => {
     const config = parseConfigText(readFileSync(`${REPO_ROOT}recs.config.json`, 'utf8'));
     assert.ok(Object.keys(config.placements).includes('pdp'));
-    assert.ok(Object.values(config.placements).every((placement) => placement.provider === 'demo'));
+    // Splits and interleaves included: every source behind a placement is the demo.
+    const sources = Object.values(config.placements).flatMap((placement) => ('variants' in placement ? Object.values(placement.variants) : [placement]));
+    assert.ok(sources.every((placement) => placement.provider === 'demo'));
     assert.doesNotThrow(() => createProxyApp(config, { env: {} }));
   });
 

@@ -1,0 +1,135 @@
+/**
+ * Forged events through the real proxy: request ids come from real answers and are checked
+ * by the real signer, events land in a real (embedded) store, and the report counts what
+ * was stored. A script on a page must not be able to poison a report.
+ */
+import { after, before, describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { call, query, startTestProxy, type TestProxy } from './harness.js';
+import { openEventStore, type EventStore } from '../../src/proxy/events/store.js';
+
+const SECRET = 'abuse-test-secret-0123456789';
+const DAY = 86_400_000;
+
+let clock = Date.now();
+const batch = () => `b_${crypto.randomUUID().replace(/-/g, '')}`;
+const send = (proxy: TestProxy, events: object[], batchId = batch(), headers: Record<string, string> = {}) =>
+  call(`${proxy.url}/events`, { method: 'POST', headers: { 'content-type': 'text/plain;charset=UTF-8', ...headers }, body: JSON.stringify({ batchId, events }) });
+
+async function countEvents(store: EventStore): Promise<Record<string, number>> {
+  const rows = await store.sql.query<{ key: string; n: number }>(`SELECT placement || '/' || variant || '/' || type AS key, count(*)::int AS n FROM recs_events GROUP BY 1`);
+  return Object.fromEntries(rows.map((row) => [row.key, row.n]));
+}
+
+describe('POST /events against forged, replayed, stale and cross-placement events', () => {
+  let proxy: TestProxy;
+  let store: EventStore;
+  before(async () => {
+    store = await openEventStore({ dataDir: 'memory://' });
+    proxy = await startTestProxy(
+      {
+        placements: {
+          pdp: { provider: 'demo' },
+          home: { provider: 'demo' },
+          mix: { provider: 'interleave', variants: { related: { provider: 'demo' }, popular: { provider: 'demo', ranking: 'popular' } } },
+        },
+      },
+      { RECS_EVENTS_SECRET: SECRET },
+      { events: { store }, now: () => clock },
+    );
+  });
+  after(async () => {
+    await proxy.close();
+    await store.close();
+  });
+
+  const answerOf = async (placement: string) => (await call(query(`${proxy.url}/recs/${placement}`, { productId: 'sku-01', limit: '4' }))).body;
+  const click = (answer: { requestId: string; variant: string; items: { id: string; team?: string }[] }, placement: string, rank = 1) => ({
+    type: 'click',
+    placement,
+    requestId: answer.requestId,
+    variant: answer.variant,
+    itemId: answer.items[rank - 1]!.id,
+    rank,
+    ...(answer.items[rank - 1]!.team ? { team: answer.items[rank - 1]!.team } : {}),
+    at: clock,
+  });
+
+  it('count a real click once, however often it is sent', async () => {
+    const answer = await answerOf('pdp');
+    const event = click(answer, 'pdp');
+    const id = batch();
+    assert.deepEqual((await send(proxy, [event], id)).body, { accepted: 1, duplicates: 0 });
+    assert.deepEqual((await send(proxy, [event], id)).body, { accepted: 0, duplicates: 1 }, 'the same batch again');
+    assert.deepEqual((await send(proxy, [event, event])).body, { accepted: 0, duplicates: 2 }, 'the same event in a new batch');
+    assert.equal((await countEvents(store))['pdp/default/click'], 1);
+  });
+
+  it('refuse an id the proxy never signed, or one moved to another placement or variant', async () => {
+    const answer = await answerOf('pdp');
+    const forged = { ...click(answer, 'pdp'), requestId: answer.requestId.replace(/.$/, (last: string) => (last === 'A' ? 'B' : 'A')) };
+    const moved = click(answer, 'home');
+    const otherVariant = { ...click(answer, 'pdp'), variant: 'popular' };
+    for (const event of [forged, moved, otherVariant]) {
+      const refused = await send(proxy, [click(answer, 'pdp', 2), event]);
+      assert.ok(refused.status === 400 || refused.status === 403, refused.text);
+      assert.match(refused.body.error.parameter, /^events\[1\]\./);
+    }
+    assert.equal((await countEvents(store))['pdp/default/click'], 1, 'nothing of the refused batches was stored');
+  });
+
+  it('refuse crediting the other team of an interleave', async () => {
+    const answer = await answerOf('mix');
+    const real = click(answer, 'mix', 1);
+    const flipped = { ...real, team: real.team === 'related' ? 'popular' : 'related' };
+    const refused = await send(proxy, [flipped]);
+    assert.ok(refused.status === 400 || refused.status === 403, refused.text);
+    assert.equal((await send(proxy, [real])).status, 202);
+    assert.equal((await countEvents(store))['mix/interleave/click'], 1);
+  });
+
+  it('refuse ids older than their maximum age', async () => {
+    const answer = await answerOf('home');
+    clock += 8 * DAY;
+    try {
+      const refused = await send(proxy, [click(answer, 'home')]);
+      assert.ok(refused.status === 400 || refused.status === 403, refused.text);
+      assert.equal(refused.body.error.parameter, 'events[0].requestId');
+    } finally {
+      clock -= 8 * DAY;
+    }
+    assert.equal((await countEvents(store))['home/default/click'], undefined);
+  });
+
+  it('answer the report only what was stored', async () => {
+    const report = await call(`${proxy.url}/report.json`, { headers: { authorization: 'Bearer no-token-set' } });
+    assert.equal(report.status, 404, 'REPORT_TOKEN is unset here: the report is off');
+  });
+});
+
+describe('POST /events under the per-client limit', () => {
+  let proxy: TestProxy;
+  let store: EventStore;
+  before(async () => {
+    store = await openEventStore({ dataDir: 'memory://' });
+    proxy = await startTestProxy(
+      { limits: { perClient: { ratePerSecond: 0.01, burst: 3 }, trustProxy: true }, placements: { pdp: { provider: 'demo' } } },
+      { RECS_EVENTS_SECRET: SECRET },
+      { events: { store } },
+    );
+  });
+  after(async () => {
+    await proxy.close();
+    await store.close();
+  });
+
+  it('refuse a flooding client with 429 while another is served', async () => {
+    const flooder = { 'x-forwarded-for': '203.0.113.7' };
+    const statuses: number[] = [];
+    for (let i = 0; i < 6; i++) statuses.push((await send(proxy, [], batch(), flooder)).status);
+    assert.deepEqual(statuses.slice(3), [429, 429, 429], statuses.join());
+    const refused = await send(proxy, [], batch(), flooder);
+    assert.ok(Number(refused.headers.get('retry-after')) >= 1);
+    assert.notEqual((await send(proxy, [], batch(), { 'x-forwarded-for': '198.51.100.2' })).status, 429);
+  });
+});

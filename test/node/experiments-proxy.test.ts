@@ -1,0 +1,137 @@
+/**
+ * Splits and interleaves through the real proxy on loopback, with an embedded event store:
+ * what each answer carries, sticky assignment, one side of an interleave failing, caching,
+ * and the request counts the report reads.
+ */
+import { after, before, describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { call, query, startTestProxy, type TestProxy } from './harness.js';
+import { openEventStore, type EventStore } from '../../src/proxy/events/store.js';
+import { SNAPPY_KEY, SNAPPY_LEAKY_PRODUCT, startSnappyStub } from './stubs/snappy.js';
+import type { Stub } from './stubs/stub-server.js';
+
+const SECRET = 'test-events-secret-0123456789';
+
+describe('experiments through the proxy', () => {
+  let proxy: TestProxy;
+  let store: EventStore;
+  before(async () => {
+    store = await openEventStore({ dataDir: 'memory://' });
+    proxy = await startTestProxy(
+      {
+        placements: {
+          plain: { provider: 'demo' },
+          unmeasured: { provider: 'demo', events: false },
+          ab: {
+            provider: 'split',
+            variants: { popular: { provider: 'demo', ranking: 'popular', weight: 1 }, related: { provider: 'demo', ranking: 'related', weight: 1 } },
+          },
+          mix: { provider: 'interleave', variants: { related: { provider: 'demo', ranking: 'related' }, popular: { provider: 'demo', ranking: 'popular' } } },
+        },
+      },
+      { RECS_EVENTS_SECRET: SECRET },
+      { events: { store } },
+    );
+  });
+  after(async () => {
+    await proxy.close();
+    await store.close();
+  });
+
+  it('sign every answer of a measured placement, never shared downstream', async () => {
+    const answer = await call(query(`${proxy.url}/recs/plain`, { productId: 'sku-01', limit: '4' }));
+    assert.equal(answer.status, 200, answer.text);
+    assert.match(answer.body.requestId, /^v1\./);
+    assert.equal(answer.body.variant, 'default');
+    assert.equal(answer.headers.get('cache-control'), 'private, no-store');
+    const again = await call(query(`${proxy.url}/recs/plain`, { productId: 'sku-01', limit: '4' }));
+    assert.equal(again.headers.get('x-recs-cache'), 'hit', 'the vendor result is still cached by the proxy');
+    assert.notEqual(again.body.requestId, answer.body.requestId);
+  });
+
+  it('leave unmeasured placements as before: no id, CDN-cacheable', async () => {
+    const answer = await call(query(`${proxy.url}/recs/unmeasured`, { productId: 'sku-01' }));
+    assert.equal(answer.body.requestId, undefined);
+    assert.equal(answer.body.variant, undefined);
+    assert.match(answer.headers.get('cache-control')!, /^public, s-maxage=/);
+  });
+
+  it('keep each shopper in one variant of a split, and spread shoppers over both', async () => {
+    const seen = new Set<string>();
+    for (let i = 0; i < 24; i++) {
+      const shopper = `shopper-key-${i}-abcdef`;
+      const first = await call(query(`${proxy.url}/recs/ab`, { productId: 'sku-01', shopper }));
+      assert.equal(first.status, 200, first.text);
+      const second = await call(query(`${proxy.url}/recs/ab`, { productId: 'sku-01', shopper }));
+      assert.equal(second.body.variant, first.body.variant);
+      seen.add(first.body.variant);
+    }
+    assert.deepEqual([...seen].sort(), ['popular', 'related']);
+  });
+
+  it('interleave both rankings, each item with its team, no repeats', async () => {
+    const answer = await call(query(`${proxy.url}/recs/mix`, { productId: 'sku-01', limit: '8' }));
+    assert.equal(answer.status, 200, answer.text);
+    assert.equal(answer.body.variant, 'interleave');
+    const teams = answer.body.items.map((item: { team: string }) => item.team);
+    assert.ok(teams.every((team: string) => team === 'related' || team === 'popular'), teams.join());
+    assert.equal(new Set(answer.body.items.map((item: { id: string }) => item.id)).size, 8);
+    const counts = teams.filter((team: string) => team === 'related').length;
+    assert.ok(counts === 4, `team draft picks 4 and 4 of 8, got ${counts}`);
+    assert.match(answer.body.requestId, /^v1\.[^.]+\.[^.]+\.[ab]{8}\./);
+  });
+
+  it('refuse a malformed shopper key rather than guess', async () => {
+    const answer = await call(query(`${proxy.url}/recs/ab`, { shopper: '<script>' }));
+    assert.equal(answer.status, 400);
+    assert.equal(answer.body.error.parameter, 'shopper');
+  });
+
+  it('count the answers served per placement and variant in the store', async () => {
+    await proxy.close();
+    const rows = await store.sql.query<{ placement: string; variant: string; interleaved: boolean; count: number }>(
+      'SELECT placement, variant, interleaved, count FROM recs_requests ORDER BY placement, variant',
+    );
+    const byKey = Object.fromEntries(rows.map((row) => [`${row.placement}/${row.variant}/${row.interleaved}`, Number(row.count)]));
+    assert.equal(byKey['plain/default/false'], 2);
+    assert.equal(byKey['ab/popular/false']! + byKey['ab/related/false']!, 48);
+    assert.equal(byKey['mix/interleave/true'], 1);
+    assert.equal(byKey['unmeasured/default/false'], 1);
+  });
+});
+
+describe('an interleave with one side failing', () => {
+  let proxy: TestProxy;
+  let store: EventStore;
+  let stub: Stub;
+  before(async () => {
+    stub = await startSnappyStub();
+    store = await openEventStore({ dataDir: 'memory://' });
+    proxy = await startTestProxy(
+      {
+        placements: {
+          mix: {
+            provider: 'interleave',
+            variants: { vendor: { provider: 'snappy', apiKeyEnv: 'SNAPPY_KEY', endpoint: stub.url }, house: { provider: 'demo' } },
+          },
+        },
+      },
+      { RECS_EVENTS_SECRET: SECRET, SNAPPY_KEY },
+      { events: { store } },
+    );
+  });
+  after(async () => {
+    await proxy.close();
+    await store.close();
+    await stub.close();
+  });
+
+  it('serve the other list alone, not as a comparison, and say so in the log', async () => {
+    const answer = await call(query(`${proxy.url}/recs/mix`, { productId: SNAPPY_LEAKY_PRODUCT, limit: '4', location: 'US' }));
+    assert.equal(answer.status, 200, answer.text);
+    assert.equal(answer.body.variant, 'house');
+    assert.ok(answer.body.items.every((item: { team?: string }) => item.team === undefined));
+    assert.match(answer.body.requestId, /^v1\.[^.]+\.[^.]+\.-\./);
+    assert.ok(proxy.logs.some((line) => /interleave mix: vendor failed .*serving house alone/.test(line)), proxy.logs.join('\n'));
+  });
+});
