@@ -111,7 +111,7 @@ function fieldTablePlugin() {
       for (const entry of literal?.properties ?? []) {
         const field = entry.name.getText(source);
         const spec = evaluate(ts, entry.initializer, source) ?? {};
-        if (spec.kind === 'cart') continue;
+        if (spec.kind === 'cart' || spec.element === 0) continue;
         const name = spec.property ?? field;
         const attribute = name.replace(/[A-Z]/g, (letter) => `-${letter.toLowerCase()}`);
         const description = ts.getJSDocCommentsAndTags(entry).map((doc) => ts.getTextOfJSDocComment(doc.comment)).join(' ');

@@ -12,6 +12,6 @@ import { RecsElement } from './elements/recs-element.js';
  * global needed). An element of that name without one (another library, an old copy)
  * leaves each copy its own.
  */
-const { setContext, registerTransport }: typeof RecsElement.pageApi =
+const { setContext, registerTransport, trackOrder }: typeof RecsElement.pageApi =
   (customElements.get('recs-list') as unknown as typeof RecsElement | undefined)?.pageApi ?? RecsElement.pageApi;
-export { setContext, registerTransport };
+export { setContext, registerTransport, trackOrder };

@@ -10,6 +10,9 @@ export { registerTransport, loadTransport, type Transport, type TransportFactory
 export { proxyAdapter, proxyFields } from './transports/proxy.js';
 export type { VendorAdapter, VendorRequest, VendorItems } from './transports/adapter.js';
 export { $context, setContext, type PageContext } from './data/context.js';
+export { trackOrder } from './data/events-hook.js';
+export type { Order } from './data/events-sender.js';
+export type { PrivacyOptions } from './data/consent.js';
 export { loadRecs, type LoadOptions } from './data/load-recs.js';
 export { RecsFailure, toRecsError } from './model/errors.js';
 export { safeUrl } from './format/safe-url.js';

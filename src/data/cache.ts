@@ -1,5 +1,6 @@
 import type { RecsResult } from '../model/types.js';
 import type { LoadOptions } from './load-recs.js';
+import { allowed } from './consent.js';
 
 /**
  * Results kept across pages of one visit (sessionStorage), so a shopper moving
@@ -32,9 +33,10 @@ export function cacheKey(text: string): string {
   return PREFIX + (4294967296 * (2097151 & h2) + (h1 >>> 0)).toString(36);
 }
 
+/** Without the shopper's consent, where the merchant requires it, results stay in this page's memory. */
 function storage(): Storage | undefined {
   try {
-    return globalThis.sessionStorage;
+    return allowed() ? globalThis.sessionStorage : undefined;
   } catch {
     return undefined; // access itself throws when storage is disabled
   }
@@ -81,7 +83,8 @@ export async function withSessionCache<T extends RecsResult>(request: string, tt
   if (stale) options.onStale?.(stale as never);
   try {
     const result = await load();
-    writeCache(key, result);
+    // An answer with a request id is one page view's (the proxy says no-store): events would quote it twice.
+    if (!result.requestId) writeCache(key, result);
     return result;
   } catch (error) {
     if (stale && !options.signal.aborted) return stale;

@@ -15,6 +15,8 @@ import { NearViewportController } from './visibility-controller.js';
 import type { ImpressionController } from './impression-controller.js';
 import { FetchController, type Run } from './fetch-controller.js';
 import { StoreController } from './store-controller.js';
+import { shopperKey } from '../data/consent.js';
+import { trackOrder, watchEvents } from '../data/events-hook.js';
 
 export type RecsState = 'idle' | 'loading' | 'ready' | 'empty' | 'error';
 
@@ -27,11 +29,9 @@ const lazyAttribute = { fromAttribute: (value: string | null) => !/^\s*(false|0|
 const requestProperties: Record<string, PropertyDeclaration> = {};
 for (const [field, spec] of FIELD_ENTRIES) {
   const property = propertyOf(field);
-  if (spec.kind !== 'cart') requestProperties[property] = { attribute: attributeOf(property), converter: spec.kind === 'number' ? numberAttribute : undefined };
+  if (spec.kind !== 'cart' && spec.element !== 0) requestProperties[property] = { attribute: attributeOf(property), converter: spec.kind === 'number' ? numberAttribute : undefined };
 }
 
-// Loading skeletons shown at most, so a large limit never paints a wall of placeholders.
-const MAX_SKELETONS = 12;
 let widgetCount = 0;
 let templates: typeof import('./card-template.js') | undefined;
 /**
@@ -93,6 +93,7 @@ export abstract class RecsElement extends LitElement {
     heading: {},
     productUrl: { attribute: 'product-url' },
     lazy: { converter: lazyAttribute },
+    events: { converter: lazyAttribute },
     exclude: {},
     fallback: {},
     cacheTtl: { attribute: 'cache-ttl', converter: numberAttribute },
@@ -113,7 +114,7 @@ export abstract class RecsElement extends LitElement {
    * The page API of the copy of the bundle that defined the elements: a second copy's
    * `setContext` and `registerTransport` reach the elements through it.
    */
-  static pageApi = { setContext, registerTransport };
+  static pageApi = { setContext, registerTransport, trackOrder };
 
   /** `snappy`, `yespo`, `proxy` or a registered name; or a one-off `{ fetch(request, { signal }) }` object. */
   declare transport: string | Transport | undefined;
@@ -125,6 +126,8 @@ export abstract class RecsElement extends LitElement {
   declare productUrl: string | undefined;
   /** Fetch only near the viewport; `lazy="false"` fetches at once. */
   declare lazy: boolean;
+  /** Send first-party events (impressions, clicks, add-to-cart) to the proxy when its answer has a request id; `events="false"` turns them off. */
+  declare events: boolean;
   /** Product ids never to show, comma-separated. The page's current product and cart are left out anyway. */
   declare exclude: string | undefined;
   /** A second source for when the first errors or is empty: a proxy route URL or JSON of attributes. */
@@ -187,7 +190,7 @@ export abstract class RecsElement extends LitElement {
     super();
     this.limit = 10;
     this.timeout = 8000;
-    this.lazy = true;
+    this.lazy = this.events = true;
     this.state = 'idle';
     this.items = [];
   }
@@ -212,7 +215,10 @@ export abstract class RecsElement extends LitElement {
 
   /** The canonical request for the current attributes and page context (attributes win). */
   buildRequest(): RecsRequest {
-    return buildRequest(this, this.#context.value, this.#transportName(), this.exclude);
+    const request = buildRequest(this, this.#context.value, this.#transportName(), this.exclude);
+    // The proxy keeps a split's variant per shopper (src/data/consent.ts).
+    if (request.transport === 'proxy') request.shopper = shopperKey();
+    return request;
   }
 
   protected override willUpdate(changed: PropertyValues): void {
@@ -273,6 +279,7 @@ export abstract class RecsElement extends LitElement {
     this.state = items.length ? 'ready' : 'empty';
     await this.updateComplete;
     if (!run.isLatest()) return;
+    watchEvents(this, result, request.endpoint);
     const context = { ...this.#eventContext(), transport: result.transport, source: result.source };
     if (items.length) emit(this, 'recs-load', { items, ...context });
     else emit(this, 'recs-empty', context);
@@ -316,7 +323,8 @@ export abstract class RecsElement extends LitElement {
   /** The cards (or skeletons while waiting) as list items, for the layout to place. */
   protected renderItems(slides?: CardOptions['slides']): TemplateResult[] {
     if (this.state !== 'ready') {
-      return Array.from({ length: Math.min(displayLimit(this.limit), MAX_SKELETONS) }, renderSkeleton);
+      // One per card to come: the skeletons hold the card's exact space (as dist/recs.css did before the script ran).
+      return Array.from({ length: displayLimit(this.limit) }, renderSkeleton);
     }
     const page = this.#context.value;
     const locale = this.locale ?? page.locale;
@@ -348,11 +356,36 @@ export abstract class RecsElement extends LitElement {
   protected override render(): TemplateResult {
     const { state } = this;
     const empty = this.resolvedLabels.empty;
-    // The empty and error states show the merchant's slot (the empty one with the optional empty label).
+    // The empty and error states show the merchant's slot (the empty one with the optional empty label)
+    // over the skeletons, hidden, which keep the space unless the element has `collapse` (styles.ts).
     // The inner root carries layout, so a host page restyling the element itself (all: unset) changes nothing inside.
     return html`<div class="root" aria-busy=${state !== 'ready'}>${state === 'empty' || state === 'error'
       ? html`<slot name=${state}>${state === 'empty' && empty ? html`<p part="empty">${empty}</p>` : nothing}</slot>`
-      : this.renderLayout()}</div>`;
+      : nothing}<div class="keep">${this.renderLayout()}</div></div>`;
   }
 
+  // ---- Server-rendered placements (src/proxy/html-answer.ts, src/elements/hydrate.ts) ----
+
+  /**
+   * The server's answer beside its cards (declarative shadow DOM): the hydration chunk,
+   * loaded only then, adopts that answer as the result of this element's request, so
+   * nothing is fetched, and makes the first update keep the server's cards.
+   */
+  protected override scheduleUpdate(): void | Promise<unknown> {
+    const data = !this.hasUpdated && this.querySelector(':scope>[data-recs]');
+    if (!data) return super.scheduleUpdate();
+    return import('./hydrate.js').then(({ adopt }) => {
+      const result = adopt(this, data);
+      if (result) {
+        const request = this.buildRequest();
+        this.#lastTransport = this.transport;
+        // willUpdate's run key for this request, so it finds this run and fetches nothing.
+        this.#fetch.run(`${JSON.stringify(request)}|${this.timeout! > 0 ? this.timeout : 8000}|${this.fallback}|${this.cacheTtl}`, async (run) => {
+          await this.updateComplete;
+          await this.#show(result, request, run);
+        });
+      }
+      return super.scheduleUpdate();
+    }, () => {}); // without the chunk, the server's cards stay as they are: plain links, never rendered twice
+  }
 }

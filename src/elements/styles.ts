@@ -3,7 +3,8 @@ import { css } from 'lit';
 /**
  * Shared by both elements. Sizes are in px, never rem or em from the page, so a host
  * page's `html { font-size }` cannot reflow the cards; only the documented custom
- * properties and parts reach inside.
+ * properties and parts reach inside. Every box height here is mirrored by reserve.css
+ * (dist/recs.css, the space before the script runs): change both together.
  */
 export const baseStyles = css`
   :host {
@@ -16,16 +17,17 @@ export const baseStyles = css`
   }
   :host([hidden]) { display: none; }
   /* On the inner root, not the host: a page rule like * { all: unset } resets the host's font and colour. */
-  .root { color: var(--recs-color-text, #1a1a1a); font: var(--recs-font, 400 14px/20px system-ui, sans-serif); }
+  .root { display: grid; color: var(--recs-color-text, #1a1a1a); font: var(--recs-font, 400 14px/20px system-ui, sans-serif); }
   * { box-sizing: border-box; }
-  .root, .brand, .bar, .media, .media img { display: block; }
+  .brand, .bar, .media, .media img, slot { display: block; }
   ul, p { list-style: none; margin: 0; padding: 0; }
   button { display: inline-grid; place-items: center; padding: 0 12px; min-height: 24px; font: inherit; cursor: pointer; }
   button:disabled { opacity: 0.4; cursor: default; }
   :focus-visible { outline: 2px solid var(--_accent); outline-offset: 2px; }
   .add { margin-top: 8px; height: 36px; border: 0; border-radius: var(--_radius); color: var(--recs-button-text, #fff); background: var(--_accent); }
   [part='empty'], .brand { color: var(--_muted); }
-  .heading { margin: 0 0 12px; font: var(--recs-heading-font, 600 18px/24px system-ui, sans-serif); color: var(--recs-heading-color, inherit); }
+  /* One line, so its height is known before the script runs (dist/recs.css). */
+  .heading { margin: 0 0 12px; font: var(--recs-heading-font, 600 18px/24px system-ui, sans-serif); color: var(--recs-heading-color, inherit); white-space: nowrap; overflow: hidden; text-overflow: ellipsis; }
   .card, .link { display: flex; flex-direction: column; min-width: 0; }
   .link { gap: 4px; flex: 1; color: inherit; text-decoration: none; border-radius: var(--_radius); }
   .media { aspect-ratio: var(--recs-image-ratio, 1 / 1); border-radius: var(--_radius); overflow: hidden; background: var(--recs-image-background, #f2f2f2); }
@@ -40,6 +42,12 @@ export const baseStyles = css`
   .skeleton .media, .bar { background: var(--_skeleton); }
   .short { width: 50%; }
   .skeleton .title { padding-top: 4px; }
+  /* The add-to-cart button's space: 8px margin and 36px (.add). */
+  :host([add-to-cart]) .skeleton { padding-bottom: 44px; }
+  /* Empty and error ([state^=e]): the slot (a block) over the skeletons, hidden, so the page keeps its place; the collapse attribute gives the space back. */
+  .root > * { grid-area: 1 / 1; min-width: 0; }
+  :host([state^=e]) .keep { visibility: hidden; }
+  :host([collapse][state^=e]) .keep { display: none; }
   @media (prefers-reduced-motion: no-preference) {
     .skeleton .media, .bar { animation: recs-pulse 1.5s infinite; }
   }

@@ -26,6 +26,7 @@ export interface RawItem {
   rank?: unknown;
   sourceIds?: unknown;
   attributes?: unknown;
+  team?: unknown;
 }
 
 export const isRecord = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null && !Array.isArray(value);
@@ -64,6 +65,8 @@ export function cleanItem(raw: RawItem): RecItem | undefined {
     rank: finite(raw.rank),
     sourceIds: texts(raw.sourceIds),
     attributes: attributesOf(raw.attributes),
+    // Plain text here; the events sender sends only a well-formed name (src/data/events-sender.ts).
+    team: plainText(raw.team, 64),
   };
   for (const [name, value] of Object.entries(optional)) if (value !== undefined) item[name] = value;
   return item as unknown as RecItem;
@@ -107,6 +110,11 @@ export function cleanResult(answer: unknown, source: string): RecsResult {
   if (!Array.isArray(raws)) throw new RecsFailure('invalid-response', `${source}: the answer has no items list`);
   const items = cleanItems(raws);
   if (raws.length && !items.length) throw new RecsFailure('invalid-response', `${source}: no item in the answer has an id and a title`);
-  const trackerId = plainText((answer as { trackerId?: unknown }).trackerId, 200);
-  return trackerId ? { items, trackerId } : { items };
+  const result: Record<string, unknown> = { items };
+  // The proxy's request id and variant (events quote them) are checked as tokens by the events sender.
+  for (const [key, max] of [['trackerId', 200], ['requestId', 256], ['variant', 64]] as const) {
+    const text = plainText((answer as Record<string, unknown>)[key], max);
+    if (text) result[key] = text;
+  }
+  return result as unknown as RecsResult;
 }

@@ -11,6 +11,7 @@
  * the request), `number`, `cart` (page context only). `property`: the element property
  * when it is not the field's name; it is also the proxy parameter's name. `wire: 0`: the
  * field never leaves the browser. `personal`: an identifier (POST only, never cached).
+ * `element: 0`: the widget fills the field in itself; no attribute, property or context key.
  */
 export const REQUEST_FIELDS = {
   /** Base URL of the vendor API or of your proxy route. */
@@ -59,6 +60,11 @@ export const REQUEST_FIELDS = {
   cart: { kind: 'cart', context: 1 },
   /** Number of cards (0 to 100, default 10). */
   limit: { kind: 'number' },
+  /**
+   * The anonymous shopper key (random, src/data/consent.ts) that keeps a split's variant
+   * per shopper. Not personal: it identifies no one and is never put in an event.
+   */
+  shopper: { element: 0 },
 } as const;
 
 type Fields = typeof REQUEST_FIELDS;
@@ -95,7 +101,8 @@ export type WireField = { [F in RequestField]: Fields[F] extends { wire: 0 } ? n
 
 /** The element properties the table defines: lists and numbers as an attribute holds them. */
 type PropertyOf<F extends RequestField> = Fields[F] extends { property: infer P extends string } ? P : F;
-export type RequestProperties = { [F in Exclude<RequestField, 'cart'> as PropertyOf<F>]: KindOf<F> extends 'number' ? number | undefined : string | undefined };
+type ElementField = { [F in RequestField]: Fields[F] extends { kind: 'cart' } | { element: 0 } ? never : F }[RequestField];
+export type RequestProperties = { [F in ElementField as PropertyOf<F>]: KindOf<F> extends 'number' ? number | undefined : string | undefined };
 
 export interface FieldSpec {
   kind?: keyof KindValue;
@@ -103,6 +110,7 @@ export interface FieldSpec {
   wire?: 0;
   context?: 1;
   personal?: 1;
+  element?: 0;
 }
 
 /** Every field with its spec, in table order. */

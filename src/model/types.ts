@@ -32,6 +32,8 @@ export interface RecItem {
   sourceIds?: string[];
   /** Free-form vendor attributes (Yespo's tags_* fields), as strings. */
   attributes?: Record<string, string>;
+  /** Interleaved proxy answers: the variant that contributed the item. */
+  team?: string;
 }
 
 /** What every transport resolves to. */
@@ -39,6 +41,10 @@ export interface RecsResult {
   items: RecItem[];
   /** Vendor tracking id (Adobe's x-recommendation-tracker-id), passed on in events. */
   trackerId?: string;
+  /** The proxy's signed id of this answer (placements with events); events quote it. */
+  requestId?: string;
+  /** The split variant the proxy served (`default`, a variant's name, or `interleave`); only with a requestId. */
+  variant?: string;
 }
 
 /** `internal` is the proxy's own fault (a bug), never a vendor's. */

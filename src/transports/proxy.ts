@@ -43,7 +43,8 @@ export const proxyAdapter: VendorAdapter = {
   },
   parseResponse(body) {
     if (!isRecord(body) || !Array.isArray(body.items)) throw new RecsFailure('invalid-response', 'proxy: response has no items array');
-    return { items: body.items, trackerId: typeof body.trackerId === 'string' ? body.trackerId : undefined };
+    // Items, trackerId, requestId and variant as they came: cleanResult checks them all.
+    return body as never;
   },
   /** The proxy's JSON error (`{ error: { code, message } }`) keeps its message: it is our proxy's own words. */
   describeError(failure, body) {

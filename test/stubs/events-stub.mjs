@@ -1,0 +1,73 @@
+// A loopback proxy for the first-party events tests (test/browser/events*.test.ts), served by
+// web-test-runner under /evstub/. Each test uses its own <uid>, so its counts are its own.
+//
+//   GET|POST /evstub/<uid>/<scenario>/recs/<placement>   an answer with requestId, variant (and teams)
+//   POST     /evstub/<uid>/<scenario>/events             records the batch; answers as <scenario> says
+//   GET      /evstub/log/<uid>                           { recs: [...], events: [...] } as received
+//
+// Scenarios: split (variant "snappy"), interleave (teams), plain (no requestId), hostile,
+// many (25 items); events answers: 202 by default, 429-once / 503-once (Retry-After: 1),
+// 400, fail-once (the connection is dropped).
+const logs = new Map();
+const logOf = (uid) => {
+  if (!logs.has(uid)) logs.set(uid, { recs: [], events: [] });
+  return logs.get(uid);
+};
+
+async function readBody(ctx) {
+  let body = '';
+  for await (const chunk of ctx.req) body += chunk;
+  return body;
+}
+
+function json(ctx, status, body, headers = {}) {
+  ctx.status = status;
+  ctx.type = 'application/json';
+  for (const [name, value] of Object.entries(headers)) ctx.set(name, value);
+  ctx.body = JSON.stringify(body);
+}
+
+let answers = 0;
+const requestId = (uid) => `v1.${uid.replace(/[^\w]/g, '').padEnd(16, 'x').slice(0, 16)}.${(++answers).toString(36)}.-.signatureSignatureSig`;
+const items = (count) => Array.from({ length: count }, (_, index) => ({ id: `sku-${index + 1}`, title: `Product ${index + 1}`, url: `#p${index + 1}` }));
+
+function answer(scenario, uid) {
+  switch (scenario) {
+    case 'plain': return { items: items(4), trackerId: 'trk-9' };
+    case 'interleave': return { items: items(4).map((item, index) => ({ ...item, team: index % 2 ? 'yespo' : 'snappy' })), requestId: requestId(uid), variant: 'interleave' };
+    case 'hostile': return {
+      items: items(3).map((item) => ({ ...item, team: '<img src=x onerror="window.__pwned=1">' })),
+      requestId: 'v1.'.padEnd(10_240, 'A'),
+      variant: { toString: 'evil' },
+      trackerId: 'trk-9',
+    };
+    case 'many': return { items: items(25), requestId: requestId(uid), variant: 'snappy' };
+    default: return { items: items(6), requestId: requestId(uid), variant: 'snappy', trackerId: 'trk-9' };
+  }
+}
+
+export function eventsStub() {
+  return async (ctx, next) => {
+    const [root, uid, scenario, route] = ctx.path.split('/').filter(Boolean);
+    if (root !== 'evstub') return next();
+    if (uid === 'log') return json(ctx, 200, logOf(scenario));
+    const body = ctx.method === 'POST' ? await readBody(ctx) : undefined;
+    const log = logOf(uid);
+    if (route === 'recs') {
+      log.recs.push({ method: ctx.method, url: ctx.url, body });
+      return json(ctx, 200, answer(scenario, uid), { 'cache-control': 'private, no-store' });
+    }
+    if (route !== 'events' || ctx.method !== 'POST') return json(ctx, 404, { error: { code: 'not-found', message: 'no such stub route' } });
+    log.events.push({ headers: ctx.headers, body });
+    const attempt = log.events.length;
+    if (scenario === '400') return json(ctx, 400, { error: { code: 'invalid-request', message: 'bad', parameter: 'events[0].rank' } });
+    if (attempt === 1 && scenario === '429-once') return json(ctx, 429, { error: { code: 'rate-limited' } }, { 'retry-after': '1' });
+    if (attempt === 1 && scenario === '503-once') return json(ctx, 503, { error: { code: 'unavailable' } }, { 'retry-after': '1' });
+    if (attempt === 1 && scenario === 'fail-once') {
+      ctx.req.socket.destroy();
+      return;
+    }
+    const { events = [] } = JSON.parse(body || '{}');
+    return json(ctx, 202, { accepted: events.length, duplicates: 0 });
+  };
+}
