@@ -6,7 +6,7 @@ import { readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node
 import { join, relative } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { minify } from 'terser';
-import { minifyTemplatesPlugin } from './minify-templates.mjs';
+import { minifyTemplates, minifyTemplatesPlugin } from './minify-templates.mjs';
 import { noGlobalsPlugin } from './no-globals.mjs';
 import { writeSri } from './sri.mjs';
 
@@ -56,7 +56,12 @@ for (const file of files(dist).filter((path) => path.endsWith('.js'))) {
   writeFileSync(file, code);
 }
 
-// 2. The npm entries: side-effect-free index.js and define.js, with lit, zod and nanostores external.
+// dist/recs.css: the space the elements hold before recs.js defines them, squeezed like the elements' own css``.
+const reserve = readFileSync(join(root, 'src/elements/reserve.css'), 'utf8');
+writeFileSync(join(dist, 'recs.css'), minifyTemplates(`css\`${reserve}\``).slice(4, -1) + '\n');
+
+// 2. The npm entries: side-effect-free index.js, define.js and the React wrapper react.js, with lit,
+// zod, nanostores and react external. @lit/react (1 KB) is inlined, so React users need no extra dependency.
 await build({
   ...common,
   build: {
@@ -64,10 +69,15 @@ await build({
     emptyOutDir: false,
     target: 'es2022',
     minify: false,
-    lib: { entry: { index: 'src/index.ts', define: 'src/define.ts' }, formats: ['es'] },
+    lib: { entry: { index: 'src/index.ts', define: 'src/define.ts', react: 'src/react.ts' }, formats: ['es'] },
     rolldownOptions: {
-      external: [/^lit($|\/)/, /^@lit\//, /^zod($|\/)/, /^nanostores($|\/)/],
-      output: { entryFileNames: '[name].js', chunkFileNames: 'lib/[name].js' },
+      external: [/^lit($|\/)/, /^@lit\/(?!react($|\/))/, /^zod($|\/)/, /^nanostores($|\/)/, /^react($|\/)/],
+      output: {
+        entryFileNames: '[name].js',
+        chunkFileNames: 'lib/[name].js',
+        // The wrapper uses hooks: React Server Components frameworks (Next.js) must load it on the client.
+        banner: (chunk) => (chunk.isEntry && chunk.name === 'react' ? "'use client';" : ''),
+      },
     },
   },
 });
@@ -77,7 +87,7 @@ execFileSync(join(root, 'node_modules/.bin/tsc'), ['-p', 'tsconfig.build.json'],
 
 // 4. What each shopper-facing file costs.
 console.log('\nfile                              bytes     gzip');
-for (const file of files(dist).filter((path) => path.endsWith('.js')).sort()) {
+for (const file of files(dist).filter((path) => /\.(js|css)$/.test(path)).sort()) {
   const source = readFileSync(file);
   const gzip = gzipSync(source, { level: 9 }).length;
   console.log(`${relative(dist, file).padEnd(30)} ${String(source.length).padStart(8)} ${String(gzip).padStart(8)}`);
