@@ -1,6 +1,8 @@
 import { playwrightLauncher } from '@web/test-runner-playwright';
 import { esbuildPlugin } from '@web/dev-server-esbuild';
 import { vendorStubs } from './test/stubs/vendor-stubs.mjs';
+import { reactBundles } from './test/stubs/react-bundles.mjs';
+import { eventsStub } from './test/stubs/events-stub.mjs';
 
 // Debian's Chromium; Playwright's own browser download is never used.
 const executablePath = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
@@ -11,7 +13,7 @@ export default {
   nodeResolve: true,
   rootDir: '.',
   plugins: [esbuildPlugin({ ts: true, target: 'es2022', tsconfig: './tsconfig.json' })],
-  middleware: [vendorStubs()],
+  middleware: [vendorStubs(), eventsStub(), reactBundles()],
   browsers: [playwrightLauncher({ product: 'chromium', launchOptions: { executablePath, args } })],
   testFramework: { config: { timeout: 10000 } },
   concurrency: 2,

@@ -1,0 +1,190 @@
+/**
+ * The React wrapper in a real React, run once per major version (react18.test.ts,
+ * react19.test.ts): mount, a changed prop refetches, every `onRecs…` prop receives its
+ * event, unmount aborts the request in flight. React is served as an ES module by
+ * test/stubs/react-bundles.mjs, and the components come from `createRecsComponents`,
+ * the same factory `recs-widget/react` calls with its own `react` import.
+ */
+import { expect, waitUntil } from '@open-wc/testing';
+import type * as ReactNamespace from 'react';
+import type * as ReactDOMClient from 'react-dom/client';
+import { createRecsComponents, type RecsCarouselProps, type RecsListProps } from '../../src/react/factory.js';
+import { RecsCarousel as RecsCarouselElement } from '../../src/elements/recs-carousel.js';
+import { RecsList as RecsListElement } from '../../src/elements/recs-list.js';
+import type { RecsRequest } from '../../src/model/types.js';
+import type { Transport } from '../../src/transports/registry.js';
+
+interface ReactBundle {
+  React: typeof ReactNamespace;
+  ReactDOM: typeof ReactDOMClient;
+  version: string;
+}
+
+const ITEMS = [
+  { id: 'sku-1', title: 'Trail shoe', url: 'https://shop.example/p/sku-1', price: { amount: 89.5, currency: 'EUR' } },
+  { id: 'sku-2', title: 'Rain jacket', url: 'https://shop.example/p/sku-2', price: { amount: 120, currency: 'EUR' } },
+];
+
+/** A one-off transport that records each request and its abort signal; `answer` decides what it returns. */
+function recordingTransport(answer: (request: RecsRequest, signal: AbortSignal) => Promise<{ items: unknown[] }>) {
+  const calls: { request: RecsRequest; signal: AbortSignal }[] = [];
+  const transport: Transport = {
+    fetch(request, { signal }) {
+      calls.push({ request, signal });
+      return answer(request, signal);
+    },
+  };
+  return { transport, calls };
+}
+
+const answerWith = (items: unknown[]) => () => Promise.resolve({ items });
+/** Answers only when aborted (with the abort), so a request stays in flight. */
+const hang = (_request: RecsRequest, signal: AbortSignal) =>
+  new Promise<{ items: unknown[] }>((_resolve, reject) => signal.addEventListener('abort', () => reject(signal.reason), { once: true }));
+
+export function reactSuite(major: '18' | '19'): void {
+  describe(`recs-widget/react with React ${major}`, () => {
+    let bundle: ReactBundle;
+    let components: ReturnType<typeof createRecsComponents>;
+    let container: HTMLElement;
+    let root: ReactDOMClient.Root;
+
+    before(async () => {
+      bundle = (await import(/* @vite-ignore */ `/react-bundle/${major}.js`)) as ReactBundle;
+      components = createRecsComponents(bundle.React);
+    });
+
+    beforeEach(() => {
+      container = document.body.appendChild(document.createElement('div'));
+      root = bundle.ReactDOM.createRoot(container);
+    });
+
+    afterEach(() => {
+      root.unmount();
+      container.remove();
+    });
+
+    const renderCarousel = (props: RecsCarouselProps) => root.render(bundle.React.createElement(components.RecsCarousel, props));
+    const renderList = (props: RecsListProps, ...children: ReactNamespace.ReactNode[]) =>
+      root.render(bundle.React.createElement(components.RecsList, props, ...children));
+    const element = <T extends Element>(selector: string) => container.querySelector(selector) as T | null;
+
+    it(`runs React ${major}`, () => {
+      expect(bundle.version.split('.')[0]).to.equal(major);
+    });
+
+    it('mounts the element with properties (objects included), not attributes, and loads', async () => {
+      const { transport, calls } = recordingTransport(answerWith(ITEMS));
+      const labels = { next: 'Weiter', previous: 'Zurück' };
+      const loads: CustomEvent[] = [];
+      renderCarousel({
+        transport, labels, productId: 'p1', limit: 2, lazy: false, slidesPerView: 3, heading: 'Dazu passt',
+        id: 'w1', className: 'merchant', onRecsLoad: (event) => loads.push(event),
+      });
+      await waitUntil(() => loads.length === 1, 'recs-load never reached onRecsLoad');
+      const carousel = element<RecsCarouselElement>('recs-carousel')!;
+      expect(carousel).to.be.instanceOf(RecsCarouselElement);
+      expect(carousel.transport).to.equal(transport);
+      expect(carousel.labels).to.equal(labels);
+      expect(carousel.slidesPerView).to.equal(3);
+      expect(carousel.id).to.equal('w1');
+      expect(carousel.className).to.equal('merchant');
+      // Set as properties: React would otherwise print `labels="[object Object]"`.
+      expect(carousel.hasAttribute('labels')).to.equal(false);
+      expect(carousel.hasAttribute('transport')).to.equal(false);
+      expect(calls).to.have.length(1);
+      expect(calls[0]!.request.productIds).to.deep.equal(['p1']);
+      expect(loads[0]!.detail.items.map((item: { id: string }) => item.id)).to.deep.equal(['sku-1', 'sku-2']);
+      expect(carousel.shadowRoot!.querySelectorAll('[part="card"]')).to.have.length(2);
+      expect(carousel.shadowRoot!.querySelector('[part="next"]')!.getAttribute('aria-label') ?? carousel.shadowRoot!.querySelector('[part="next"]')!.textContent).to.contain('Weiter');
+    });
+
+    it('refetches when a prop changes, and keeps one listener per event when the handler changes', async () => {
+      const { transport, calls } = recordingTransport(answerWith(ITEMS));
+      const first: string[] = [];
+      const second: string[] = [];
+      renderList({ transport, productId: 'p1', lazy: false, onRecsLoad: () => first.push('load') });
+      await waitUntil(() => first.length === 1, 'the first load was not reported');
+      renderList({ transport, productId: 'p2', lazy: false, onRecsLoad: () => second.push('load') });
+      await waitUntil(() => second.length === 1, 'the refetch was not reported to the new handler');
+      expect(calls.map((call) => call.request.productIds)).to.deep.equal([['p1'], ['p2']]);
+      expect(first).to.have.length(1);
+      // The same props again: no new request.
+      renderList({ transport, productId: 'p2', lazy: false, onRecsLoad: () => second.push('load') });
+      await new Promise((resolve) => setTimeout(resolve, 50));
+      expect(calls).to.have.length(2);
+    });
+
+    it('passes recs-click and recs-add-to-cart to their handlers, and the click can be cancelled', async () => {
+      const { transport } = recordingTransport(answerWith(ITEMS));
+      const clicks: CustomEvent[] = [];
+      const carts: CustomEvent[] = [];
+      let loaded = false;
+      renderList({
+        transport, lazy: false, addToCart: true, productId: 'p1',
+        onRecsLoad: () => (loaded = true),
+        onRecsClick: (event) => { event.preventDefault(); clicks.push(event); },
+        onRecsAddToCart: (event) => carts.push(event),
+      });
+      await waitUntil(() => loaded, 'never loaded');
+      const list = element<RecsListElement>('recs-list')!;
+      // Should the handler never run, the link must not take the test page away.
+      container.addEventListener('click', (event) => event.preventDefault());
+      const cards = list.shadowRoot!.querySelectorAll('[part="card"]');
+      (cards[1]!.querySelector('[part="link"]') as HTMLAnchorElement).click();
+      (cards[0]!.querySelector('[part="add-to-cart"]') as HTMLButtonElement).click();
+      expect(clicks).to.have.length(1);
+      expect(clicks[0]!.detail.item.id).to.equal('sku-2');
+      expect(clicks[0]!.detail.rank).to.equal(2);
+      expect(clicks[0]!.defaultPrevented).to.equal(true);
+      expect(location.href).not.to.contain('shop.example');
+      expect(carts).to.have.length(1);
+      expect(carts[0]!.detail.item.id).to.equal('sku-1');
+    });
+
+    it('passes recs-impression to onRecsImpression', async () => {
+      const { transport } = recordingTransport(answerWith(ITEMS));
+      const seen: CustomEvent[] = [];
+      renderList({ transport, lazy: false, productId: 'p1', onRecsImpression: (event) => seen.push(event) });
+      // Cards count as seen after a second in view.
+      await waitUntil(() => seen.length > 0, 'no impression reported', { timeout: 5000 });
+      expect(seen[0]!.detail.items.map((item: { id: string }) => item.id)).to.include('sku-1');
+    });
+
+    it('passes recs-empty and recs-error to their handlers; slotted children render', async () => {
+      const empty = recordingTransport(answerWith([]));
+      const events: string[] = [];
+      renderList(
+        { transport: empty.transport, lazy: false, productId: 'p1', onRecsEmpty: (event) => events.push(event.type) },
+        bundle.React.createElement('p', { slot: 'empty', key: 'e' }, 'Nothing yet'),
+      );
+      await waitUntil(() => events.length === 1, 'recs-empty not reported');
+      expect(element('recs-list > p[slot="empty"]')!.textContent).to.equal('Nothing yet');
+      const failing = recordingTransport(() => Promise.reject(new Error('down')));
+      let code: string | undefined;
+      renderList({ transport: failing.transport, lazy: false, productId: 'p1', onRecsError: (event) => (code = event.detail.error.code) });
+      await waitUntil(() => code !== undefined, 'recs-error not reported');
+      expect(events).to.deep.equal(['recs-empty']);
+      expect(element('recs-list')!.getAttribute('state')).to.equal('error');
+    });
+
+    it('aborts the request in flight on unmount', async () => {
+      const { transport, calls } = recordingTransport(hang);
+      renderCarousel({ transport, lazy: false, productId: 'p1' });
+      await waitUntil(() => calls.length === 1, 'no request started');
+      expect(calls[0]!.signal.aborted).to.equal(false);
+      root.unmount();
+      expect(calls[0]!.signal.aborted).to.equal(true);
+      root = bundle.ReactDOM.createRoot(container); // for afterEach
+    });
+
+    it('sets every declared property as a property', () => {
+      // @lit/react sets a prop as a property when the name is on the prototype, else as an attribute.
+      for (const element of [RecsCarouselElement, RecsListElement]) {
+        const declared = [...element.elementProperties.keys()].map(String);
+        expect(declared).to.include.members(['productId', 'transport', 'labels', 'limit', 'lazy']);
+        for (const name of declared) expect(name in element.prototype, name).to.equal(true);
+      }
+    });
+  });
+}

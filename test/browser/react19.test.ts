@@ -1,0 +1,3 @@
+import { reactSuite } from './react-suite.js';
+
+reactSuite('19');
