@@ -30,6 +30,7 @@ import { createRequestIdSigner } from './experiments/token.js';
 import { createRequestCounter } from './experiments/request-counter.js';
 import type { EventStore } from './events/store.js';
 import { createEventsHandler } from './events/ingest.js';
+import { PLACEMENT_TAGS, htmlRequest, placementAttributes, placementCss, renderPlacementHtml, wantsHtml } from './html-answer.js';
 import { createReportRoutes } from './report/routes.js';
 
 export interface ProxyDeps {
@@ -201,11 +202,13 @@ export function createProxyApp(config: ProxyConfig, deps: ProxyDeps): ProxyApp {
       if (!served) throw new ProxyError(404, 'not-found', PLACEMENT_NAME.test(name) ? `no placement named "${name}"` : 'no such placement');
       // HEAD arrives here as a GET (Hono strips the body).
       const query = queryOf(c.req.url);
+      // A server-rendered placement (html-answer.ts): display parameters are the element's, the rest are request fields.
+      const html = c.req.method === 'GET' && wantsHtml(c.req.raw) ? htmlRequest(query) : undefined;
       const provider = config.placements[name]!.provider;
       // A POST carries its fields in the body only: a query string beside it would go unchecked.
       const postQuery = c.req.method === 'POST' ? new URLSearchParams(query) : undefined;
       if (postQuery?.size) throw new InvalidParameter([...postQuery.keys()][0]!, 'belongs in the JSON body of a POST');
-      const parsed = postQuery ? parseWidgetFields(await fieldsFromBody(c.req.raw), provider) : parseQuery(query, provider);
+      const parsed = postQuery ? parseWidgetFields(await fieldsFromBody(c.req.raw), provider) : parseQuery(html?.query ?? query, provider);
       // The shopper key only picks a split's variant: it is never a vendor's input or part of a cache key.
       const { shopper, ...request } = parsed;
       const personal = hasPersonalIdentifier(request);
@@ -231,6 +234,17 @@ export function createProxyApp(config: ProxyConfig, deps: ProxyDeps): ProxyApp {
       };
       const answer = await served.answer(request, shopper, load);
       counter?.count(name, answer.variant, answer.interleaved);
+      if (html) {
+        const route = c.req.url.split('?')[0]!;
+        const page = await renderPlacementHtml({
+          tag: html.tag,
+          attributes: placementAttributes(request, html.display, route),
+          answer: answer.body,
+          stylesheet: html.linkStyles ? new URL(`/elements/${html.tag}.css`, route).href : undefined,
+        });
+        const cacheControl = answer.body.requestId ? 'private, no-store' : publicCacheControl;
+        return new Response(page, { status: 200, headers: { ...headers, 'content-type': 'text/html; charset=utf-8', 'cache-control': cacheControl, vary: 'Origin, Accept' } });
+      }
       const json = answerJson(answer.body, loaded);
       // An answer with a request id is one page view's: no one downstream may share it.
       if (personal) return new Response(json, { status: 200, headers: { ...headers, 'content-type': 'application/json', 'cache-control': 'private, no-store' } });
@@ -239,6 +253,13 @@ export function createProxyApp(config: ProxyConfig, deps: ProxyDeps): ProxyApp {
     } catch (error) {
       return answerError(c, error, headers);
     }
+  });
+
+  // The elements' styles for server-rendered placements on pages with a strict CSP (`css=link`).
+  app.get('/elements/:file', async (c) => {
+    const tag = PLACEMENT_TAGS.find((name) => c.req.param('file') === `${name}.css`);
+    if (!tag) throw new ProxyError(404, 'not-found', 'no such stylesheet; use /elements/recs-list.css or /elements/recs-carousel.css');
+    return new Response(await placementCss(tag), { headers: { 'content-type': 'text/css; charset=utf-8', 'cache-control': 'public, max-age=86400' } });
   });
 
   if (store && signer) {
