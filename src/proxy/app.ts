@@ -289,9 +289,11 @@ export function createProxyApp(config: ProxyConfig, deps: ProxyDeps): ProxyApp {
       allowFailedAuth: (client: string) => failedLogins.take(client).ok,
     });
     const clientOf = (c: Context) => clientKey(c.req.header('x-forwarded-for'), deps.clientAddress?.(c), config.limits.trustProxy);
-    app.get('/report', (c) => report.report(c.req.raw, clientOf(c)));
-    app.get('/report.json', (c) => report.reportJson(c.req.raw, clientOf(c)));
-    app.get('/report/events.ndjson', (c) => report.exportNdjson(c.req.raw, clientOf(c)));
+    // The report includes the answers counted in memory so far.
+    const flushed = () => counter!.flush().catch(() => undefined);
+    app.get('/report', async (c) => (await flushed(), report.report(c.req.raw, clientOf(c))));
+    app.get('/report.json', async (c) => (await flushed(), report.reportJson(c.req.raw, clientOf(c))));
+    app.get('/report/events.ndjson', async (c) => (await flushed(), report.exportNdjson(c.req.raw, clientOf(c))));
   }
 
   app.all('/recs/:placement', (c) => {

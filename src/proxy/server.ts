@@ -40,7 +40,7 @@ export function fileReaderRelativeTo(configPath: string): (path: string) => Prom
  * down at start costs 503s on /events, never the recommendations.
  */
 export function eventStoreFromEnv(env: Readonly<Record<string, string | undefined>>, log: (line: string) => void = () => undefined): EventStore {
-  const options = { databaseUrl: env.DATABASE_URL || undefined, dataDir: resolve(env.RECS_DATA_DIR || '.recs-data/events') };
+  const options = { databaseUrl: env.DATABASE_URL || undefined, dataDir: env.RECS_DATA_DIR === 'memory://' ? 'memory://' : resolve(env.RECS_DATA_DIR || '.recs-data/events') };
   let opening: Promise<EventStore> | undefined;
   const store = () =>
     (opening ??= openEventStore(options).catch((error: unknown) => {
