@@ -14,6 +14,7 @@
 import { InvalidParameter, ProxyError } from '../errors.js';
 import { PLACEMENT_NAME } from '../config.js';
 import { repeatedKey } from '../repeated-key.js';
+import { readTextCapped } from '../capped-body.js';
 import type { EventStore, EventType, StoredEvent } from './store.js';
 import { StoreUnavailable } from './unavailable.js';
 
@@ -87,24 +88,8 @@ function integer(value: unknown, path: string, min: number, max: number): number
 /** Paths as the client would write them: `events[3].rank`. */
 const pathOf = (keys: string[]) => keys.map((key, i) => (/^\d+$/.test(key) && i > 0 ? `[${key}]` : i ? `.${key}` : key)).join('');
 
-async function readBody(request: Request, maxBytes: number): Promise<string> {
-  const tooLarge = () => new ProxyError(413, 'invalid-request', `body: must be at most ${maxBytes} bytes`, { parameter: 'body' });
-  if (Number(request.headers.get('content-length')) > maxBytes) throw tooLarge();
-  if (!request.body) return '';
-  const reader = request.body.getReader();
-  const decoder = new TextDecoder();
-  let body = '';
-  let size = 0;
-  for (let chunk = await reader.read(); !chunk.done; chunk = await reader.read()) {
-    size += chunk.value.byteLength;
-    if (size > maxBytes) {
-      await reader.cancel().catch(() => undefined);
-      throw tooLarge();
-    }
-    body += decoder.decode(chunk.value, { stream: true });
-  }
-  return body + decoder.decode();
-}
+const readBody = (request: Request, maxBytes: number) =>
+  readTextCapped(request, maxBytes, () => new ProxyError(413, 'invalid-request', `body: must be at most ${maxBytes} bytes`, { parameter: 'body' }));
 
 export function createEventsHandler(deps: EventsHandlerDeps): (request: Request) => Promise<Response> {
   const maxEvents = deps.maxBatchEvents ?? 100;
