@@ -1,7 +1,7 @@
 /**
  * The data path after a failure (a chunk, loaded by http.ts's `afterFailure`): an HTTP
  * status as a coded RecsFailure with its Retry-After, and the fetching policy's
- * decisions whether and when to try again.
+ * retries: whether and when to try again.
  */
 import { RecsFailure } from '../model/errors.js';
 
@@ -35,4 +35,38 @@ export function retryDelay(attempt: number, error: RecsFailure, random = Math.ra
   if (error.retryAfter !== undefined) return Math.min(error.retryAfter * 1000, MAX_RETRY_AFTER_MS);
   const ceiling = BASE_DELAY_MS * 2 ** attempt;
   return ceiling / 2 + random() * (ceiling / 2);
+}
+
+/** Waits `ms`, or rejects as soon as `signal` aborts. */
+const sleep = (ms: number, signal: AbortSignal) =>
+  new Promise<void>((resolve, reject) => {
+    const timer = setTimeout(resolve, ms);
+    signal.addEventListener('abort', () => reject(clearTimeout(timer)), { once: true });
+  });
+
+export interface RetryState {
+  /** The policy's signal: the caller's abort and the overall deadline. */
+  signal: AbortSignal;
+  /** A failed try's error, or throws the abort or timeout failure (src/data/policy.ts). */
+  failure: (error: unknown) => unknown;
+  /** The first try's error. */
+  error: unknown;
+  deadline: number;
+  retries: number;
+}
+
+/** withPolicy after its first try failed (src/data/policy.ts): retries with backoff while they can end before the deadline. */
+export async function retry<T>(attempt: (signal: AbortSignal) => Promise<T>, { signal, failure, error, deadline, retries }: RetryState): Promise<T> {
+  for (let tries = 0; ; tries++) {
+    const delay = tries < retries && isRetryable(error) ? retryDelay(tries, error as RecsFailure) : Infinity;
+    // A try that could only end after the deadline is not started.
+    if (Date.now() + delay >= deadline) throw error;
+    try {
+      // An abort while waiting for the next try lands in the catch like any other failure.
+      if (delay) await sleep(delay, signal);
+      return await attempt(signal);
+    } catch (thrown) {
+      error = failure(thrown);
+    }
+  }
 }

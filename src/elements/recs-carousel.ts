@@ -1,7 +1,7 @@
 import { css, html, nothing, type PropertyDeclarations, type PropertyValues, type TemplateResult } from 'lit';
-import { RecsElement } from './recs-element.js';
+import { RecsElement, whenShown } from './recs-element.js';
 import { baseStyles } from './styles.js';
-import { TrackController } from './track-controller.js';
+import type { TrackController } from './track-controller.js';
 
 /**
  * Recommendations as a carousel, as the WAI-ARIA carousel pattern describes it: a
@@ -73,64 +73,18 @@ export class RecsCarousel extends RecsElement {
     `,
   ];
 
-  /** The ends (Previous and Next disabled there) and the cards in view (only these are in the tab order). */
-  #view = new TrackController(this, () => this.#track());
-  /** The Previous or Next button that had focus before a render, so focus survives it being disabled. */
-  #focusedNav: Element | null | undefined;
-
-  #track(): HTMLElement | null {
-    return this.renderRoot.querySelector('.track');
-  }
-
-  #cards(): HTMLElement[] {
-    return [...this.renderRoot.querySelectorAll<HTMLElement>('.track > [part="card"]')];
-  }
-
-  /** Scrolls by one view of cards, in reading direction. */
-  #page(direction: 1 | -1): void {
-    const track = this.#track();
-    if (!track) return;
-    track.scrollBy({ left: direction * (this.matches(':dir(rtl)') ? -1 : 1) * track.clientWidth });
-  }
-
-  /** Arrow keys move to the neighbouring card (mirrored right to left), Home and End to the ends. */
-  #onKeydown = (event: KeyboardEvent): void => {
-    const cards = this.#cards();
-    const current = Math.max(cards.findIndex((card) => card.contains(this.shadowRoot!.activeElement)), 0);
-    const forward = this.matches(':dir(rtl)') ? -1 : 1;
-    const next = { Home: 0, End: cards.length - 1, ArrowRight: current + forward, ArrowLeft: current - forward }[event.key];
-    const card = next === undefined ? undefined : cards[Math.min(Math.max(next, 0), cards.length - 1)];
-    if (!card) return;
-    event.preventDefault();
-    card.scrollIntoView({ block: 'nearest', inline: 'start' });
-    // A card without a URL has no link to focus: the card itself (tabindex=-1) takes focus.
-    (card.querySelector<HTMLElement>('a[href], button:not(:disabled)') ?? card).focus({ preventScroll: true });
-  };
-
-  /** Only the cards in view are in the tab order, whatever their markup (built in or a designer's template). */
-  #followView(): void {
-    for (const card of this.#cards()) {
-      for (const stop of card.querySelectorAll<HTMLElement>('a, button, input, select, textarea')) {
-        if (this.#view.inView.has(Number(card.dataset.rank))) stop.removeAttribute('tabindex');
-        else stop.tabIndex = -1;
-      }
-    }
-  }
-
-  protected override willUpdate(changed: PropertyValues): void {
-    super.willUpdate(changed);
-    this.#focusedNav = this.shadowRoot?.activeElement?.closest('.nav');
-  }
+  /** The track measured, paging and keys (src/elements/track-controller.ts): loaded once the carousel has cards. */
+  #view: TrackController | undefined;
 
   protected override updated(changed: PropertyValues): void {
     super.updated(changed);
-    // At the end, Next is disabled: its focus moves to the other button instead of the page (APG carousel).
-    if ((this.#focusedNav as HTMLButtonElement | null)?.disabled) this.renderRoot.querySelector<HTMLElement>('.nav:not(:disabled)')?.focus();
+    const track = this.renderRoot.querySelector<HTMLElement>('.track');
     // Through the CSSOM, not a style attribute, so a strict Content-Security-Policy allows it.
     const spv = Number(this.slidesPerView);
-    if (spv > 0) this.#track()?.style.setProperty('--_spv', String(spv));
-    else this.#track()?.style.removeProperty('--_spv');
-    this.#followView();
+    if (spv > 0) track?.style.setProperty('--_spv', String(spv));
+    else track?.style.removeProperty('--_spv');
+    // Until then Previous and Next stay disabled (as before the first measure) and every card is a tab stop.
+    if (this.state === 'ready') whenShown().then((chunk) => (this.#view ??= new chunk.TrackController(this)), () => {});
   }
 
   protected override renderLayout(): TemplateResult {
@@ -146,15 +100,15 @@ export class RecsCarousel extends RecsElement {
       <div class="header">
         ${this.renderHeading()}
         <div class="controls">
-          <button part="prev" class="nav" type="button" aria-label=${labels.previous} ?disabled=${this.#view.atStart || !ready} @click=${() => this.#page(-1)}>
+          <button part="prev" class="nav" type="button" aria-label=${labels.previous} ?disabled=${!ready || this.#view?.atStart !== false} @click=${() => this.#view?.page(-1)}>
             <span class="arrow" aria-hidden="true">‹</span>
           </button>
-          <button part="next" class="nav" type="button" aria-label=${labels.next} ?disabled=${this.#view.atEnd || !ready} @click=${() => this.#page(1)}>
+          <button part="next" class="nav" type="button" aria-label=${labels.next} ?disabled=${!ready || this.#view?.atEnd !== false} @click=${() => this.#view?.page(1)}>
             <span class="arrow" aria-hidden="true">›</span>
           </button>
         </div>
       </div>
-      <div part="track" class="track" @scroll=${this.#view.measure} @keydown=${this.#onKeydown}>
+      <div part="track" class="track" @scroll=${this.#view?.measure} @keydown=${this.#view?.keydown}>
         ${/* Slides are divs (a group role is not allowed on an li); skeletons are list items, so they keep a list, laid out as the track's own cells. */ ready
           ? this.renderItems(slides)
           : html`<ul class="skeletons" role="none">${this.renderItems()}</ul>`}

@@ -14,7 +14,6 @@ import { DEFAULT_LABELS, type RecsLabels } from './labels.js';
 import { NearViewportController } from './visibility-controller.js';
 import type { ImpressionController } from './impression-controller.js';
 import { FetchController, type Run } from './fetch-controller.js';
-import { StoreController } from './store-controller.js';
 import { shopperKey } from '../data/consent.js';
 import { trackOrder, watchEvents } from '../data/events-hook.js';
 
@@ -34,11 +33,9 @@ for (const [field, spec] of FIELD_ENTRIES) {
 
 let widgetCount = 0;
 let templates: typeof import('./card-template.js') | undefined;
-/**
- * Impressions count only after a second in view, so their code (which has to judge real
- * visibility) is a chunk, loaded once the first cards show; nothing waits for it.
- */
-let impressionChunk: Promise<typeof import('./impression-controller.js')> | undefined;
+let shownChunk: Promise<typeof import('./shown.js')> | undefined;
+/** The chunk of what a widget needs once its cards show (src/elements/shown.ts), loaded once. @internal */
+export const whenShown = () => (shownChunk ??= import('./shown.js'));
 
 /** The request field properties (`productId`, `limit`, ...) come from the field table. */
 // eslint-disable-next-line @typescript-eslint/no-unsafe-declaration-merging
@@ -177,7 +174,8 @@ export abstract class RecsElement extends LitElement {
     return labels as unknown as RecsLabels;
   }
 
-  #context = new StoreController(this, $context);
+  /** Stops re-rendering on page context changes (setContext), which it does while on the page. */
+  #unlisten: (() => void) | undefined;
   #nearViewport = new NearViewportController(this);
   #impressions: Promise<ImpressionController> | undefined;
   #fetch = new FetchController(this, () => {
@@ -190,13 +188,16 @@ export abstract class RecsElement extends LitElement {
     super();
     this.limit = 10;
     this.timeout = 8000;
-    this.lazy = this.events = true;
+    // One assignment each: the manifest (custom-elements.json) reads the defaults from here.
+    this.lazy = true;
+    this.events = true;
     this.state = 'idle';
     this.items = [];
   }
 
   override connectedCallback(): void {
     super.connectedCallback();
+    this.#unlisten = $context.listen(() => this.requestUpdate());
     // Start the vendor chunk download now, so it is ready before the request.
     if (typeof this.transport === 'string') loadTransport(this.transport).catch(() => {});
     // Back on the page: an abandoned request starts again, shown cards are watched for impressions again.
@@ -205,6 +206,7 @@ export abstract class RecsElement extends LitElement {
 
   override disconnectedCallback(): void {
     super.disconnectedCallback();
+    this.#unlisten?.();
     release(this);
   }
 
@@ -215,9 +217,9 @@ export abstract class RecsElement extends LitElement {
 
   /** The canonical request for the current attributes and page context (attributes win). */
   buildRequest(): RecsRequest {
-    const request = buildRequest(this, this.#context.value, this.#transportName(), this.exclude);
-    // The proxy keeps a split's variant per shopper (src/data/consent.ts).
-    if (request.transport === 'proxy') request.shopper = shopperKey();
+    const request = buildRequest(this, $context.get(), this.#transportName(), this.exclude);
+    // The proxy keeps a split's variant per shopper (src/data/consent.ts); measuring is what the key is for, so no events, no key.
+    if (request.transport === 'proxy' && this.events && $context.get().events !== false) request.shopper = shopperKey();
     return request;
   }
 
@@ -227,9 +229,13 @@ export abstract class RecsElement extends LitElement {
     const request = this.buildRequest();
     const timeout = this.timeout! > 0 ? this.timeout! : 8000;
     // A one-off transport object is part of the request: a new object is a new request.
-    const newTransport = this.transport !== this.#lastTransport;
+    this.#run(request, timeout, (run) => this.#load(request, timeout, run), this.transport !== this.#lastTransport);
+  }
+
+  /** Starts `work` for this request unless it is the run under way already (FetchController). */
+  #run(request: RecsRequest, timeout: number, work: (run: Run) => Promise<void>, force?: boolean): void {
     this.#lastTransport = this.transport;
-    this.#fetch.run(`${JSON.stringify(request)}|${timeout}|${this.fallback}|${this.cacheTtl}`, (run) => this.#load(request, timeout, run), newTransport);
+    this.#fetch.run(`${JSON.stringify(request)}|${timeout}|${this.fallback}|${this.cacheTtl}`, work, force);
   }
 
   async #load(request: RecsRequest, timeout: number, run: Run): Promise<void> {
@@ -288,7 +294,7 @@ export abstract class RecsElement extends LitElement {
   protected override updated(changed: PropertyValues): void {
     super.updated(changed);
     if (this.state !== 'ready') return;
-    this.#impressions ??= (impressionChunk ??= import('./impression-controller.js')).then(
+    this.#impressions ??= whenShown().then(
       ({ ImpressionController }) => new ImpressionController(this, (cards) => this.#reportImpressions(cards)),
     );
     void this.#impressions.then((impressions) => this.state === 'ready' && impressions.observe(this.renderRoot.querySelectorAll('[part="card"]')));
@@ -326,7 +332,7 @@ export abstract class RecsElement extends LitElement {
       // One per card to come: the skeletons hold the card's exact space (as dist/recs.css did before the script ran).
       return Array.from({ length: displayLimit(this.limit) }, renderSkeleton);
     }
-    const page = this.#context.value;
+    const page = $context.get();
     const locale = this.locale ?? page.locale;
     const currency = this.currency ?? page.currency;
     const labels = this.resolvedLabels;
@@ -378,9 +384,8 @@ export abstract class RecsElement extends LitElement {
       const result = adopt(this, data);
       if (result) {
         const request = this.buildRequest();
-        this.#lastTransport = this.transport;
-        // willUpdate's run key for this request, so it finds this run and fetches nothing.
-        this.#fetch.run(`${JSON.stringify(request)}|${this.timeout! > 0 ? this.timeout : 8000}|${this.fallback}|${this.cacheTtl}`, async (run) => {
+        // willUpdate's run for this request, so it finds this run and fetches nothing.
+        this.#run(request, this.timeout! > 0 ? this.timeout! : 8000, async (run) => {
           await this.updateComplete;
           await this.#show(result, request, run);
         });

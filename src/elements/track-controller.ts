@@ -1,10 +1,13 @@
-import type { ReactiveController, ReactiveControllerHost } from 'lit';
+import type { ReactiveController } from 'lit';
+import type { RecsElement } from './recs-element.js';
 
 /**
- * A scrolling track of cards, measured: whether it rests at its start or its end, and
- * which cards are at least half in view (by rank). Call `measure` on scroll; it runs
- * itself after each render (once laid out) and whenever the track changes size (a
- * resize, a tab panel shown). The host re-renders when something changed.
+ * The carousel once it has cards (part of the chunk loaded then, src/elements/shown.ts):
+ * its track measured, whether it rests at its start or its end and which cards are at
+ * least half in view (by rank), and what follows from that: Previous and Next disabled
+ * at the ends, only the cards in view in the tab order, paging, arrow keys, Home and End.
+ * It measures after each render (once laid out), on scroll and whenever the track changes
+ * size (a resize, a tab panel shown); the host re-renders when something changed.
  */
 export class TrackController implements ReactiveController {
   atStart = true;
@@ -13,18 +16,41 @@ export class TrackController implements ReactiveController {
   #track: Element | null = null;
   #resize = new ResizeObserver(() => this.measure());
   #last = '';
+  /** The Previous or Next button that had focus before a render, so focus survives it being disabled. */
+  #focusedNav: Element | null | undefined;
 
-  constructor(
-    private readonly host: ReactiveControllerHost & Element,
-    /** The track as rendered now. */
-    private readonly find: () => Element | null,
-  ) {
+  constructor(private readonly host: RecsElement) {
     host.addController(this);
+    // The cards are on screen already: the next update finds the track.
+    host.requestUpdate();
+  }
+
+  #cards(): HTMLElement[] {
+    return [...this.host.renderRoot.querySelectorAll<HTMLElement>('.track > [part="card"]')];
+  }
+
+  /** 1 in left-to-right layouts, -1 in right-to-left ones. */
+  #forward(): number {
+    return this.host.matches(':dir(rtl)') ? -1 : 1;
+  }
+
+  hostUpdate(): void {
+    this.#focusedNav = this.host.shadowRoot?.activeElement?.closest('.nav');
   }
 
   hostUpdated(): void {
+    const root = this.host.renderRoot;
+    // At the end, Next is disabled: its focus moves to the other button instead of the page (APG carousel).
+    if ((this.#focusedNav as HTMLButtonElement | null)?.disabled) root.querySelector<HTMLElement>('.nav:not(:disabled)')?.focus();
+    // Only the cards in view are in the tab order, whatever their markup (built in or a designer's template).
+    for (const card of this.#cards()) {
+      for (const stop of card.querySelectorAll<HTMLElement>('a, button, input, select, textarea')) {
+        if (this.inView.has(Number(card.dataset.rank))) stop.removeAttribute('tabindex');
+        else stop.tabIndex = -1;
+      }
+    }
     // Lit may still render a host that has left the page; nothing is watched for it then.
-    const track = this.host.isConnected ? this.find() : null;
+    const track = this.host.isConnected ? root.querySelector('.track') : null;
     if (track !== this.#track) {
       this.hostDisconnected();
       if (track) this.#resize.observe(track);
@@ -50,6 +76,26 @@ export class TrackController implements ReactiveController {
     const now = `${this.atStart}${this.atEnd}${[...this.inView]}`;
     if (now !== this.#last) this.host.requestUpdate();
     this.#last = now;
+  };
+
+  /** Scrolls by one view of cards, in reading direction. */
+  page(direction: 1 | -1): void {
+    const track = this.#track;
+    track?.scrollBy({ left: direction * this.#forward() * track.clientWidth });
+  }
+
+  /** Arrow keys move to the neighbouring card (mirrored right to left), Home and End to the ends. */
+  keydown = (event: KeyboardEvent): void => {
+    const cards = this.#cards();
+    const current = Math.max(cards.findIndex((card) => card.contains(this.host.shadowRoot!.activeElement)), 0);
+    const forward = this.#forward();
+    const next = { Home: 0, End: cards.length - 1, ArrowRight: current + forward, ArrowLeft: current - forward }[event.key];
+    const card = next === undefined ? undefined : cards[Math.min(Math.max(next, 0), cards.length - 1)];
+    if (!card) return;
+    event.preventDefault();
+    card.scrollIntoView({ block: 'nearest', inline: 'start' });
+    // A card without a URL has no link to focus: the card itself (tabindex=-1) takes focus.
+    (card.querySelector<HTMLElement>('a[href], button:not(:disabled)') ?? card).focus({ preventScroll: true });
   };
 
   hostDisconnected(): void {

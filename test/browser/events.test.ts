@@ -268,6 +268,8 @@ describe('events: turned off, hostile answers, sharing', () => {
     link(el, 'sku-1').click();
     await sleep(QUIET_MS);
     expect((await log(id)).events).to.have.length(0);
+    // No measuring, no key: the request carries no shopper key either.
+    expect(new URL((await log(id)).recs[0]!.url, location.href).searchParams.has('shopper')).to.equal(false);
   });
 
   it('setContext({ events: false }) sends nothing', async () => {
@@ -277,6 +279,7 @@ describe('events: turned off, hostile answers, sharing', () => {
     link(el, 'sku-1').click();
     await sleep(QUIET_MS);
     expect((await log(id)).events).to.have.length(0);
+    expect(new URL((await log(id)).recs[0]!.url, location.href).searchParams.has('shopper')).to.equal(false);
   });
 
   it('a hostile answer (10 KB request id, markup team, object variant): shown safely, no events', async () => {
