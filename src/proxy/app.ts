@@ -14,11 +14,11 @@
 import { Hono, type Context, type MiddlewareHandler } from 'hono';
 import { cors } from 'hono/cors';
 import { bodyLimit } from 'hono/body-limit';
-import type { RecsErrorCode, RecsResult } from '../model/types.js';
+import type { RecsErrorCode, RecsRequest, RecsResult } from '../model/types.js';
 import { hasPersonalIdentifier } from '../model/fields.js';
 import { plainText } from '../format/text.js';
 import { PLACEMENT_NAME, type ProxyConfig } from './config.js';
-import { fieldsFromBody, parseQuery, parseWidgetFields, queryOf } from './input.js';
+import { fieldsFromBody, parseQuery, parseWidgetFields, queryOf, rememberedQuery } from './input.js';
 import { createCatalogStore } from './catalog.js';
 import { createResponseCache, type ResponseCache } from './response-cache.js';
 import { createRateLimiter, clientKey } from './rate-limit.js';
@@ -26,7 +26,7 @@ import { createRunner, type PlacementRunner } from './runner.js';
 import { InvalidParameter, MAX_RETRY_AFTER_SECONDS, ProxyError, toProxyError } from './errors.js';
 import { Secrets, type Env } from './secrets.js';
 import { servePlacement, type RecsAnswer, type ServedPlacement } from './experiments/serve.js';
-import { createRequestIdSigner } from './experiments/token.js';
+import { createRequestIdSigner, type Hmac128 } from './experiments/token.js';
 import { createRequestCounter } from './experiments/request-counter.js';
 import type { EventStore } from './events/store.js';
 import { createEventsHandler } from './events/ingest.js';
@@ -51,6 +51,8 @@ export interface ProxyDeps {
    * answers carry no request id and /events and /report are off (edge runtimes, tests).
    */
   events?: { store: EventStore };
+  /** A faster HMAC for signing request ids than WebCrypto's (Node: node:crypto's, synchronous; see server.ts). */
+  hmac?: Hmac128;
   /**
    * Where anonymous answers are kept: by default this process's memory (createResponseCache);
    * on Workers the platform's Cache API (createHttpResponseCache, src/proxy/worker.ts).
@@ -65,6 +67,9 @@ export type ProxyApp = Hono & { close(): Promise<void> };
 export interface ProxyErrorBody {
   error: { code: RecsErrorCode; message: string; parameter?: string };
 }
+
+/** `/recs/<placement>` in a request URL (no trailing slash, as the route): the placement as written. */
+const ROUTE_URL = /^[a-z][a-z0-9+.-]*:\/\/[^/?#]*\/recs\/([^/?#]+)(?:[?#]|$)/;
 
 /** Response headers a cross-origin page may read. */
 const EXPOSE_HEADERS = ['retry-after'];
@@ -85,7 +90,7 @@ export function createProxyApp(config: ProxyConfig, deps: ProxyDeps): ProxyApp {
     log,
   });
   const store = deps.events?.store;
-  const signer = store && createRequestIdSigner({ secret: eventsSecret(secrets, log), previousSecret: secrets.optional('RECS_EVENTS_SECRET_PREVIOUS'), maxAgeMs: MAX_EVENT_AGE_MS, now });
+  const signer = store && createRequestIdSigner({ secret: eventsSecret(secrets, log), previousSecret: secrets.optional('RECS_EVENTS_SECRET_PREVIOUS'), maxAgeMs: MAX_EVENT_AGE_MS, now, hmac: deps.hmac });
   const counter = store && createRequestCounter({ add: (rows) => store.addRequests(rows), now, log });
   const placements = new Map<string, ServedPlacement>();
   /** Runners by `placement\nvariant`. */
@@ -167,9 +172,19 @@ export function createProxyApp(config: ProxyConfig, deps: ProxyDeps): ProxyApp {
    * What the middleware add to an answer that is not a preflight (CORS as cors() writes it,
    * by request Origin, and nosniff), as one object per origin, for the route to set in one go.
    */
-  const routeHeadersAnyOrigin: Record<string, string> = { 'access-control-expose-headers': EXPOSE_HEADERS.join(','), vary: 'Origin', 'x-content-type-options': 'nosniff' };
+  // Accept too: the same URL answers HTML to `Accept: text/html` (server-rendered placements).
+  const routeHeadersAnyOrigin: Record<string, string> = { 'access-control-expose-headers': EXPOSE_HEADERS.join(','), vary: 'Origin, Accept', 'x-content-type-options': 'nosniff' };
   const routeHeadersByOrigin = new Map([...allowedOrigins].map((origin) => [origin, { 'access-control-allow-origin': origin, ...routeHeadersAnyOrigin }]));
   const routeHeaders = (origin: string | undefined) => (origin && routeHeadersByOrigin.get(origin)) || routeHeadersAnyOrigin;
+  /** A JSON answer of the route; `cached`: its x-recs-cache (personal answers have none). */
+  const jsonResponse = (json: string, headers: Record<string, string>, cacheControl: string, cached?: 'hit' | 'miss') =>
+    new Response(json, {
+      status: 200,
+      headers: cached
+        ? { ...headers, 'content-type': 'application/json', 'cache-control': cacheControl, 'x-recs-cache': cached }
+        : { ...headers, 'content-type': 'application/json', 'cache-control': cacheControl },
+    });
+  const cacheKey = (name: string, variant: string, request: RecsRequest) => `${name}\n${variant}\n${JSON.stringify(request)}`;
   // Browsers on sites not in allowedOrigins are refused before any work; server-to-server
   // calls send no Origin. The Host header is the client's to write, so it proves nothing
   // (an Origin and Host of evil.example would otherwise pass as same-origin: DNS rebinding).
@@ -221,7 +236,7 @@ export function createProxyApp(config: ProxyConfig, deps: ProxyDeps): ProxyApp {
         const variantRequest = variant === 'default' ? request : { ...request, transport: served.leaves.get(variant)!.provider };
         // Personal answers are never cached, here or by anyone downstream.
         if (personal) return { value: (loaded = await run(variantRequest)), hit: false };
-        const key = `${name}\n${variant}\n${JSON.stringify(request)}`;
+        const key = cacheKey(name, variant, request);
         // Only a miss reaches the vendor; the token is taken before joining the cache, so a refused
         // client never fails a vendor call that other clients are waiting for.
         if (!spent && !cache.has(key)) {
@@ -243,13 +258,12 @@ export function createProxyApp(config: ProxyConfig, deps: ProxyDeps): ProxyApp {
           stylesheet: html.linkStyles ? new URL(`/elements/${html.tag}.css`, route).href : undefined,
         });
         const cacheControl = answer.body.requestId ? 'private, no-store' : publicCacheControl;
-        return new Response(page, { status: 200, headers: { ...headers, 'content-type': 'text/html; charset=utf-8', 'cache-control': cacheControl, vary: 'Origin, Accept' } });
+        return new Response(page, { status: 200, headers: { ...headers, 'content-type': 'text/html; charset=utf-8', 'cache-control': cacheControl } });
       }
       const json = answerJson(answer.body, loaded);
       // An answer with a request id is one page view's: no one downstream may share it.
-      if (personal) return new Response(json, { status: 200, headers: { ...headers, 'content-type': 'application/json', 'cache-control': 'private, no-store' } });
-      const cacheControl = answer.body.requestId ? 'private, no-store' : publicCacheControl;
-      return new Response(json, { status: 200, headers: { ...headers, 'content-type': 'application/json', 'cache-control': cacheControl, 'x-recs-cache': answer.hit ? 'hit' : 'miss' } });
+      if (personal) return jsonResponse(json, headers, 'private, no-store');
+      return jsonResponse(json, headers, answer.body.requestId ? 'private, no-store' : publicCacheControl, answer.hit ? 'hit' : 'miss');
     } catch (error) {
       return answerError(c, error, headers);
     }
@@ -304,6 +318,34 @@ export function createProxyApp(config: ProxyConfig, deps: ProxyDeps): ProxyApp {
     throw new ProxyError(404, 'not-found', 'not found; placements live at /recs/<placement>');
   });
   app.onError((error, c) => answerError(c, error));
+
+  /**
+   * A cache hit answered at once, before Hono: synchronously, so @hono/node-server writes it
+   * straight away (an answer that is a promise costs the adapter a promise chain and a close
+   * listener, and Hono's middleware chain costs more). Only hits that need no await and no
+   * check the route has not made before: a GET of an unmeasured placement with one source,
+   * not HTML, from no origin or an allowed one, with a query the route has validated
+   * (rememberedQuery) and an answer cached and loaded (peek). The route answers the rest,
+   * errors included; what it would answer here is the same, byte for byte.
+   */
+  function answerLoadedHit(request: Request): Response | undefined {
+    if (request.method !== 'GET') return undefined;
+    const name = ROUTE_URL.exec(request.url)?.[1];
+    const served = name === undefined ? undefined : placements.get(name);
+    if (name === undefined || !served || served.measured || served.leaves.size !== 1 || !served.leaves.has('default')) return undefined;
+    const origin = request.headers.get('origin') ?? undefined;
+    if ((origin && !allowedOrigins.has(origin)) || wantsHtml(request)) return undefined;
+    const parsed = rememberedQuery(queryOf(request.url), config.placements[name]!.provider);
+    if (!parsed) return undefined;
+    const { shopper: _shopper, ...fields } = parsed;
+    if (hasPersonalIdentifier(fields)) return undefined;
+    const value = cache.peek(cacheKey(name, 'default', fields));
+    if (!value) return undefined;
+    counter?.count(name, 'default', false);
+    return jsonResponse(jsonOf(value), routeHeaders(origin), publicCacheControl, 'hit');
+  }
+  const route = app.fetch;
+  app.fetch = (request, env, executionCtx) => answerLoadedHit(request) ?? route(request, env, executionCtx);
 
   return Object.assign(app, { close: async () => counter?.flush() });
 }

@@ -172,6 +172,11 @@ export function parseQuery(query: string, transport: string): RecsRequest {
   return request;
 }
 
+/** The request parseQuery made of this query before, if it still remembers it; never checks one itself. */
+export function rememberedQuery(query: string, transport: string): RecsRequest | undefined {
+  return parsedQueries.get(`${transport}\n${query}`);
+}
+
 function deepFreeze<T>(value: T): T {
   if (typeof value === 'object' && value !== null && !Object.isFrozen(value)) {
     Object.freeze(value);

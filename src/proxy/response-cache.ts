@@ -15,20 +15,32 @@ export interface ResponseCache<T> {
   get(key: string, load: () => Promise<T>, requestUrl?: string): Promise<{ value: T; hit: boolean }>;
   /** Whether `get(key)` would be answered without calling `load` (fresh, or already loading); an HTTP cache cannot tell without a lookup and says false. */
   has(key: string): boolean;
+  /**
+   * The value `get(key)` would answer as a hit, if it is fresh and already loaded: a hit can
+   * then be answered at once, without waiting on anything. An HTTP cache says undefined.
+   */
+  peek(key: string): T | undefined;
 }
 
 export function createResponseCache<T>(options: { ttlMs: number; maxEntries: number; now?: () => number }): ResponseCache<T> {
   const now = options.now ?? Date.now;
-  const entries = new Map<string, { expires: number; value: Promise<T> }>();
+  /** `loaded`: the value once `value` has resolved, for peek(). */
+  const entries = new Map<string, { expires: number; value: Promise<T>; loaded?: { value: T } }>();
   return {
     has: (key) => (entries.get(key)?.expires ?? 0) > now(),
+    peek(key) {
+      const entry = entries.get(key);
+      return entry && entry.expires > now() ? entry.loaded?.value : undefined;
+    },
     async get(key, load) {
       const entry = entries.get(key);
       if (entry && entry.expires > now()) return { value: await entry.value, hit: true };
       if (options.ttlMs <= 0 || options.maxEntries <= 0) return { value: await load(), hit: false };
       entries.delete(key);
       const value = load();
-      entries.set(key, { expires: now() + options.ttlMs, value });
+      const fresh: { expires: number; value: Promise<T>; loaded?: { value: T } } = { expires: now() + options.ttlMs, value };
+      entries.set(key, fresh);
+      value.then((loaded) => (fresh.loaded = { value: loaded }), () => undefined);
       // Map keeps insertion order: the first key is the oldest.
       if (entries.size > options.maxEntries) entries.delete(entries.keys().next().value!);
       value.catch(() => {
@@ -63,6 +75,7 @@ export function createHttpResponseCache<T>(cache: HttpCache, options: { ttlSecon
   return {
     // Unknown without a lookup: a caller that spends rate-limit tokens on misses spends one on a hit too.
     has: () => false,
+    peek: () => undefined,
     async get(key, load, requestUrl) {
       if (options.ttlSeconds <= 0) return { value: await load(), hit: false };
       const url = await entryUrl(key, requestUrl);

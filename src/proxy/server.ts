@@ -7,6 +7,7 @@
  * capped, and close() lets requests in flight finish instead of resetting them.
  */
 import { readFile } from 'node:fs/promises';
+import { createHmac } from 'node:crypto';
 import { dirname, resolve } from 'node:path';
 import type { AddressInfo } from 'node:net';
 import type { Server, ServerResponse } from 'node:http';
@@ -126,7 +127,12 @@ export function startProxyServer(
   options: { port?: number; hostname?: string } = {},
 ): Promise<RunningProxy> {
   // The socket's peer is the client (or, with limits.trustProxy, the last proxy in front).
-  const app = createProxyApp(config, { clientAddress: (c) => (c.env as { incoming?: { socket?: { remoteAddress?: string } } } | undefined)?.incoming?.socket?.remoteAddress, ...deps });
+  const app = createProxyApp(config, {
+    clientAddress: (c) => (c.env as { incoming?: { socket?: { remoteAddress?: string } } } | undefined)?.incoming?.socket?.remoteAddress,
+    // Request ids on every measured answer: node:crypto signs in the request's own task, WebCrypto queues a job per signature.
+    hmac: (secret, text) => createHmac('sha256', secret).update(text).digest().subarray(0, 16),
+    ...deps,
+  });
   const hostname = options.hostname ?? '127.0.0.1';
   const limits = config.server;
   return new Promise((resolvePromise, reject) => {

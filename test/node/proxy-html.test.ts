@@ -29,6 +29,8 @@ describe('a placement answered as HTML', () => {
   it('keeps the JSON answer for the widget, and refuses what the element cannot be', async () => {
     const json = await call(query(`${proxy.url}/recs/pdp`, { productId: 'sku-01', limit: '3' }), { headers: { accept: 'application/json' } });
     assert.equal(json.body.items.length, 3);
+    // The same URL answers HTML or JSON by Accept, so a cache in front must keep them apart.
+    assert.match(json.headers.get('vary') ?? '', /Accept/);
     const bad = await call(query(`${proxy.url}/recs/pdp`, { productId: 'sku-01', element: 'script' }));
     assert.deepEqual([bad.status, bad.body.error.parameter], [400, 'element']);
     const personal = await call(query(`${proxy.url}/recs/pdp`, { email: 'a@b.example', element: 'recs-list' }));

@@ -48,18 +48,30 @@ function sameText(a: string, b: string): boolean {
   return difference === 0;
 }
 
-const importKey = (secret: string) => crypto.subtle.importKey('raw', encoder.encode(secret), { name: 'HMAC', hash: 'SHA-256' }, false, ['sign']);
+/** HMAC-SHA256 of `text` with `secret`, the first 16 bytes. */
+export type Hmac128 = (secret: string, text: string) => Uint8Array | Promise<Uint8Array>;
 
-export function createRequestIdSigner(options: { secret: string; previousSecret?: string | undefined; maxAgeMs: number; now: () => number }): RequestIdSigner {
-  const keys = [options.secret, options.previousSecret].filter((secret): secret is string => Boolean(secret)).map(importKey);
-  const mac = async (key: Promise<CryptoKey>, text: string) => base64url(new Uint8Array(await crypto.subtle.sign('HMAC', await key, encoder.encode(text))).subarray(0, 16));
+/** WebCrypto, on every runtime; Node passes node:crypto's synchronous HMAC instead (server.ts), 3 to 4 times cheaper per answer. */
+function webCryptoHmac(): Hmac128 {
+  const keys = new Map<string, Promise<CryptoKey>>();
+  return async (secret, text) => {
+    let key = keys.get(secret);
+    if (!key) keys.set(secret, (key = crypto.subtle.importKey('raw', encoder.encode(secret), { name: 'HMAC', hash: 'SHA-256' }, false, ['sign'])));
+    return new Uint8Array(await crypto.subtle.sign('HMAC', await key, encoder.encode(text))).subarray(0, 16);
+  };
+}
+
+export function createRequestIdSigner(options: { secret: string; previousSecret?: string | undefined; maxAgeMs: number; now: () => number; hmac?: Hmac128 | undefined }): RequestIdSigner {
+  const secrets = [options.secret, options.previousSecret].filter((secret): secret is string => Boolean(secret));
+  const hmac = options.hmac ?? webCryptoHmac();
+  const mac = async (secret: string, text: string) => base64url(await hmac(secret, text));
 
   return {
     async sign(placement, variant, teams = '-') {
       const nonce = base64url(crypto.getRandomValues(new Uint8Array(12)));
       const issued = Math.floor(options.now() / 1000).toString(36);
       const body = `v1.${nonce}.${issued}.${teams}`;
-      return `${body}.${await mac(keys[0]!, `${body}.${placement}.${variant}`)}`;
+      return `${body}.${await mac(secrets[0]!, `${body}.${placement}.${variant}`)}`;
     },
 
     async verify(token, claim, teamNames) {
@@ -68,7 +80,7 @@ export function createRequestIdSigner(options: { secret: string; previousSecret?
       const [, , issued, teams, signature] = match as unknown as [string, string, string, string, string];
       const body = token.slice(0, token.length - signature.length - 1);
       let valid = false;
-      for (const key of keys) valid = sameText(await mac(key, `${body}.${claim.placement}.${claim.variant}`), signature) || valid;
+      for (const secret of secrets) valid = sameText(await mac(secret, `${body}.${claim.placement}.${claim.variant}`), signature) || valid;
       if (!valid) return 'forged';
       // The team must be the one the signed answer gave that rank.
       const teamLetter = teams === '-' ? undefined : teams[claim.rank - 1];
