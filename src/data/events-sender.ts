@@ -7,32 +7,14 @@
  * later or dropped, and consent (consent.ts) is asked before anything is sent or stored.
  */
 import type { RecItem } from '../model/types.js';
+import type { Credit, EventType, WireEvent } from '../model/event.js';
+
+export type { EventType, WireEvent };
 import type { RecsElement } from '../elements/recs-element.js';
 import type { LoadedRecs } from './load-recs.js';
 import { allowed, randomKey } from './consent.js';
 import { $context } from './context.js';
 
-export type EventType = 'impression' | 'click' | 'add-to-cart' | 'order';
-
-/** What an event says about the item and the answer it was in. No shopper key or identifier, ever. */
-interface Credit {
-  placement: string;
-  requestId: string;
-  variant: string;
-  itemId: string;
-  rank: number;
-  team?: string;
-  trackerId?: string;
-}
-
-export interface WireEvent extends Credit {
-  type: EventType;
-  at: number;
-  orderId?: string;
-  quantity?: number;
-  price?: number;
-  currency?: string;
-}
 
 /** `trackOrder`'s argument: `price` is the unit price; `currency` an ISO 4217 code. */
 export interface Order {

@@ -15,7 +15,8 @@ import { InvalidParameter, ProxyError } from '../errors.js';
 import { PLACEMENT_NAME } from '../config.js';
 import { repeatedKey } from '../repeated-key.js';
 import { readTextCapped } from '../capped-body.js';
-import type { EventStore, EventType, StoredEvent } from './store.js';
+import type { EventStore, StoredEvent } from './store.js';
+import type { EventType, WireEvent } from '../../model/event.js';
 import { StoreUnavailable } from './unavailable.js';
 
 export type RequestIdVerdict = 'ok' | 'forged' | 'stale' | 'malformed';
@@ -50,18 +51,10 @@ const ORDER_FIELDS = ['orderId', 'quantity', 'price', 'currency'] as const;
 const MAX_ID_LENGTH = 200;
 const MAX_ORDER_ID_LENGTH = 128;
 
-interface ParsedEvent {
-  type: EventType;
-  placement: string;
-  requestId: string;
-  variant: string;
-  itemId: string;
-  rank: number;
-  team?: string;
-  trackerId?: string;
-  at: number;
+/** The wire event (src/model/event.ts) once checked, its order fields together and all present. */
+type ParsedEvent = Omit<WireEvent, 'orderId' | 'quantity' | 'price' | 'currency'> & {
   order?: { orderId: string; quantity: number; price: number; currency: string };
-}
+};
 
 const isRecord = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null && !Array.isArray(value);
 

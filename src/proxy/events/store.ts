@@ -10,6 +10,7 @@
  * batch id makes the retry of a batch that did commit count as duplicates.
  */
 import { runMigrations } from './migrations.js';
+import type { EventType } from '../../model/event.js';
 import { DEFAULT_STATEMENT_TIMEOUT_MS } from './unavailable.js';
 
 export { DEFAULT_STATEMENT_TIMEOUT_MS, StoreUnavailable, withinDeadline } from './unavailable.js';
@@ -22,7 +23,7 @@ export interface SqlClient {
   close(): Promise<void>;
 }
 
-export type EventType = 'impression' | 'click' | 'add-to-cart' | 'order';
+export type { EventType };
 
 export interface StoredEvent {
   /** The dedup key: `type:requestId:itemId`, for orders `order:requestId:itemId:<sha256(orderId), 16 hex>`. */
