@@ -328,11 +328,11 @@ export function createProxyApp(config: ProxyConfig, deps: ProxyDeps): ProxyApp {
    * (rememberedQuery) and an answer cached and loaded (peek). The route answers the rest,
    * errors included; what it would answer here is the same, byte for byte.
    */
-  function answerLoadedHit(request: Request): Response | undefined {
+  function answerLoadedHit(request: Request): Response | Promise<Response> | undefined {
     if (request.method !== 'GET') return undefined;
     const name = ROUTE_URL.exec(request.url)?.[1];
     const served = name === undefined ? undefined : placements.get(name);
-    if (name === undefined || !served || served.measured || served.leaves.size !== 1 || !served.leaves.has('default')) return undefined;
+    if (name === undefined || !served || served.leaves.size !== 1 || !served.leaves.has('default')) return undefined;
     const origin = request.headers.get('origin') ?? undefined;
     if ((origin && !allowedOrigins.has(origin)) || wantsHtml(request)) return undefined;
     const parsed = rememberedQuery(queryOf(request.url), config.placements[name]!.provider);
@@ -342,7 +342,11 @@ export function createProxyApp(config: ProxyConfig, deps: ProxyDeps): ProxyApp {
     const value = cache.peek(cacheKey(name, 'default', fields));
     if (!value) return undefined;
     counter?.count(name, 'default', false);
-    return jsonResponse(jsonOf(value), routeHeaders(origin), publicCacheControl, 'hit');
+    if (!served.measured || !signer) return jsonResponse(jsonOf(value), routeHeaders(origin), publicCacheControl, 'hit');
+    // A measured placement: the same answer the route gives (experiments/serve.ts), its page view's own request id added.
+    return signer.sign(name, 'default').then((requestId) =>
+      jsonResponse(answerJson({ ...value, requestId, variant: 'default' }, value), routeHeaders(origin), 'private, no-store', 'hit'),
+    );
   }
   const route = app.fetch;
   app.fetch = (request, env, executionCtx) => answerLoadedHit(request) ?? route(request, env, executionCtx);

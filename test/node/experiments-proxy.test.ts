@@ -47,6 +47,9 @@ describe('experiments through the proxy', () => {
     const again = await call(query(`${proxy.url}/recs/plain`, { productId: 'sku-01', limit: '4' }));
     assert.equal(again.headers.get('x-recs-cache'), 'hit', 'the vendor result is still cached by the proxy');
     assert.notEqual(again.body.requestId, answer.body.requestId);
+    // The hit is answered before the route (app.ts answerLoadedHit): the same bytes but the id.
+    assert.equal(again.text.replace(again.body.requestId, 'ID'), answer.text.replace(answer.body.requestId, 'ID'));
+    assert.deepEqual([again.headers.get('cache-control'), again.headers.get('vary')], [answer.headers.get('cache-control'), answer.headers.get('vary')]);
   });
 
   it('leave unmeasured placements as before: no id, CDN-cacheable', async () => {
