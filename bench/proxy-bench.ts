@@ -176,7 +176,7 @@ async function compareHits(autocannon: Autocannon, targets: { name: string; targ
   });
 }
 
-/** What signing a request id costs (measured placements): WebCrypto as the proxy signs, and node:crypto's HMAC for comparison. */
+/** What signing a request id costs (measured placements): WebCrypto as edge runtimes sign, node:crypto as the Node proxy signs (server.ts). */
 async function signingCost(): Promise<{ webCrypto: number; nodeHmac: number }> {
   const { createRequestIdSigner } = await import('../src/proxy/experiments/token.js');
   const { createHmac, createSecretKey, randomBytes } = await import('node:crypto');
@@ -315,7 +315,7 @@ async function main(): Promise<void> {
     console.log(
       `\nGoal (hit at least 0.5 of the bare route's req/s, p99 within 2×): ${goal ? 'met' : 'NOT met'}. ` +
         `The measured placement's answer is ${Buffer.byteLength(measuredHit.body)} bytes. Signing its request id: ` +
-        `${signing.webCrypto.toFixed(1)} µs with WebCrypto (as the proxy does), ${signing.nodeHmac.toFixed(1)} µs with node:crypto's createHmac.\n`,
+        `${signing.webCrypto.toFixed(1)} µs with WebCrypto (edge runtimes), ${signing.nodeHmac.toFixed(1)} µs with node:crypto's createHmac (as the Node proxy signs).\n`,
     );
     console.log(`Against the vendor stub: throughput 10 connections, latency 1 connection, ${SECONDS} s per run.\n`);
     console.log('| placement | req/s direct | req/s via proxy | latency direct p50 / p99 (ms) | latency via proxy p50 / p99 (ms) | added p50 / p99 (ms) |');
