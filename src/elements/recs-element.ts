@@ -34,8 +34,11 @@ for (const [field, spec] of FIELD_ENTRIES) {
 let widgetCount = 0;
 let templates: typeof import('./card-template.js') | undefined;
 let shownChunk: Promise<typeof import('./shown.js')> | undefined;
-/** The chunk of what a widget needs once its cards show (src/elements/shown.ts), loaded once. @internal */
-export const whenShown = () => (shownChunk ??= import('./shown.js'));
+/**
+ * The chunk of what a widget needs once its cards show (src/elements/shown.ts), loaded once,
+ * after the frame that paints the first cards: its fetch, evaluation and first measure would delay that frame. @internal
+ */
+export const whenShown = () => (shownChunk ??= new Promise((paint) => requestAnimationFrame(() => setTimeout(paint))).then(() => import('./shown.js')));
 
 /** The request field properties (`productId`, `limit`, ...) come from the field table. */
 // eslint-disable-next-line @typescript-eslint/no-unsafe-declaration-merging
@@ -365,9 +368,12 @@ export abstract class RecsElement extends LitElement {
     // The empty and error states show the merchant's slot (the empty one with the optional empty label)
     // over the skeletons, hidden, which keep the space unless the element has `collapse` (styles.ts).
     // The inner root carries layout, so a host page restyling the element itself (all: unset) changes nothing inside.
+    // Ready, the layout is a new part (in an array): Lit builds the cards off the page and inserts them in one go,
+    // instead of swapping skeletons for cards one by one in the live tree.
+    const layout = this.renderLayout();
     return html`<div class="root" aria-busy=${state !== 'ready'}>${state === 'empty' || state === 'error'
       ? html`<slot name=${state}>${state === 'empty' && empty ? html`<p part="empty">${empty}</p>` : nothing}</slot>`
-      : nothing}<div class="keep">${this.renderLayout()}</div></div>`;
+      : nothing}<div class="keep">${state === 'ready' ? [layout] : layout}</div></div>`;
   }
 
   // ---- Server-rendered placements (src/proxy/html-answer.ts, src/elements/hydrate.ts) ----

@@ -1,25 +1,33 @@
 import type { Price } from '../model/types.js';
 
-const formatters = new Map<string, Intl.NumberFormat>();
+/** By tag and currency as tried, so the warm-up's formatter is the one the cards use; null: Intl rejects them. */
+const formatters = new Map<string, Intl.NumberFormat | null>();
+
+/** `currency` null: a plain number. */
+function formatter(tag: string | undefined, currency: string | undefined | null): Intl.NumberFormat | null {
+  const key = `${tag}|${currency}`;
+  let made = formatters.get(key);
+  if (made === undefined) {
+    try {
+      // A missing or empty currency throws with style currency too, so it falls through.
+      made = new Intl.NumberFormat(tag, currency === null ? {} : { style: 'currency', currency });
+    } catch {
+      made = null;
+    }
+    formatters.set(key, made);
+  }
+  return made;
+}
 
 /**
  * The price as text: `currency` (the attribute) wins over the vendor's currency, each
  * only if Intl accepts it, else a plain number; in `locale`, or the browser's locale
- * when Intl rejects it. Formatters are cached: the first one on a page costs 10-18 ms,
+ * when Intl rejects it. Formatters are cached: the first one on a page costs 10-70 ms,
  * so elements call this while their request is in flight, not after the data arrives.
  */
 export function formatPrice(price: Price | undefined, locale?: string, currency?: string): string {
   if (!price || !Number.isFinite(price.amount)) return '';
-  const key = `${locale}|${currency}|${price.currency}`;
-  let formatter = formatters.get(key);
-  // A missing or empty currency throws with style currency too, so it falls through.
-  for (const options of [{ style: 'currency', currency }, { style: 'currency', currency: price.currency }, {}] as const) {
-    for (const tag of [locale, undefined]) {
-      try {
-        formatter ??= new Intl.NumberFormat(tag, options);
-      } catch {}
-    }
-  }
-  formatters.set(key, formatter!);
-  return formatter!.format(price.amount);
+  let made: Intl.NumberFormat | null = null;
+  for (const option of [currency, price.currency, null]) for (const tag of [locale, undefined]) made ??= formatter(tag, option);
+  return made!.format(price.amount);
 }
