@@ -1,5 +1,6 @@
 import { expect, fixture, waitUntil as waitFor } from '@open-wc/testing';
 import type { RecsElement } from '../../src/elements/recs-element.js';
+import type { WireEvent } from '../../src/model/event.js';
 import { setContext } from '../../src/data/context.js';
 import { trackOrder } from '../../src/data/events-hook.js';
 import { uid } from './helpers.js';
@@ -8,21 +9,6 @@ import '../../src/define.js';
 // First-party events against a loopback proxy (test/stubs/events-stub.mjs): what reaches
 // POST /events, in which batches, with which consent.
 
-interface WireEvent {
-  type: string;
-  placement: string;
-  requestId: string;
-  variant: string;
-  itemId: string;
-  rank: number;
-  team?: string;
-  trackerId?: string;
-  at: number;
-  orderId?: string;
-  quantity?: number;
-  price?: number;
-  currency?: string;
-}
 interface Batch {
   batchId: string;
   events: WireEvent[];

@@ -5,8 +5,8 @@
  */
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { call, query, startTestProxy, type TestProxy } from './harness.js';
-import { openEventStore, type EventStore } from '../../src/proxy/events/store.js';
+import { call, query, startMeasuredProxy, type TestProxy } from './harness.js';
+import type { EventStore } from '../../src/proxy/events/store.js';
 
 const SECRET = 'abuse-test-secret-0123456789';
 const DAY = 86_400_000;
@@ -22,11 +22,9 @@ async function countEvents(store: EventStore): Promise<Record<string, number>> {
 }
 
 describe('POST /events against forged, replayed, stale and cross-placement events', () => {
-  let proxy: TestProxy;
-  let store: EventStore;
+  let proxy: Awaited<ReturnType<typeof startMeasuredProxy>>;
   before(async () => {
-    store = await openEventStore({ dataDir: 'memory://' });
-    proxy = await startTestProxy(
+    proxy = await startMeasuredProxy(
       {
         placements: {
           pdp: { provider: 'demo' },
@@ -35,12 +33,11 @@ describe('POST /events against forged, replayed, stale and cross-placement event
         },
       },
       { RECS_EVENTS_SECRET: SECRET },
-      { events: { store }, now: () => clock },
+      { now: () => clock },
     );
   });
   after(async () => {
     await proxy.close();
-    await store.close();
   });
 
   const answerOf = async (placement: string) => (await call(query(`${proxy.url}/recs/${placement}`, { productId: 'sku-01', limit: '4' }))).body;
@@ -62,7 +59,7 @@ describe('POST /events against forged, replayed, stale and cross-placement event
     assert.deepEqual((await send(proxy, [event], id)).body, { accepted: 1, duplicates: 0 });
     assert.deepEqual((await send(proxy, [event], id)).body, { accepted: 0, duplicates: 1 }, 'the same batch again');
     assert.deepEqual((await send(proxy, [event, event])).body, { accepted: 0, duplicates: 2 }, 'the same event in a new batch');
-    assert.equal((await countEvents(store))['pdp/default/click'], 1);
+    assert.equal((await countEvents(proxy.store))['pdp/default/click'], 1);
   });
 
   it('refuse an id the proxy never signed, or one moved to another placement or variant', async () => {
@@ -75,7 +72,7 @@ describe('POST /events against forged, replayed, stale and cross-placement event
       assert.ok(refused.status === 400 || refused.status === 403, refused.text);
       assert.match(refused.body.error.parameter, /^events\[1\]\./);
     }
-    assert.equal((await countEvents(store))['pdp/default/click'], 1, 'nothing of the refused batches was stored');
+    assert.equal((await countEvents(proxy.store))['pdp/default/click'], 1, 'nothing of the refused batches was stored');
   });
 
   it('refuse crediting the other team of an interleave', async () => {
@@ -85,7 +82,7 @@ describe('POST /events against forged, replayed, stale and cross-placement event
     const refused = await send(proxy, [flipped]);
     assert.ok(refused.status === 400 || refused.status === 403, refused.text);
     assert.equal((await send(proxy, [real])).status, 202);
-    assert.equal((await countEvents(store))['mix/interleave/click'], 1);
+    assert.equal((await countEvents(proxy.store))['mix/interleave/click'], 1);
   });
 
   it('refuse ids older than their maximum age', async () => {
@@ -98,7 +95,7 @@ describe('POST /events against forged, replayed, stale and cross-placement event
     } finally {
       clock -= 8 * DAY;
     }
-    assert.equal((await countEvents(store))['home/default/click'], undefined);
+    assert.equal((await countEvents(proxy.store))['home/default/click'], undefined);
   });
 
   it('answer the report only what was stored', async () => {
@@ -108,19 +105,15 @@ describe('POST /events against forged, replayed, stale and cross-placement event
 });
 
 describe('POST /events under the per-client limit', () => {
-  let proxy: TestProxy;
-  let store: EventStore;
+  let proxy: Awaited<ReturnType<typeof startMeasuredProxy>>;
   before(async () => {
-    store = await openEventStore({ dataDir: 'memory://' });
-    proxy = await startTestProxy(
+    proxy = await startMeasuredProxy(
       { limits: { perClient: { ratePerSecond: 0.01, burst: 3 }, trustProxy: true }, placements: { pdp: { provider: 'demo' } } },
       { RECS_EVENTS_SECRET: SECRET },
-      { events: { store } },
     );
   });
   after(async () => {
     await proxy.close();
-    await store.close();
   });
 
   it('refuse a flooding client with 429 while another is served', async () => {

@@ -5,19 +5,16 @@
  */
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { call, query, startTestProxy, type TestProxy } from './harness.js';
-import { openEventStore, type EventStore } from '../../src/proxy/events/store.js';
+import { call, query, startMeasuredProxy } from './harness.js';
 import { SNAPPY_KEY, SNAPPY_LEAKY_PRODUCT, startSnappyStub } from './stubs/snappy.js';
 import type { Stub } from './stubs/stub-server.js';
 
 const SECRET = 'test-events-secret-0123456789';
 
 describe('experiments through the proxy', () => {
-  let proxy: TestProxy;
-  let store: EventStore;
+  let proxy: Awaited<ReturnType<typeof startMeasuredProxy>>;
   before(async () => {
-    store = await openEventStore({ dataDir: 'memory://' });
-    proxy = await startTestProxy(
+    proxy = await startMeasuredProxy(
       {
         placements: {
           plain: { provider: 'demo' },
@@ -30,12 +27,10 @@ describe('experiments through the proxy', () => {
         },
       },
       { RECS_EVENTS_SECRET: SECRET },
-      { events: { store } },
     );
   });
   after(async () => {
     await proxy.close();
-    await store.close();
   });
 
   it('sign every answer of a measured placement, never shared downstream', async () => {
@@ -91,8 +86,8 @@ describe('experiments through the proxy', () => {
   });
 
   it('count the answers served per placement and variant in the store', async () => {
-    await proxy.close();
-    const rows = await store.sql.query<{ placement: string; variant: string; interleaved: boolean; count: number }>(
+    await proxy.stopServer();
+    const rows = await proxy.store.sql.query<{ placement: string; variant: string; interleaved: boolean; count: number }>(
       'SELECT placement, variant, interleaved, count FROM recs_requests ORDER BY placement, variant',
     );
     const byKey = Object.fromEntries(rows.map((row) => [`${row.placement}/${row.variant}/${row.interleaved}`, Number(row.count)]));
@@ -104,13 +99,11 @@ describe('experiments through the proxy', () => {
 });
 
 describe('an interleave with one side failing', () => {
-  let proxy: TestProxy;
-  let store: EventStore;
+  let proxy: Awaited<ReturnType<typeof startMeasuredProxy>>;
   let stub: Stub;
   before(async () => {
     stub = await startSnappyStub();
-    store = await openEventStore({ dataDir: 'memory://' });
-    proxy = await startTestProxy(
+    proxy = await startMeasuredProxy(
       {
         placements: {
           mix: {
@@ -120,12 +113,10 @@ describe('an interleave with one side failing', () => {
         },
       },
       { RECS_EVENTS_SECRET: SECRET, SNAPPY_KEY },
-      { events: { store } },
     );
   });
   after(async () => {
     await proxy.close();
-    await store.close();
     await stub.close();
   });
 

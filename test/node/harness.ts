@@ -4,6 +4,7 @@ import { parseConfig } from '../../src/proxy/config.js';
 import { fileReaderRelativeTo, startProxyServer } from '../../src/proxy/server.js';
 import type { Env } from '../../src/proxy/secrets.js';
 import type { ProxyDeps } from '../../src/proxy/app.js';
+import { openEventStore, type EventStore } from '../../src/proxy/events/store.js';
 
 /** Feed paths in test configs are relative to the repository root, like recs.config.json's. */
 export const REPO_ROOT = fileURLToPath(new URL('../../', import.meta.url));
@@ -27,6 +28,21 @@ export async function startTestProxy(config: unknown, env: Env = {}, deps: Parti
   const withLimits = { limits: GENEROUS_LIMITS, ...(config as object) };
   const proxy = await startProxyServer(parseConfig(withLimits), { env, readFile, log: (line) => logs.push(line), ...deps }, { port: 0 });
   return { ...proxy, logs };
+}
+
+/**
+ * The proxy with an event store (embedded, in memory), as for measured placements: answers
+ * carry signed request ids and POST /events is on. stopServer() stops the server (its counts
+ * go to the store); close() then closes the store too.
+ */
+export async function startMeasuredProxy(
+  config: unknown,
+  env: Env,
+  deps: Partial<ProxyDeps> = {},
+): Promise<TestProxy & { store: EventStore; stopServer(): Promise<void> }> {
+  const store = await openEventStore({ dataDir: 'memory://' });
+  const proxy = await startTestProxy(config, env, { events: { store }, ...deps });
+  return { ...proxy, store, stopServer: proxy.close, close: () => proxy.close().then(() => store.close()) };
 }
 
 export interface Answer {
