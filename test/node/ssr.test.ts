@@ -12,20 +12,10 @@ import { extname, join, normalize } from 'node:path';
 import type { AddressInfo } from 'node:net';
 import { pathToFileURL } from 'node:url';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { REPO_ROOT, collectPageErrors, launchChromium } from './support/chromium.ts';
+import { REPO_ROOT, STRICT_CSP, collectPageErrors, launchChromium } from './support/chromium.ts';
 import { htmlRequest, placementAttributes, placementCss, renderPlacementHtml, wantsHtml, type PlacementHtmlOptions } from '../../src/proxy/html-answer.ts';
 import { parseQuery } from '../../src/proxy/input.ts';
 import { ProxyError } from '../../src/proxy/errors.ts';
-
-const STRICT_CSP = [
-  "default-src 'self'",
-  "script-src 'self'",
-  "style-src 'self'",
-  "img-src 'self' data:",
-  "connect-src 'self'",
-  "require-trusted-types-for 'script'",
-  'trusted-types lit-html',
-].join('; ');
 
 const HOSTILE = '<img src=x onerror="window.__pwned=1"><b>bold</b>';
 const ANSWER: PlacementHtmlOptions['answer'] = {

@@ -7,18 +7,8 @@ import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import type { Browser, Page } from 'playwright-core';
-import { REPO_ROOT, collectPageErrors, launchChromium, startStaticServer, type ServerOptions, type StaticServer } from './support/chromium.ts';
+import { REPO_ROOT, STRICT_CSP, collectPageErrors, launchChromium, startStaticServer, type ServerOptions, type StaticServer } from './support/chromium.ts';
 
-/** The policy a strict merchant sends, with the one Trusted Types policy name Lit needs. */
-const STRICT_CSP = [
-  "default-src 'self'",
-  "script-src 'self'",
-  "style-src 'self'",
-  "img-src 'self' data:",
-  "connect-src 'self'",
-  "require-trusted-types-for 'script'",
-  'trusted-types lit-html',
-].join('; ');
 const cspWith = (trustedTypes: string) => STRICT_CSP.replace('trusted-types lit-html', `trusted-types ${trustedTypes}`);
 
 const SRI = readFileSync(`${REPO_ROOT}dist/recs.js.sri`, 'utf8').trim();

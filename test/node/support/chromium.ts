@@ -21,6 +21,17 @@ const TYPES: Record<string, string> = {
   '.css': 'text/css',
 };
 
+/** The policy a strict merchant sends (the README promises the widget works under it), with the one Trusted Types policy name Lit needs. */
+export const STRICT_CSP = [
+  "default-src 'self'",
+  "script-src 'self'",
+  "style-src 'self'",
+  "img-src 'self' data:",
+  "connect-src 'self'",
+  "require-trusted-types-for 'script'",
+  'trusted-types lit-html',
+].join('; ');
+
 export interface ServerOptions {
   /** Extra response headers by URL path, e.g. a Content-Security-Policy for one page. */
   headers?: Record<string, Record<string, string>>;
