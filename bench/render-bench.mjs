@@ -74,7 +74,10 @@ const WARMUP = 5;
 const CARDS = 20; // part B
 const LONGTASK_TAIL = 500; // ms after the first card that still count as "load" in part B
 const DATA_DELAY = Number(process.env.BENCH_DATA_DELAY ?? 0); // ms the stubs wait before answering (0: at once)
-const SCENARIOS = [20, 100]; // part C
+// BENCH_ONLY=B or C runs one part (A, the sizes, comes with B: it reads B's fetched files).
+const ONLY = process.env.BENCH_ONLY;
+const PART_B = ONLY !== 'C';
+const SCENARIOS = ONLY === 'B' ? [] : (process.env.BENCH_CARDS ?? '20,100').split(',').map(Number); // part C
 const MODES = [
   ['lit', '<recs-list> (Lit)'],
   ['dom', 'plain DOM baseline'],
@@ -242,14 +245,14 @@ async function loadPage(context, name) {
 }
 
 const load = Object.fromEntries(PAGES.map(([name]) => [name, { cold: [], repeat: [] }]));
-for (let i = 0; i < RUNS; i++) {
+for (let i = 0; i < (PART_B ? RUNS : 0); i++) {
   for (const [name] of PAGES) {
     const context = await newContext();
     load[name].cold.push(await loadPage(context, name));
     await context.close();
   }
 }
-{
+if (PART_B) {
   const context = await newContext();
   for (const [name] of PAGES) await loadPage(context, name); // scripts into this context's cache
   for (let i = 0; i < RUNS; i++) for (const [name] of PAGES) load[name].repeat.push(await loadPage(context, name));
@@ -343,92 +346,96 @@ const pick = (runs, key) => runs.map((r) => r[key]);
 const bytes = (value) => value.toLocaleString('en-US');
 const lines = [];
 
-// A. Sizes. The recs page's files are the ones its cold load fetched (Resource Timing),
-// so a new lazy chunk shows up here by itself; the Snappy row follows the static imports
-// of dist/transports/snappy.js.
-const weigh = (paths) => {
-  const contents = paths.map((path) => readFileSync(path));
-  return { bytes: contents.reduce((sum, c) => sum + c.length, 0), gzip: contents.reduce((sum, c) => sum + gzipSync(c, { level: 9 }).length, 0) };
-};
-const distFile = (path) => join(out, path); // '/dist/x.js' -> the served copy
-const recsFiles = load.recs.cold[0].files;
-const staticImports = (path, seen = new Set()) => {
-  for (const [, spec] of readFileSync(distFile(path), 'utf8').matchAll(/(?:from|import)\s*["'](\.{1,2}\/[^"']+)["']/g)) {
-    const target = new URL(spec, `http://x${path}`).pathname;
-    if (!seen.has(target)) {
-      seen.add(target);
-      staticImports(target, seen);
+if (PART_B) {
+  // A. Sizes. The recs page's files are the ones its cold load fetched (Resource Timing),
+  // so a new lazy chunk shows up here by itself; the Snappy row follows the static imports
+  // of dist/transports/snappy.js.
+  const weigh = (paths) => {
+    const contents = paths.map((path) => readFileSync(path));
+    return { bytes: contents.reduce((sum, c) => sum + c.length, 0), gzip: contents.reduce((sum, c) => sum + gzipSync(c, { level: 9 }).length, 0) };
+  };
+  const distFile = (path) => join(out, path); // '/dist/x.js' -> the served copy
+  const recsFiles = load.recs.cold[0].files;
+  const staticImports = (path, seen = new Set()) => {
+    for (const [, spec] of readFileSync(distFile(path), 'utf8').matchAll(/(?:from|import)\s*["'](\.{1,2}\/[^"']+)["']/g)) {
+      const target = new URL(spec, `http://x${path}`).pathname;
+      if (!seen.has(target)) {
+        seen.add(target);
+        staticImports(target, seen);
+      }
     }
+    return seen;
+  };
+  const snappyFiles = ['/dist/transports/snappy.js', ...staticImports('/dist/transports/snappy.js')].filter((path) => !recsFiles.includes(path));
+  const sizeRows = [
+    ['recs-widget script tag', ['/dist/recs.js'], ['/dist/recs.js'].map(distFile)],
+    ['recs-widget, all the carousel page fetched (JS, CSS inside)', recsFiles, recsFiles.map(distFile)],
+    ['a Snappy widget adds', snappyFiles, snappyFiles.map(distFile)],
+    ['Algolia page JS (recommend-js + slider + recommend v4 client)', ['bench/.out/algolia.js'], [join(out, 'algolia.js')]],
+    ['Algolia slider CSS (ui-components-horizontal-slider-theme 1.2.3)', ['bench/.out/horizontal-slider-theme.css'], [algoliaCss]],
+    ['Algolia page JS + CSS', ['bench/.out/algolia.js', 'bench/.out/horizontal-slider-theme.css'], [join(out, 'algolia.js'), algoliaCss]],
+    ['Algolia page JS, client\'s ESM build named by path (not served)', ['bench/.out/algolia-esm-client.js'], [join(out, 'algolia-esm-client.js')]],
+  ];
+  lines.push('### A. Size (gzip -9)');
+  lines.push('');
+  lines.push('| what | files | bytes | gzip |');
+  lines.push('|---|---|---:|---:|');
+  for (const [label, names, paths] of sizeRows) {
+    const size = weigh(paths);
+    lines.push(`| ${label} | ${names.map((name) => `\`${name.replace(/^\/dist\//, 'dist/')}\``).join(' + ')} | ${bytes(size.bytes)} | ${bytes(size.gzip)} |`);
   }
-  return seen;
-};
-const snappyFiles = ['/dist/transports/snappy.js', ...staticImports('/dist/transports/snappy.js')].filter((path) => !recsFiles.includes(path));
-const sizeRows = [
-  ['recs-widget script tag', ['/dist/recs.js'], ['/dist/recs.js'].map(distFile)],
-  ['recs-widget, all the carousel page fetched (JS, CSS inside)', recsFiles, recsFiles.map(distFile)],
-  ['a Snappy widget adds', snappyFiles, snappyFiles.map(distFile)],
-  ['Algolia page JS (recommend-js + slider + recommend v4 client)', ['bench/.out/algolia.js'], [join(out, 'algolia.js')]],
-  ['Algolia slider CSS (ui-components-horizontal-slider-theme 1.2.3)', ['bench/.out/horizontal-slider-theme.css'], [algoliaCss]],
-  ['Algolia page JS + CSS', ['bench/.out/algolia.js', 'bench/.out/horizontal-slider-theme.css'], [join(out, 'algolia.js'), algoliaCss]],
-  ['Algolia page JS, client\'s ESM build named by path (not served)', ['bench/.out/algolia-esm-client.js'], [join(out, 'algolia-esm-client.js')]],
-];
-lines.push('### A. Size (gzip -9)');
-lines.push('');
-lines.push('| what | files | bytes | gzip |');
-lines.push('|---|---|---:|---:|');
-for (const [label, names, paths] of sizeRows) {
-  const size = weigh(paths);
-  lines.push(`| ${label} | ${names.map((name) => `\`${name.replace(/^\/dist\//, 'dist/')}\``).join(' + ')} | ${bytes(size.bytes)} | ${bytes(size.gzip)} |`);
-}
-const algoliaFetched = load.algolia.cold[0].files;
-if (algoliaFetched.join() !== '/bench/.out/horizontal-slider-theme.css,/bench/.out/algolia.js' && algoliaFetched.join() !== '/bench/.out/algolia.js,/bench/.out/horizontal-slider-theme.css') {
-  notes.push(`the Algolia page fetched ${algoliaFetched.join(', ')}`);
-}
-
-// B. Page load.
-lines.push('');
-lines.push(`### B. Page load: navigation start to first card painted, ${CARDS} cards, data answered ${DATA_DELAY ? `after ${DATA_DELAY} ms` : 'at once'}`);
-lines.push('');
-lines.push(`ms since navigation start (performance.timeOrigin); medians of ${RUNS} runs, a fresh page each run. cold = new browser context per run (empty HTTP cache); repeat = new page per run in one context (scripts from the HTTP cache). "script → card" = from the main script's fetch start; "data sent/received" = the data request's start and response end (Resource Timing). Long tasks (>50 ms, main thread) from navigation start to ${LONGTASK_TAIL} ms after the first card; "TBT" sums their time over 50 ms; "with" = runs that had any.`);
-lines.push('');
-lines.push('| page | load | first card | p90 | min | FCP | script → card | data sent | data received | long tasks | long-task ms | TBT ms | with |');
-lines.push('|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|');
-for (const kind of ['cold', 'repeat']) {
-  for (const [name, label] of PAGES) {
-    const r = load[name][kind];
-    const painted = pick(r, 'painted');
-    const cells = [label, kind, ms1(median(painted)), ms1(quantile(painted, 0.9)), ms1(Math.min(...painted)), ms1(median(pick(r, 'fcp'))),
-      ms1(median(r.map((x) => x.painted - x.scriptStart))), ms1(median(pick(r, 'dataStart'))), ms1(median(pick(r, 'dataEnd'))), median(pick(r, 'longTasks')), ms1(median(pick(r, 'longTaskMs'))),
-      ms1(median(pick(r, 'blockingMs'))), `${r.filter((x) => x.longTasks > 0).length}/${r.length}`];
-    lines.push(`| ${cells.join(' | ')} |`);
+  const algoliaFetched = load.algolia.cold[0].files;
+  if (algoliaFetched.join() !== '/bench/.out/horizontal-slider-theme.css,/bench/.out/algolia.js' && algoliaFetched.join() !== '/bench/.out/algolia.js,/bench/.out/horizontal-slider-theme.css') {
+    notes.push(`the Algolia page fetched ${algoliaFetched.join(', ')}`);
   }
-}
-lines.push('');
-lines.push(`Check: ${PAGES.map(([name]) => `${name}: ${load[name].cold[0].cards} cards, first price "${load[name].cold[0].firstPrice}"`).join('; ')}.`);
 
-// C. Render.
-lines.push('');
-lines.push('### C. Render: data arrival to painted cards');
-lines.push('');
-lines.push(`t0 = data promise resolved, t1 = cards painted; ms. ${RUNS} runs per row; "cold" = median of ${COLD} runs, each the first in a new browser context.`);
-lines.push('"script" = t0 to recs-load (baseline: DOM built); "frame" = style + layout + paint of the frame that shows the cards (medians).');
-lines.push('');
-lines.push('| cards | implementation | runs | cold | median | p90 | min | script | frame |');
-lines.push('|---:|---|---|---:|---:|---:|---:|---:|---:|');
-for (const n of SCENARIOS) {
-  for (const [mode, label] of MODES) {
-    const r = results[n][mode];
-    for (const kind of ['fresh', 'warm']) {
-      const total = pick(r[kind], 'total');
-      const cold = kind === 'fresh' ? ms(median(pick(r.cold, 'total'))) : '';
-      const cells = [n, label, kind === 'fresh' ? 'fresh page each' : 'warm, same page', cold, ms(median(total)), ms(quantile(total, 0.9)), ms(Math.min(...total)), ms(median(pick(r[kind], 'built'))), ms(median(pick(r[kind], 'frame')))];
+  // B. Page load.
+  lines.push('');
+  lines.push(`### B. Page load: navigation start to first card painted, ${CARDS} cards, data answered ${DATA_DELAY ? `after ${DATA_DELAY} ms` : 'at once'}`);
+  lines.push('');
+  lines.push(`ms since navigation start (performance.timeOrigin); medians of ${RUNS} runs, a fresh page each run. cold = new browser context per run (empty HTTP cache); repeat = new page per run in one context (scripts from the HTTP cache). "script → card" = from the main script's fetch start; "data sent/received" = the data request's start and response end (Resource Timing). Long tasks (>50 ms, main thread) from navigation start to ${LONGTASK_TAIL} ms after the first card; "TBT" sums their time over 50 ms; "with" = runs that had any.`);
+  lines.push('');
+  lines.push('| page | load | first card | p90 | min | FCP | script → card | data sent | data received | long tasks | long-task ms | TBT ms | with |');
+  lines.push('|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|');
+  for (const kind of ['cold', 'repeat']) {
+    for (const [name, label] of PAGES) {
+      const r = load[name][kind];
+      const painted = pick(r, 'painted');
+      const cells = [label, kind, ms1(median(painted)), ms1(quantile(painted, 0.9)), ms1(Math.min(...painted)), ms1(median(pick(r, 'fcp'))),
+        ms1(median(r.map((x) => x.painted - x.scriptStart))), ms1(median(pick(r, 'dataStart'))), ms1(median(pick(r, 'dataEnd'))), median(pick(r, 'longTasks')), ms1(median(pick(r, 'longTaskMs'))),
+        ms1(median(pick(r, 'blockingMs'))), `${r.filter((x) => x.longTasks > 0).length}/${r.length}`];
       lines.push(`| ${cells.join(' | ')} |`);
     }
   }
+  lines.push('');
+  lines.push(`Check: ${PAGES.map(([name]) => `${name}: ${load[name].cold[0].cards} cards, first price "${load[name].cold[0].firstPrice}"`).join('; ')}.`);
 }
-lines.push('');
-lines.push(`Cold script/frame medians (ms): ${SCENARIOS.flatMap((n) => MODES.map(([mode]) => `${n} ${mode} ${ms(median(pick(results[n][mode].cold, 'built')))}/${ms(median(pick(results[n][mode].cold, 'frame')))}`)).join(', ')}.`);
-lines.push(`Check: ${SCENARIOS.flatMap((n) => MODES.map(([mode]) => `${n} ${mode}: ${results[n][mode].sample.cards} cards, first price "${results[n][mode].sample.firstPrice}"`)).join('; ')}.`);
+
+if (SCENARIOS.length) {
+  // C. Render.
+  lines.push('');
+  lines.push('### C. Render: data arrival to painted cards');
+  lines.push('');
+  lines.push(`t0 = data promise resolved, t1 = cards painted; ms. ${RUNS} runs per row; "cold" = median of ${COLD} runs, each the first in a new browser context.`);
+  lines.push('"script" = t0 to recs-load (baseline: DOM built); "frame" = style + layout + paint of the frame that shows the cards (medians).');
+  lines.push('');
+  lines.push('| cards | implementation | runs | cold | median | p90 | min | script | frame |');
+  lines.push('|---:|---|---|---:|---:|---:|---:|---:|---:|');
+  for (const n of SCENARIOS) {
+    for (const [mode, label] of MODES) {
+      const r = results[n][mode];
+      for (const kind of ['fresh', 'warm']) {
+        const total = pick(r[kind], 'total');
+        const cold = kind === 'fresh' ? ms(median(pick(r.cold, 'total'))) : '';
+        const cells = [n, label, kind === 'fresh' ? 'fresh page each' : 'warm, same page', cold, ms(median(total)), ms(quantile(total, 0.9)), ms(Math.min(...total)), ms(median(pick(r[kind], 'built'))), ms(median(pick(r[kind], 'frame')))];
+        lines.push(`| ${cells.join(' | ')} |`);
+      }
+    }
+  }
+  lines.push('');
+  lines.push(`Cold script/frame medians (ms): ${SCENARIOS.flatMap((n) => MODES.map(([mode]) => `${n} ${mode} ${ms(median(pick(results[n][mode].cold, 'built')))}/${ms(median(pick(results[n][mode].cold, 'frame')))}`)).join(', ')}.`);
+  lines.push(`Check: ${SCENARIOS.flatMap((n) => MODES.map(([mode]) => `${n} ${mode}: ${results[n][mode].sample.cards} cards, first price "${results[n][mode].sample.firstPrice}"`)).join('; ')}.`);
+}
 lines.push('');
 const loads = (values) => values.map((v) => v.toFixed(2)).join(' ');
 lines.push(`Chromium ${version} (headless, ${executablePath}), playwright-core, Node ${process.version}, ${cpus()[0]?.model ?? 'unknown CPU'} x${cpus().length}, ${Math.round(totalmem() / 2 ** 30)} GB, Linux ${release()}; load average (1/5/15 min) ${loads(loadBefore)} before, ${loads(loadavg())} after; crossOriginIsolated=${info.crossOriginIsolated}.`);

@@ -1,6 +1,7 @@
 import type { RecsResult } from '../model/types.js';
 import type { LoadOptions } from './load-recs.js';
 import { allowed } from './consent.js';
+import { cleanResult } from '../model/clean-item.js';
 
 /**
  * Results kept across pages of one visit (sessionStorage), so a shopper moving
@@ -54,8 +55,9 @@ export function readCache(key: string, ttlSeconds: number, now = Date.now()): { 
   if (!text) return undefined;
   try {
     const entry = JSON.parse(text) as Entry;
-    if (!Array.isArray(entry.result?.items) || typeof entry.storedAt !== 'number') return undefined;
-    return { result: entry.result, fresh: now - entry.storedAt < ttlSeconds * 1000 };
+    if (typeof entry.storedAt !== 'number') return undefined;
+    // Storage is input like any answer (another script on the page can write it): cleaned again, as cards bind items as they are.
+    return { result: { ...entry.result, ...cleanResult(entry.result, 'cache') }, fresh: now - entry.storedAt < ttlSeconds * 1000 };
   } catch {
     return undefined;
   }

@@ -1,33 +1,32 @@
 // Card templates are a designer's option, so this module is a chunk loaded only
 // by elements that have a <template> child.
 import type { RecItem } from '../model/types.js';
-import { safeUrl } from '../format/safe-url.js';
 
 const TEXT_FIELDS = ['id', 'title', 'brand', 'description', 'group'] as const;
 
 /**
  * Fills a designer's template with one item: named fields get text (never markup),
- * `data-field="image"` a safe src, `data-href` a safe href; unsafe or missing URLs
- * leave the attribute out.
+ * `data-field="image"` the image's src, `data-href` the item's URL (both passed safeUrl in
+ * cleanItem); missing URLs leave the attribute out. The element's one capturing
+ * listener marks a broken image (recs-element.ts).
  */
 function fillTemplate(template: HTMLTemplateElement, item: RecItem, price: string, outOfStock: string): DocumentFragment {
   const fragment = template.content.cloneNode(true) as DocumentFragment;
   for (const node of fragment.querySelectorAll<HTMLElement>('[data-field]')) {
     const field = node.dataset.field;
     if (field === 'image') {
-      const src = safeUrl(item.image);
+      const src = item.image;
       if (src) node.setAttribute('src', src);
       else node.removeAttribute('src');
       // The title is the alt, unless the designer wrote alt="" or the image sits in the product
       // link beside the title: the link's text names the product, a second title is noise.
       if (node.getAttribute('alt') !== '') node.setAttribute('alt', node.closest('[data-href]')?.querySelector('[data-field="title"]') ? '' : item.title);
-      node.addEventListener('error', () => node.classList.add('error'));
     } else if (field === 'price') node.textContent = price;
     else if (field === 'badge') node.textContent = item.inStock === false ? outOfStock : '';
     else if (field === 'category') node.textContent = item.category?.join(' / ') ?? '';
     else node.textContent = (TEXT_FIELDS as readonly string[]).includes(field!) ? String(item[field as (typeof TEXT_FIELDS)[number]] ?? '') : '';
   }
-  const href = safeUrl(item.url);
+  const href = item.url;
   for (const node of fragment.querySelectorAll('[data-href]')) {
     if (href) node.setAttribute('href', href);
     else node.removeAttribute('href');

@@ -1,6 +1,5 @@
 import { html, nothing, type TemplateResult } from 'lit';
 import type { RecItem } from '../model/types.js';
-import { safeUrl } from '../format/safe-url.js';
 import type { RecsLabels } from './labels.js';
 
 export interface CardOptions {
@@ -12,69 +11,55 @@ export interface CardOptions {
   template?: ((item: RecItem, price: string) => DocumentFragment) | null | undefined;
   /** Carousel only: each card is a slide group labelled "n of N" (the carousel keeps its tab stops in view). */
   slides?: { total: number };
-  onClick: (event: MouseEvent, item: RecItem, rank: number) => void;
-}
-
-/**
- * The image's class is its last load event, `load` or `error`: a broken image is hidden
- * (CSS `img.error`, not a style attribute, for strict CSPs) and leaves the plain media
- * background instead of a broken-image icon; a new `src` that loads shows it again.
- */
-const onImage = (event: Event): void => void ((event.target as Element).className = event.type);
-
-/**
- * The image's alt is empty: the link's own text (brand, title, price) already names the
- * product, and a screen reader would otherwise hear the title twice.
- */
-function builtInCard(item: RecItem, options: CardOptions, price: string): TemplateResult {
-  const image = safeUrl(item.image);
-  return html`<a part="link" class="link" href=${safeUrl(item.url) ?? nothing}>
-      <span class="media">${image ? html`<img part="image" src=${image} alt="" loading="lazy" @load=${onImage} @error=${onImage} />` : nothing}</span>
-      <span part="brand" class="brand line">${item.brand ?? ''}</span>
-      <span part="title" class="title">${item.title}</span>
-      <span class="line meta">
-        <span part="price" class="price">${price}</span>
-        ${item.inStock === false ? html`<span part="badge" class="badge">${options.labels.outOfStock}</span>` : nothing}
-      </span>
-    </a>
-    ${options.addToCart
-      ? html`<button part="add-to-cart" class="add" type="button" data-add-to-cart aria-label=${`${options.labels.addToCart}, ${item.title}`} ?disabled=${item.inStock === false}>${options.labels.addToCart}</button>`
-      : nothing}`;
 }
 
 /**
  * One product card: a list item, or in the carousel a `div` slide (a group labelled
  * "n of N"; ARIA in HTML allows no group role on an `li`). Text only ever reaches the
- * DOM as text and every URL through safeUrl(), so vendor data can never become markup
- * or script.
+ * DOM as text. URLs are bound as they are: every item on screen came through cleanItem()
+ * (src/model/clean-item.ts), whose safeUrl() let only http(s) and relative URLs through.
+ *
+ * One template per card, not a wrapper around a body: each template instance is a clone
+ * and a walk, and a shopper's page renders every card once. So the built-in card is
+ * written out for the list and for the carousel, and the image is always there (without
+ * a src when the item has none, hidden by CSS). Clicks and image loads are listened to
+ * once for all cards, on the element (recs-element.ts).
+ *
+ * The image's alt is empty: the link's own text (brand, title, price) already names the
+ * product, and a screen reader would otherwise hear the title twice.
  */
 export function renderCard(item: RecItem, rank: number, options: CardOptions): TemplateResult {
   const price = options.price(item);
-  const slides = options.slides;
-  const content = options.template ? options.template(item, price) : builtInCard(item, options, price);
-  const onClick = (event: MouseEvent) => options.onClick(event, item, rank);
-  return slides
-    ? html`<div
-        part="card"
-        tabindex="-1"
-        class="card"
-        data-rank=${rank}
-        role="group"
-        aria-roledescription="slide"
-        aria-label=${options.labels.slide.replace('{n}', `${rank}`).replace('{total}', `${slides.total}`)}
-        @click=${onClick}
-      >${content}</div>`
-    : html`<li part="card" class="card" data-rank=${rank} @click=${onClick}>${content}</li>`;
+  const { slides, labels } = options;
+  const slide = slides && labels.slide.replace('{n}', `${rank}`).replace('{total}', `${slides.total}`);
+  if (options.template) {
+    const content = options.template(item, price);
+    return slide
+      ? html`<div part="card" tabindex="-1" class="card" data-rank=${rank} role="group" aria-roledescription="slide" aria-label=${slide}>${content}</div>`
+      : html`<li part="card" class="card" data-rank=${rank}>${content}</li>`;
+  }
+  const badge = item.inStock === false ? html`<span part="badge" class="badge">${labels.outOfStock}</span>` : nothing;
+  const add = options.addToCart
+    ? html`<button part="add-to-cart" class="add" type="button" data-add-to-cart aria-label=${`${labels.addToCart}, ${item.title}`} ?disabled=${item.inStock === false}>${labels.addToCart}</button>`
+    : nothing;
+  return slide
+    ? html`<div part="card" tabindex="-1" class="card" data-rank=${rank} role="group" aria-roledescription="slide" aria-label=${slide}>
+        <a part="link" class="link" href=${item.url ?? nothing}>
+          <span class="media"><img part="image" src=${item.image ?? nothing} alt="" loading="lazy"></span>
+          <span part="brand" class="brand line">${item.brand}</span>
+          <span part="title" class="title">${item.title}</span>
+          <span class="line meta"><span part="price" class="price">${price}</span>${badge}</span>
+        </a>${add}</div>`
+    : html`<li part="card" class="card" data-rank=${rank}>
+        <a part="link" class="link" href=${item.url ?? nothing}>
+          <span class="media"><img part="image" src=${item.image ?? nothing} alt="" loading="lazy"></span>
+          <span part="brand" class="brand line">${item.brand}</span>
+          <span part="title" class="title">${item.title}</span>
+          <span class="line meta"><span part="price" class="price">${price}</span>${badge}</span>
+        </a>${add}</li>`;
 }
 
-/** A placeholder with the exact box of a card, so nothing shifts when data arrives. */
+/** A placeholder with the exact box of a card (drawn by styles.ts), so nothing shifts when data arrives. */
 export function renderSkeleton(): TemplateResult {
-  return html`<li part="skeleton" class="card skeleton" aria-hidden="true">
-    <span class="link">
-      <span class="media"></span>
-      <span class="line"><span class="bar short"></span></span>
-      <span class="title"><span class="bar"></span></span>
-      <span class="line"><span class="bar short"></span></span>
-    </span>
-  </li>`;
+  return html`<li part="skeleton" class="card skeleton" aria-hidden="true"></li>`;
 }

@@ -1,4 +1,7 @@
-import type { ReactiveController, ReactiveControllerHost } from 'lit';
+import type { ReactiveController } from 'lit';
+import type { RecsElement } from './recs-element.js';
+import type { RecItem } from '../model/types.js';
+import { emit } from './events.js';
 
 /** IAB viewability: at least half of the card, for at least one continuous second. */
 const VISIBLE_RATIO = 0.5;
@@ -18,8 +21,9 @@ const shown = (card: Element): boolean => {
 };
 
 /**
- * Reports each card once, after a shopper could see at least half of it for one
- * continuous second; cards scrolled past, hidden or covered sooner start over.
+ * Fires the widget's `recs-impression` for each card once, after a shopper could see at
+ * least half of it for one continuous second; cards scrolled past, hidden or covered
+ * sooner start over. New results (a new items list) may be reported again.
  * In Chromium, IntersectionObserver v2 (`trackVisibility`) also rules out cards painted
  * over by something else, under a filter, a non-translating transform or any opacity
  * below 1; other browsers ignore that option and get the computed checks above,
@@ -31,22 +35,30 @@ export class ImpressionController implements ReactiveController {
   #since = new Map<Element, number>();
   #timer: ReturnType<typeof setTimeout> | undefined;
   #seen = new WeakSet<Element>();
+  /** The results whose cards are watched. */
+  #items: RecItem[] | undefined;
 
-  constructor(
-    host: ReactiveControllerHost,
-    private readonly report: (cards: Element[]) => void,
-  ) {
+  /** Made once the widget first shows cards (after that render): watches them at once. */
+  constructor(private readonly host: RecsElement) {
     host.addController(this);
+    this.hostUpdated();
   }
 
-  /** Watches the cards now rendered (call after each render that shows results). */
-  observe(cards: Iterable<Element>): void {
+  /** After each render: the cards of results on screen are watched; new results start over. */
+  hostUpdated(): void {
+    const { host } = this;
+    if (host.state !== 'ready') return;
+    if (host.items !== this.#items) {
+      this.hostDisconnected();
+      this.#seen = new WeakSet();
+      this.#items = host.items;
+    }
     this.#observer ??= new IntersectionObserver((entries) => this.#onChange(entries), {
       threshold: VISIBLE_RATIO,
       trackVisibility: true,
       delay: 100,
     } as IntersectionObserverInit);
-    for (const card of cards) if (!this.#seen.has(card)) this.#observer.observe(card);
+    for (const card of host.renderRoot.querySelectorAll('[part="card"]')) if (!this.#seen.has(card)) this.#observer.observe(card);
   }
 
   #onChange(entries: IntersectionObserverEntry[]): void {
@@ -76,15 +88,10 @@ export class ImpressionController implements ReactiveController {
       this.#observer?.unobserve(card);
     }
     this.#timer = this.#since.size ? setTimeout(this.#check, next) : undefined;
-    const connected = due.filter((card) => card.isConnected);
-    if (connected.length) this.report(connected);
+    const { host } = this;
+    const items = due.filter((card) => card.isConnected).map((card) => host.items[Number(card.getAttribute('data-rank')) - 1]).filter((item) => item !== undefined);
+    if (items.length) emit(host, 'recs-impression', { items, ...host.eventContext() });
   };
-
-  /** New results: every card may be reported again. */
-  reset(): void {
-    this.hostDisconnected();
-    this.#seen = new WeakSet();
-  }
 
   hostDisconnected(): void {
     this.#observer?.disconnect();

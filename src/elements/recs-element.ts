@@ -12,7 +12,6 @@ import { emit } from './events.js';
 import { renderCard, renderSkeleton, type CardOptions } from './card.js';
 import { DEFAULT_LABELS, type RecsLabels } from './labels.js';
 import { NearViewportController } from './visibility-controller.js';
-import type { ImpressionController } from './impression-controller.js';
 import { FetchController, type Run } from './fetch-controller.js';
 import { shopperKey } from '../data/consent.js';
 import { trackOrder, watchEvents } from '../data/events-hook.js';
@@ -30,6 +29,13 @@ for (const [field, spec] of FIELD_ENTRIES) {
   const property = propertyOf(field);
   if (spec.kind !== 'cart' && spec.element !== 0) requestProperties[property] = { attribute: attributeOf(property), converter: spec.kind === 'number' ? numberAttribute : undefined };
 }
+
+/**
+ * A card image's class is its last load event: `error` hides it (CSS, not a style attribute, for
+ * strict CSPs) and leaves the plain media background instead of a broken-image icon; a new src that
+ * loads shows it again. Load events do not bubble: one capturing listener serves every card.
+ */
+const onImage = { handleEvent: (event: Event) => (event.target as Element).classList.toggle('error', event.type === 'error'), capture: true };
 
 let widgetCount = 0;
 let templates: typeof import('./card-template.js') | undefined;
@@ -180,7 +186,7 @@ export abstract class RecsElement extends LitElement {
   /** Stops re-rendering on page context changes (setContext), which it does while on the page. */
   #unlisten: (() => void) | undefined;
   #nearViewport = new NearViewportController(this);
-  #impressions: Promise<ImpressionController> | undefined;
+  #impressions: unknown;
   #fetch = new FetchController(this, () => {
     // A request abandoned by leaving the page starts again when the element comes back.
     if (this.state === 'loading') this.state = 'idle';
@@ -266,7 +272,7 @@ export abstract class RecsElement extends LitElement {
       this.error = error;
       this.state = 'error';
       await this.updateComplete;
-      emit(this, 'recs-error', { error, ...this.#eventContext() });
+      emit(this, 'recs-error', { error, ...this.eventContext() });
     }
   }
 
@@ -282,14 +288,13 @@ export abstract class RecsElement extends LitElement {
       templates = await import('./card-template.js');
       if (!run.isLatest()) return;
     }
-    void this.#impressions?.then((impressions) => impressions.reset());
     this.trackerId = result.trackerId;
     this.items = items;
     this.state = items.length ? 'ready' : 'empty';
     await this.updateComplete;
     if (!run.isLatest()) return;
     watchEvents(this, result, request.endpoint);
-    const context = { ...this.#eventContext(), transport: result.transport, source: result.source };
+    const context = { ...this.eventContext(), transport: result.transport, source: result.source };
     if (items.length) emit(this, 'recs-load', { items, ...context });
     else emit(this, 'recs-empty', context);
   }
@@ -297,16 +302,17 @@ export abstract class RecsElement extends LitElement {
   protected override updated(changed: PropertyValues): void {
     super.updated(changed);
     if (this.state !== 'ready') return;
-    this.#impressions ??= whenShown().then(
-      ({ ImpressionController }) => new ImpressionController(this, (cards) => this.#reportImpressions(cards)),
-    );
-    void this.#impressions.then((impressions) => this.state === 'ready' && impressions.observe(this.renderRoot.querySelectorAll('[part="card"]')));
+    // Impressions are counted from then on by the controller itself (src/elements/impression-controller.ts).
+    this.#impressions ??= whenShown().then(({ ImpressionController }) => new ImpressionController(this));
   }
 
-  /** One listener per card: the add-to-cart button or the card's link. */
-  #onCardClick = (event: MouseEvent, item: RecItem, rank: number): void => {
+  /** One listener for all cards (on `.keep`, which holds no slotted content): the add-to-cart button or the card's link. */
+  #onClick = (event: MouseEvent): void => {
     const target = event.target as Element;
-    const detail = { item, rank, ...this.#eventContext() };
+    const rank = Number(target.closest('[data-rank]')?.getAttribute('data-rank'));
+    const item = this.items[rank - 1];
+    if (!item) return;
+    const detail = { item, rank, ...this.eventContext() };
     if (target.closest('[data-add-to-cart]')) {
       event.preventDefault();
       emit(this, 'recs-add-to-cart', detail, true);
@@ -315,12 +321,8 @@ export abstract class RecsElement extends LitElement {
     }
   };
 
-  #reportImpressions(cards: Element[]): void {
-    const items = cards.map((card) => this.items[Number(card.getAttribute('data-rank')) - 1]).filter((item) => item !== undefined);
-    if (items.length) emit(this, 'recs-impression', { items, ...this.#eventContext() });
-  }
-
-  #eventContext() {
+  /** What every event's detail says about the widget. @internal */
+  eventContext() {
     return { widgetId: this.widgetId, transport: this.#transportName(), trackerId: this.trackerId };
   }
 
@@ -346,7 +348,6 @@ export abstract class RecsElement extends LitElement {
       addToCart: this.addToCart,
       template: template && templates && ((item, price) => templates!.stampTemplate(template, item, price, labels.outOfStock)),
       slides,
-      onClick: this.#onCardClick,
     };
     return this.items.map((item, index) => renderCard(item, index + 1, options));
   }
@@ -373,7 +374,7 @@ export abstract class RecsElement extends LitElement {
     const layout = this.renderLayout();
     return html`<div class="root" aria-busy=${state !== 'ready'}>${state === 'empty' || state === 'error'
       ? html`<slot name=${state}>${state === 'empty' && empty ? html`<p part="empty">${empty}</p>` : nothing}</slot>`
-      : nothing}<div class="keep">${state === 'ready' ? [layout] : layout}</div></div>`;
+      : nothing}<div class="keep" @click=${this.#onClick} @load=${onImage} @error=${onImage}>${state === 'ready' ? [layout] : layout}</div></div>`;
   }
 
   // ---- Server-rendered placements (src/proxy/html-answer.ts, src/elements/hydrate.ts) ----

@@ -19,7 +19,7 @@ export const baseStyles = css`
   /* On the inner root, not the host: a page rule like * { all: unset } resets the host's font and colour. */
   .root { display: grid; color: var(--recs-color-text, #1a1a1a); font: var(--recs-font, 400 14px/20px system-ui, sans-serif); }
   * { box-sizing: border-box; }
-  .brand, .bar, .media, .media img, slot { display: block; }
+  .brand, .media, .media img, slot { display: block; }
   ul, p { list-style: none; margin: 0; padding: 0; }
   button { display: inline-grid; place-items: center; padding: 0 12px; min-height: 24px; font: inherit; cursor: pointer; }
   button:disabled { opacity: 0.4; cursor: default; }
@@ -32,16 +32,21 @@ export const baseStyles = css`
   .link { gap: 4px; flex: 1; color: inherit; text-decoration: none; border-radius: var(--_radius); }
   .media { aspect-ratio: var(--recs-image-ratio, 1 / 1); border-radius: var(--_radius); overflow: hidden; background: var(--recs-image-background, #f2f2f2); }
   .media img { width: 100%; height: 100%; object-fit: var(--recs-image-fit, cover); }
-  img.error { visibility: hidden; }
+  /* A broken image (recs-element.ts), or none: the plain media background. */
+  img.error, img:not([src]) { visibility: hidden; }
   .line { display: flex; gap: 8px; align-items: center; height: 20px; overflow: hidden; white-space: nowrap; }
   .brand { font-size: 12px; text-overflow: ellipsis; }
   .title { display: -webkit-box; -webkit-line-clamp: 2; -webkit-box-orient: vertical; overflow: hidden; height: 40px; overflow-wrap: anywhere; }
   .price { font-weight: 600; color: var(--recs-price-color, inherit); }
   .badge { font-size: 12px; line-height: 18px; padding: 0 6px; border-radius: 4px; color: var(--recs-badge-color, #7a1d1d); background: var(--recs-badge-background, #fbe9e9); }
-  .bar { height: 12px; border-radius: 4px; }
-  .skeleton .media, .bar { background: var(--_skeleton); }
-  .short { width: 50%; }
-  .skeleton .title { padding-top: 4px; }
+  /*
+   * A skeleton is one element, so the loading render and its first frame stay cheap: the image box
+   * before it, and after it a bar for each of the card's text lines (brand, two of title, price).
+   */
+  .skeleton { gap: 4px; }
+  .skeleton::before, .skeleton::after { content: ''; background: var(--_skeleton); }
+  .skeleton::before { aspect-ratio: var(--recs-image-ratio, 1 / 1); border-radius: var(--_radius); }
+  .skeleton::after { height: 88px; background: repeating-linear-gradient(#0000 0 4px, var(--_skeleton) 0 16px, #0000 0 24px); }
   /* The add-to-cart button's space: 8px margin and 36px (.add). */
   :host([add-to-cart]) .skeleton { padding-bottom: 44px; }
   /* Empty and error ([state^=e]): the slot (a block) over the skeletons, hidden, so the page keeps its place; the collapse attribute gives the space back. */
@@ -49,7 +54,7 @@ export const baseStyles = css`
   :host([state^=e]) .keep { visibility: hidden; }
   :host([collapse][state^=e]) .keep { display: none; }
   @media (prefers-reduced-motion: no-preference) {
-    .skeleton .media, .bar { animation: recs-pulse 1.5s infinite; }
+    .skeleton { animation: recs-pulse 1.5s infinite; }
   }
   @keyframes recs-pulse { 50% { opacity: 0.55; } }
 `;

@@ -8,7 +8,8 @@ const UNPRINTABLE = /[\u0000-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069]+/g;
 export function plainText(value: unknown, maxLength = 300): string | undefined {
   if (typeof value === 'number' && Number.isFinite(value)) value = String(value);
   if (typeof value !== 'string') return undefined;
-  const text = value.replace(UNPRINTABLE, ' ').replace(/\s+/g, ' ').trim();
+  // Only runs of spaces and other white space change, so plain text is not copied (it is most text).
+  const text = value.replace(UNPRINTABLE, ' ').replace(/\s\s+|[^\S ]/g, ' ').trim();
   if (!text) return undefined;
   return text.length > maxLength ? `${text.slice(0, maxLength - 1)}…` : text;
 }

@@ -310,8 +310,10 @@ describe('reduced motion', () => {
   it('stops the skeleton pulse', async () => {
     await emulateMedia({ reducedMotion: 'reduce' });
     const el = await mount('recs-list', 'slow', { limit: '2' });
-    const bar = shadow(el).querySelector('[part="skeleton"] .media')!;
-    expect(getComputedStyle(bar).animationName).to.equal('none');
+    const skeleton = shadow(el).querySelector('[part="skeleton"]')!;
+    expect(getComputedStyle(skeleton).animationName).to.equal('none');
+    await emulateMedia({ reducedMotion: 'no-preference' });
+    expect(getComputedStyle(skeleton).animationName).to.equal('recs-pulse');
   });
 });
 

@@ -56,6 +56,19 @@ describe('session cache (cache-ttl)', () => {
     expect(errors).to.equal(0);
   });
 
+  it('cleans what it reads back: a script URL written into session storage never reaches a card', async () => {
+    const el = document.createElement('recs-list') as RecsElement;
+    Object.assign(el, { transport: 'proxy', endpoint: `/stub/proxy/ok/${uid()}`, lazy: false, cacheTtl: 60 });
+    const items = [{ id: 'x', title: ' Poisoned\u202e title ', url: 'javascript:alert(1)', image: 'data:image/svg+xml,<svg onload=alert(1)>' }];
+    writeCache(cacheKey(JSON.stringify([el.buildRequest(), undefined])), { items } as never);
+    await fixture(el);
+    await ready(el);
+    const card = el.shadowRoot!.querySelector('[part="card"]')!;
+    expect(titles(el)).to.deep.equal(['Poisoned title']);
+    expect(card.querySelector('a')!.hasAttribute('href')).to.equal(false);
+    expect(card.querySelector('img')!.hasAttribute('src')).to.equal(false);
+  });
+
   it('keys entries by the shopper, and stores no identifier in clear', async () => {
     const id = uid();
     const a = await mount({ endpoint: `/stub/proxy/ok/${id}`, 'cache-ttl': '60', email: 'ann@example.com' });

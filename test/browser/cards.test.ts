@@ -104,6 +104,52 @@ describe('a screen reader on a card', () => {
   });
 });
 
+/** A ready widget on items given by a one-off transport (no stub server). */
+async function readyWith(tag: Tag, items: unknown[], children = ''): Promise<RecsElement> {
+  const wrapper = await fixture<HTMLDivElement>(html`<div style="width: 900px"></div>`);
+  const el = document.createElement(tag) as RecsElement;
+  el.lazy = false;
+  el.transport = { fetch: async () => ({ items }) };
+  if (children) el.innerHTML = children;
+  wrapper.append(el);
+  await waitUntil(() => el.getAttribute('state') === 'ready', `state never became ready (is ${el.getAttribute('state')})`, { timeout: 6000 });
+  return el;
+}
+
+describe('a product without an image', () => {
+  for (const tag of TAGS) {
+    it(`<${tag}> keeps the image box, with no src and nothing painted in it`, async () => {
+      const el = await readyWith(tag, [{ id: 'a', title: 'No picture' }, { id: 'b', title: 'Pictured', image: '/img/sku-1.jpg' }]);
+      const [bare, pictured] = cards(el).map((card) => card.querySelector<HTMLImageElement>('[part="image"]')!);
+      expect(bare!.hasAttribute('src')).to.equal(false);
+      expect(bare!.checkVisibility({ visibilityProperty: true }), 'an image without a src is painted').to.equal(false);
+      expect(pictured!.getAttribute('src')).to.equal('/img/sku-1.jpg');
+      expect(bare!.parentElement!.getBoundingClientRect().height).to.equal(pictured!.parentElement!.getBoundingClientRect().height);
+    });
+  }
+});
+
+describe('clicks the widget counts', () => {
+  it('are clicks on a card: not on the carousel\'s buttons, nor on a fallback slot\'s content', async () => {
+    const el = await readyWith('recs-carousel', [{ id: 'a', title: 'One', url: '/p/a' }, { id: 'b', title: 'Two', url: '/p/b' }]);
+    const clicks: number[] = [];
+    el.addEventListener('recs-click', (event) => {
+      event.preventDefault();
+      clicks.push((event as CustomEvent).detail.rank);
+    });
+    el.shadowRoot!.querySelector<HTMLButtonElement>('[part="next"]')!.click();
+    el.shadowRoot!.querySelector<HTMLElement>('[part="heading"], [part="region"]')!.click();
+    cards(el)[1]!.querySelector('a')!.click();
+    expect(clicks).to.deep.equal([2]);
+
+    const empty = await readyWith('recs-list', [{ id: 'a', title: 'One' }], '<a slot="empty" href="#elsewhere" data-rank="1">Browse</a>');
+    let counted = 0;
+    empty.addEventListener('recs-click', () => counted++);
+    empty.querySelector('a')!.click();
+    expect(counted, 'slotted content is the page\'s own').to.equal(0);
+  });
+});
+
 describe('a product image that fails to load', () => {
   for (const tag of TAGS) {
     it(`<${tag}> shows the plain image background, not a broken-image icon or the title again`, async () => {
