@@ -37,6 +37,9 @@ for (const [field, spec] of FIELD_ENTRIES) {
  */
 const onImage = { handleEvent: (event: Event) => (event.target as Element).classList.toggle('error', event.type === 'error'), capture: true };
 
+/** How long the first render waits for data before it shows skeletons: about what a shopper does not notice. */
+const SKELETON_DELAY = 100;
+
 let widgetCount = 0;
 let templates: typeof import('./card-template.js') | undefined;
 let shownChunk: Promise<typeof import('./shown.js')> | undefined;
@@ -177,9 +180,9 @@ export abstract class RecsElement extends LitElement {
 
   /** The words in use: label attributes, then the `labels` property, then the defaults. */
   get resolvedLabels(): RecsLabels {
-    const { prevLabel: previous, nextLabel: next, outOfStockLabel: outOfStock, slideLabel: slide, emptyLabel: empty, addToCartLabel: addToCart } = this;
-    const labels: Record<string, string | undefined> = { ...DEFAULT_LABELS, ...this.labels };
-    for (const [key, value] of Object.entries({ previous, next, outOfStock, slide, empty, addToCart })) if (value != null) labels[key] = value;
+    const labels: Record<string, string> = { ...DEFAULT_LABELS, ...this.labels };
+    // Each word's attribute property is its name and "Label" (prevLabel for previous); the region has none.
+    for (const key in labels) labels[key] = (this as unknown as Record<string, string | undefined>)[`${key === 'previous' ? 'prev' : key}Label`] ?? labels[key]!;
     return labels as unknown as RecsLabels;
   }
 
@@ -192,6 +195,8 @@ export abstract class RecsElement extends LitElement {
     if (this.state === 'loading') this.state = 'idle';
   });
   #lastTransport: RecsElement['transport'];
+  /** Ends the first render's wait for data (scheduleUpdate). */
+  #renderNow: (() => void) | undefined;
 
   constructor() {
     super();
@@ -234,11 +239,21 @@ export abstract class RecsElement extends LitElement {
 
   protected override willUpdate(changed: PropertyValues): void {
     super.willUpdate(changed);
+    this.#request();
+  }
+
+  /** Starts the request for the current attributes and context, unless it is under way or the element waits to come near the viewport. */
+  #request(): void {
     if (!this.isConnected || (this.lazy && !this.#nearViewport.near)) return;
     const request = this.buildRequest();
-    const timeout = this.timeout! > 0 ? this.timeout! : 8000;
+    const timeout = this.#timeout();
     // A one-off transport object is part of the request: a new object is a new request.
     this.#run(request, timeout, (run) => this.#load(request, timeout, run), this.transport !== this.#lastTransport);
+  }
+
+  /** The timeout in use: a positive `timeout`, else 8000 ms. */
+  #timeout(): number {
+    return this.timeout! > 0 ? this.timeout! : 8000;
   }
 
   /** Starts `work` for this request unless it is the run under way already (FetchController). */
@@ -271,6 +286,7 @@ export abstract class RecsElement extends LitElement {
       this.items = [];
       this.error = error;
       this.state = 'error';
+      this.#renderNow?.();
       await this.updateComplete;
       emit(this, 'recs-error', { error, ...this.eventContext() });
     }
@@ -291,6 +307,7 @@ export abstract class RecsElement extends LitElement {
     this.trackerId = result.trackerId;
     this.items = items;
     this.state = items.length ? 'ready' : 'empty';
+    this.#renderNow?.();
     await this.updateComplete;
     if (!run.isLatest()) return;
     watchEvents(this, result, request.endpoint);
@@ -309,7 +326,7 @@ export abstract class RecsElement extends LitElement {
   /** One listener for all cards (on `.keep`, which holds no slotted content): the add-to-cart button or the card's link. */
   #onClick = (event: MouseEvent): void => {
     const target = event.target as Element;
-    const rank = Number(target.closest('[data-rank]')?.getAttribute('data-rank'));
+    const rank = Number(target.closest<HTMLElement>('[data-rank]')?.dataset.rank);
     const item = this.items[rank - 1];
     if (!item) return;
     const detail = { item, rank, ...this.eventContext() };
@@ -385,14 +402,24 @@ export abstract class RecsElement extends LitElement {
    * nothing is fetched, and makes the first update keep the server's cards.
    */
   protected override scheduleUpdate(): void | Promise<unknown> {
-    const data = !this.hasUpdated && this.querySelector(':scope>[data-recs]');
-    if (!data) return super.scheduleUpdate();
+    if (this.hasUpdated) return super.scheduleUpdate();
+    const data = this.querySelector(':scope>[data-recs]');
+    if (!data) {
+      // The request goes out now; the first render waits for its answer, up to SKELETON_DELAY. So data that comes
+      // in time is rendered as cards straight away, with no skeletons built, laid out and painted first, and a slow
+      // answer gets its skeletons then. Meanwhile dist/recs.css holds the space (until the element has a state).
+      this.#request();
+      return new Promise<void>((render) => {
+        this.#renderNow = render;
+        setTimeout(render, SKELETON_DELAY);
+      }).then(() => super.scheduleUpdate());
+    }
     return import('./hydrate.js').then(({ adopt }) => {
       const result = adopt(this, data);
       if (result) {
         const request = this.buildRequest();
         // willUpdate's run for this request, so it finds this run and fetches nothing.
-        this.#run(request, this.timeout! > 0 ? this.timeout! : 8000, async (run) => {
+        this.#run(request, this.#timeout(), async (run) => {
           await this.updateComplete;
           await this.#show(result, request, run);
         });

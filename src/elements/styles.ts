@@ -43,10 +43,10 @@ export const baseStyles = css`
    * A skeleton is one element, so the loading render and its first frame stay cheap: the image box
    * before it, and after it a bar for each of the card's text lines (brand, two of title, price).
    */
-  .skeleton { gap: 4px; }
   .skeleton::before, .skeleton::after { content: ''; background: var(--_skeleton); }
   .skeleton::before { aspect-ratio: var(--recs-image-ratio, 1 / 1); border-radius: var(--_radius); }
-  .skeleton::after { height: 88px; background: repeating-linear-gradient(#0000 0 4px, var(--_skeleton) 0 16px, #0000 0 24px); }
+  /* The card's 4px gap below the image, then four 12px bars 24px apart, each in the middle of a 20px line. */
+  .skeleton::after { height: 92px; background: repeating-linear-gradient(#0000 0 8px, var(--_skeleton) 0 20px, #0000 0 24px); }
   /* The add-to-cart button's space: 8px margin and 36px (.add). */
   :host([add-to-cart]) .skeleton { padding-bottom: 44px; }
   /* Empty and error ([state^=e]): the slot (a block) over the skeletons, hidden, so the page keeps its place; the collapse attribute gives the space back. */

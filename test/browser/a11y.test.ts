@@ -25,8 +25,8 @@ const stateIs = (el: Element, state: string) =>
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /** Mounts a proxy widget on a stub scenario, eager, in a box of the given width. */
-async function mount(tag: Tag, scenario: string, attributes: Record<string, string> = {}, width = 420, children = ''): Promise<RecsElement> {
-  const wrapper = await fixture<HTMLDivElement>(html`<div style="width: ${width}px"></div>`);
+async function mount(tag: Tag, scenario: string, attributes: Record<string, string> = {}, width = 420, children = '', top = 0): Promise<RecsElement> {
+  const wrapper = await fixture<HTMLDivElement>(html`<div style="width: ${width}px; margin-top: ${top}px"></div>`);
   const el = document.createElement(tag) as RecsElement;
   el.setAttribute('transport', 'proxy');
   el.setAttribute('endpoint', `/stub/proxy/${scenario}/${uid()}`);
@@ -69,8 +69,7 @@ describe('axe-core finds no WCAG 2.2 A/AA or best-practice violations', () => {
   for (const tag of TAGS) {
     describe(`<${tag}>`, () => {
       it('while idle, waiting off screen (skeletons)', async () => {
-        const el = await mount(tag, 'ok', { heading: 'You may also like', limit: '4', lazy: 'true' });
-        el.parentElement!.style.marginTop = '6000px';
+        const el = await mount(tag, 'ok', { heading: 'You may also like', limit: '4', lazy: 'true' }, 420, '', 6000);
         await nextFrame();
         expect(el.getAttribute('state')).to.equal('idle');
         await expectNoViolations(el);

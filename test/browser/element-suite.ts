@@ -28,6 +28,47 @@ export function sharedElementSuite(tag: Tag): void {
 
   afterEach(() => $context.set({}));
 
+  describe(`<${tag}> first render`, () => {
+    /** An element on a one-off transport that answers `items` after `ms`, and every skeleton it ever rendered. */
+    const timed = async (ms: number, answer: () => unknown) => {
+      const el = document.createElement(tag) as RecsElement;
+      el.lazy = false;
+      el.transport = { fetch: () => new Promise((resolve, reject) => setTimeout(() => { try { resolve(answer() as never); } catch (error) { reject(error); } }, ms)) };
+      const skeletons: Element[] = [];
+      const host = await fixture<HTMLDivElement>(html`<div style="width: 800px"></div>`);
+      host.append(el);
+      new MutationObserver((records) => {
+        for (const record of records) for (const node of record.addedNodes) if (node instanceof Element) skeletons.push(...node.querySelectorAll('[part="skeleton"]'), ...(node.matches('[part="skeleton"]') ? [node] : []));
+      }).observe(el.shadowRoot!, { childList: true, subtree: true });
+      return { el, skeletons };
+    };
+
+    it('renders data that comes at once as cards, with no skeletons first', async () => {
+      const { el, skeletons } = await timed(5, () => ({ items: [{ id: 'a', title: 'At once' }] }));
+      await stateIs(el, 'ready');
+      expect(titles(el)).to.deep.equal(['At once']);
+      expect(skeletons, 'skeletons were rendered before the cards').to.have.length(0);
+    });
+
+    it('shows skeletons when the data is slow, then the cards', async () => {
+      const { el, skeletons } = await timed(700, () => ({ items: [{ id: 'a', title: 'Slow' }] }));
+      await waitUntil(() => el.shadowRoot!.querySelectorAll('[part="skeleton"]').length > 0, 'no skeletons while waiting', { timeout: 600 });
+      expect(el.getAttribute('state')).to.equal('loading');
+      expect(skeletons.length).to.be.greaterThan(0);
+      await stateIs(el, 'ready');
+      expect(titles(el)).to.deep.equal(['Slow']);
+    });
+
+    it('shows an error that comes at once as the error state, with recs-error', async () => {
+      const { el } = await timed(5, () => {
+        throw new Error('down');
+      });
+      const failed = oneEvent(el, 'recs-error');
+      await stateIs(el, 'error');
+      expect((await failed).detail.error.message).to.equal('down');
+    });
+  });
+
   describe(`<${tag}> states and events`, () => {
     it('renders ranked cards with parts, fires recs-load with items and trackerId, reflects state=ready', async () => {
       const el = document.createElement(tag) as RecsElement;
