@@ -80,6 +80,21 @@ describe('1. a widget taken off the page while loading and put back later (tabs,
       await sleep(100);
       expect(seen.load, 'recs-load').to.equal(1);
     });
+
+    it(`<${tag}>: a widget moved before its first render (while it waits for data) shows its cards once`, async () => {
+      const el = await mount(tag, `/stub/proxy/ok/${uid()}`, {}, 'width: 760px');
+      const seen = events(el);
+      const other = document.createElement('div');
+      el.parentElement!.after(other);
+      await sleep(0); // the request is out, the first render still waits for it
+      other.append(el); // as a router or a framework moving nodes
+      await stateIs(el, 'ready');
+      expect(cards(el)).to.have.length(4);
+      expect(shadow(el).querySelectorAll('[part="skeleton"]')).to.have.length(0);
+      await sleep(150);
+      expect(seen.load, 'recs-load').to.equal(1);
+      other.remove();
+    });
   }
 });
 
