@@ -189,7 +189,8 @@ export abstract class RecsElement extends LitElement {
   /** Stops re-rendering on page context changes (setContext), which it does while on the page. */
   #unlisten: (() => void) | undefined;
   #nearViewport = new NearViewportController(this);
-  #impressions: unknown;
+  /** The impression controller, made once the `shown` chunk is here. */
+  #impressions: Promise<unknown> | undefined;
   #fetch = new FetchController(this, () => {
     // A request abandoned by leaving the page starts again when the element comes back.
     if (this.state === 'loading') this.state = 'idle';
