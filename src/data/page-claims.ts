@@ -3,18 +3,11 @@
  * widget to show a product keeps it; later widgets skip it. A widget's claims are
  * released when it shows new results or leaves the page.
  */
-const claims = new Map<object, Set<string>>();
+const claims = new Map<object, string[]>();
 
-export function claimedByOthers(owner: object): Set<string> {
-  const taken = new Set<string>();
-  for (const [other, ids] of claims) if (other !== owner) for (const id of ids) taken.add(id);
-  return taken;
-}
+/** The ids every other widget on the page shows. */
+export const claimedByOthers = (owner: object): string[] => [...claims].flatMap(([other, ids]) => (other === owner ? [] : ids));
 
-export function claim(owner: object, ids: Iterable<string>): void {
-  claims.set(owner, new Set(ids));
-}
+export const claim = (owner: object, ids: string[]): void => void claims.set(owner, ids);
 
-export function release(owner: object): void {
-  claims.delete(owner);
-}
+export const release = (owner: object): void => void claims.delete(owner);

@@ -34,18 +34,31 @@ function fillTemplate(template: HTMLTemplateElement, item: RecItem, price: strin
   return fragment;
 }
 
-const stamped = new WeakMap<RecItem, { template: HTMLTemplateElement; key: string; fragment: DocumentFragment }>();
+const stamped = new WeakMap<RecItem, { template: HTMLTemplateElement; key: string; card: Element }>();
 
 /**
- * The filled template for an item, the same node as last time when nothing changed:
- * Lit then leaves the card's DOM alone, so focus and state inside it survive re-renders.
+ * The card for an item from a designer's template: the wrapper the built-in card has (an
+ * `li`, or in the carousel a `div` slide labelled "n of N", see card.ts) around the filled
+ * template. The same node as last time when nothing changed: Lit then leaves the card's DOM
+ * alone, so focus and state inside it survive re-renders.
  */
-export function stampTemplate(template: HTMLTemplateElement, item: RecItem, price: string, outOfStock: string): DocumentFragment {
-  const key = price + outOfStock;
+export function stampTemplate(template: HTMLTemplateElement, item: RecItem, price: string, outOfStock: string, rank: number, slide?: string): Element {
+  const key = [price, outOfStock, rank, slide].join('|');
   let last = stamped.get(item);
   if (last?.template !== template || last.key !== key) {
-    last = { template, key, fragment: fillTemplate(template, item, price, outOfStock) };
+    const card = document.createElement(slide ? 'div' : 'li');
+    card.setAttribute('part', 'card');
+    card.className = 'card';
+    card.dataset.rank = `${rank}`;
+    if (slide) {
+      card.tabIndex = -1;
+      card.setAttribute('role', 'group');
+      card.setAttribute('aria-roledescription', 'slide');
+      card.setAttribute('aria-label', slide);
+    }
+    card.append(fillTemplate(template, item, price, outOfStock));
+    last = { template, key, card };
     stamped.set(item, last);
   }
-  return last.fragment;
+  return last.card;
 }

@@ -7,8 +7,8 @@ export interface CardOptions {
   /** Formatted price, computed by the element (Intl formatter reuse). */
   price: (item: RecItem) => string;
   addToCart: boolean;
-  /** Fills a designer's `<template>`, replacing the built-in card markup. */
-  template?: ((item: RecItem, price: string) => DocumentFragment) | null | undefined;
+  /** A designer's `<template>` filled, as a whole card (card-template.ts): replaces the built-in card. */
+  template?: ((item: RecItem, price: string, rank: number, slide?: string) => Element) | null | undefined;
   /** Carousel only: each card is a slide group labelled "n of N" (the carousel keeps its tab stops in view). */
   slides?: { total: number };
 }
@@ -28,16 +28,11 @@ export interface CardOptions {
  * The image's alt is empty: the link's own text (brand, title, price) already names the
  * product, and a screen reader would otherwise hear the title twice.
  */
-export function renderCard(item: RecItem, rank: number, options: CardOptions): TemplateResult {
+export function renderCard(item: RecItem, rank: number, options: CardOptions): TemplateResult | Element {
   const price = options.price(item);
   const { slides, labels } = options;
   const slide = slides && labels.slide.replace('{n}', `${rank}`).replace('{total}', `${slides.total}`);
-  if (options.template) {
-    const content = options.template(item, price);
-    return slide
-      ? html`<div part="card" tabindex="-1" class="card" data-rank=${rank} role="group" aria-roledescription="slide" aria-label=${slide}>${content}</div>`
-      : html`<li part="card" class="card" data-rank=${rank}>${content}</li>`;
-  }
+  if (options.template) return options.template(item, price, rank, slide);
   const badge = item.inStock === false ? html`<span part="badge" class="badge">${labels.outOfStock}</span>` : nothing;
   const add = options.addToCart
     ? html`<button part="add-to-cart" class="add" type="button" data-add-to-cart aria-label=${`${labels.addToCart}, ${item.title}`} ?disabled=${item.inStock === false}>${labels.addToCart}</button>`

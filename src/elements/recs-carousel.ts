@@ -39,7 +39,7 @@ export class RecsCarousel extends RecsElement {
       .controls { display: flex; gap: 8px; margin-inline-start: auto; }
       .nav {
         width: var(--recs-button-size, 36px);
-        height: var(--recs-button-size, 36px);
+        aspect-ratio: 1;
         padding: 0;
         border-radius: 50%;
         border: 1px solid var(--recs-button-border, #c8c8c8);
@@ -66,10 +66,13 @@ export class RecsCarousel extends RecsElement {
       @container (min-width: 800px) { .track { --_spv: var(--recs-slides-per-view, 4); } }
       @container (min-width: 1040px) { .track { --_spv: var(--recs-slides-per-view, 5); } }
       .track > .card { scroll-snap-align: start; }
+      /*
+       * Slides out of view are laid out and painted only when they come near it, so the first frame with cards
+       * costs what is on screen. The first slide is always rendered: it gives the track its height, which the
+       * others stretch to, wherever the carousel is on the page.
+       */
+      .track > * + * { content-visibility: auto; }
       .skeletons { display: contents; }
-      @media (prefers-reduced-motion: no-preference) {
-        .track { scroll-behavior: smooth; }
-      }
     `,
   ];
 

@@ -350,7 +350,7 @@ export abstract class RecsElement extends LitElement {
   }
 
   /** The cards (or skeletons while waiting) as list items, for the layout to place. */
-  protected renderItems(slides?: CardOptions['slides']): TemplateResult[] {
+  protected renderItems(slides?: CardOptions['slides']): (TemplateResult | Element)[] {
     if (this.state !== 'ready') {
       // One per card to come: the skeletons hold the card's exact space (as dist/recs.css did before the script ran).
       return Array.from({ length: displayLimit(this.limit) }, renderSkeleton);
@@ -364,7 +364,7 @@ export abstract class RecsElement extends LitElement {
       labels,
       price: (item) => formatPrice(item.price, locale, currency),
       addToCart: this.addToCart,
-      template: template && templates && ((item, price) => templates!.stampTemplate(template, item, price, labels.outOfStock)),
+      template: template && templates && ((item, price, rank, slide) => templates!.stampTemplate(template, item, price, labels.outOfStock, rank, slide)),
       slides,
     };
     return this.items.map((item, index) => renderCard(item, index + 1, options));

@@ -53,8 +53,10 @@ export const baseStyles = css`
   .root > * { grid-area: 1 / 1; min-width: 0; }
   :host([state^=e]) .keep { visibility: hidden; }
   :host([collapse][state^=e]) .keep { display: none; }
+  /* Motion only for shoppers who did not ask for less: the skeleton pulse, the carousel's smooth paging. */
   @media (prefers-reduced-motion: no-preference) {
     .skeleton { animation: recs-pulse 1.5s infinite; }
+    .track { scroll-behavior: smooth; }
   }
   @keyframes recs-pulse { 50% { opacity: 0.55; } }
 `;

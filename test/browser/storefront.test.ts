@@ -98,6 +98,26 @@ describe('1. a widget taken off the page while loading and put back later (tabs,
   }
 });
 
+describe('1b. a carousel far down a long page', () => {
+  it('renders only its first slide until it comes near, and keeps its height when it does', async () => {
+    const el = await mount('recs-carousel', `/stub/proxy/ok/${uid()}`, { 'slides-per-view': '2' }, 'position: absolute; top: 9000px; width: 760px');
+    await stateIs(el, 'ready');
+    await nextFrame();
+    const [first, second] = cards(el);
+    const rendered = (card: Element) => card.querySelector('[part="title"]')!.checkVisibility({ contentVisibilityAuto: true });
+    expect(rendered(first!), 'the first slide gives the track its height').to.equal(true);
+    expect(rendered(second!), 'a slide far from the viewport is not laid out yet').to.equal(false);
+    const far = el.getBoundingClientRect().height;
+    expect(second!.getBoundingClientRect().height).to.equal(first!.getBoundingClientRect().height);
+    el.scrollIntoView();
+    await nextFrame();
+    await nextFrame();
+    expect(rendered(second!)).to.equal(true);
+    expect(el.getBoundingClientRect().height, 'no shift when the slides render').to.equal(far);
+    window.scrollTo(0, 0);
+  });
+});
+
 describe('2. page context the widget does not know', () => {
   it('a page type given to setContext is not sent, so the widget still shows its cards', async () => {
     const warn = console.warn;
