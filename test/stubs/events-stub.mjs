@@ -8,24 +8,12 @@
 // Scenarios: split (variant "snappy"), interleave (teams), plain (no requestId), hostile,
 // many (25 items); events answers: 202 by default, 429-once / 503-once (Retry-After: 1),
 // 400, fail-once (the connection is dropped).
+import { json, readBody } from './stub-http.mjs';
 const logs = new Map();
 const logOf = (uid) => {
   if (!logs.has(uid)) logs.set(uid, { recs: [], events: [] });
   return logs.get(uid);
 };
-
-async function readBody(ctx) {
-  let body = '';
-  for await (const chunk of ctx.req) body += chunk;
-  return body;
-}
-
-function json(ctx, status, body, headers = {}) {
-  ctx.status = status;
-  ctx.type = 'application/json';
-  for (const [name, value] of Object.entries(headers)) ctx.set(name, value);
-  ctx.body = JSON.stringify(body);
-}
 
 let answers = 0;
 const requestId = (uid) => `v1.${uid.replace(/[^\w]/g, '').padEnd(16, 'x').slice(0, 16)}.${(++answers).toString(36)}.-.signatureSignatureSig`;

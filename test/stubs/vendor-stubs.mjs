@@ -7,6 +7,7 @@
 //   /stub/proxy/<scenario>/<uid>                                 a merchant proxy route
 //   /stub/log/<uid>                                              what <uid> received
 import { readFileSync } from 'node:fs';
+import { json as sendJson, readBody } from './stub-http.mjs';
 
 const fixture = (path) => readFileSync(new URL(`../fixtures/${path}`, import.meta.url), 'utf8');
 const received = new Map();
@@ -19,19 +20,8 @@ function record(uid, ctx, body) {
   return list.length;
 }
 
-async function readBody(ctx) {
-  let body = '';
-  for await (const chunk of ctx.req) body += chunk;
-  return body;
-}
-
-function json(ctx, status, body, headers = {}) {
-  ctx.status = status;
-  ctx.type = 'application/json';
-  ctx.set('access-control-allow-origin', '*');
-  for (const [name, value] of Object.entries(headers)) ctx.set(name, value);
-  ctx.body = typeof body === 'string' ? body : JSON.stringify(body);
-}
+/** Every vendor stub answer allows any origin: the widgets call them cross-origin. */
+const json = (ctx, status, body, headers = {}) => sendJson(ctx, status, body, { 'access-control-allow-origin': '*', ...headers });
 
 function snappy(ctx, uid, productId) {
   const url = new URL(ctx.url, 'http://stub');

@@ -2,7 +2,7 @@
  * The report as data (what /report.json answers and /report renders): the query results
  * turned into figures, intervals and verdicts. Pure.
  */
-import type { DailyCtr, InterleavingAggregate, VariantAggregate } from './queries.js';
+import type { DailyCtr, InterleavingAggregate, VariantAggregate, VariantCounts } from './queries.js';
 import {
   ALPHA,
   INTERLEAVE_TUNED_AT,
@@ -27,13 +27,7 @@ export interface Estimate {
   high: number | null;
 }
 
-export interface VariantReport {
-  variant: string;
-  requests: number;
-  impressions: number;
-  clicks: number;
-  addToCarts: number;
-  orders: number;
+export interface VariantReport extends VariantCounts {
   /** Plain 95% intervals (Wilson, Poisson, normal): descriptions, not verdicts. */
   ctr: Estimate;
   addToCartRate: Estimate;

@@ -29,8 +29,8 @@ export interface RevenueAggregate {
   sumSquares: number;
 }
 
-export interface VariantAggregate {
-  placement: string;
+/** What a variant's answers and events add up to: the counts the report and its aggregates share. */
+export interface VariantCounts {
   variant: string;
   requests: number;
   impressions: number;
@@ -38,6 +38,10 @@ export interface VariantAggregate {
   addToCarts: number;
   /** Order events (order lines attributed to the widget). */
   orders: number;
+}
+
+export interface VariantAggregate extends VariantCounts {
+  placement: string;
   /** Sum over impressions of (order lines of that impression)². */
   ordersSumSquares: number;
   revenue: RevenueAggregate[];
