@@ -1,60 +1,135 @@
-import { html, nothing, type TemplateResult } from 'lit';
+// How cards are made, as a chunk: every widget with cards needs it, none before its answer, so it is
+// fetched beside the first request (recs-element.ts) and the script tag's own file stays small.
 import type { RecItem } from '../model/types.js';
-import type { RecsLabels } from './labels.js';
+import { cleanResult } from '../model/clean-item.js';
+import { DEFAULT_LABELS, type RecsLabels } from './labels.js';
+
+/** What cards are made with: the element's document, or on the server a stand-in that writes HTML (src/ssr/server-dom.ts). */
+export type CardDocument = Pick<Document, 'createElement'>;
 
 export interface CardOptions {
   labels: RecsLabels;
   /** Formatted price, computed by the element (Intl formatter reuse). */
   price: (item: RecItem) => string;
   addToCart: boolean;
-  /** A designer's `<template>` filled, as a whole card (card-template.ts): replaces the built-in card. */
-  template?: ((item: RecItem, price: string, rank: number, slide?: string) => Element) | null | undefined;
+  /** A designer's `<template>`: filled (fillTemplate), it replaces the built-in card's content. */
+  template?: HTMLTemplateElement | null | undefined;
   /** Carousel only: each card is a slide group labelled "n of N" (the carousel keeps its tab stops in view). */
-  slides?: { total: number };
+  slides?: { total: number } | undefined;
+}
+
+/** An element with its attributes (an undefined value leaves the attribute out) and children; text only ever as text. */
+function h(doc: CardDocument, tag: string, attributes: Record<string, string | number | undefined>, ...children: (Node | string)[]): Element {
+  const node = doc.createElement(tag);
+  for (const name in attributes) if (attributes[name] !== undefined) node.setAttribute(name, `${attributes[name]}`);
+  node.append(...children);
+  return node;
 }
 
 /**
  * One product card: a list item, or in the carousel a `div` slide (a group labelled
- * "n of N"; ARIA in HTML allows no group role on an `li`). Text only ever reaches the
- * DOM as text. URLs are bound as they are: every item on screen came through cleanItem()
- * (src/model/clean-item.ts), whose safeUrl() let only http(s) and relative URLs through.
- *
- * One template per card, not a wrapper around a body: each template instance is a clone
- * and a walk, and a shopper's page renders every card once. So the built-in card is
- * written out for the list and for the carousel, and the image is always there (without
- * a src when the item has none, hidden by CSS). Clicks and image loads are listened to
- * once for all cards, on the element (recs-element.ts).
+ * "n of N"; ARIA in HTML allows no group role on an `li`). Built with plain DOM calls, not a
+ * Lit template: a shopper's page renders each card once, where a template instance's clone,
+ * walk and parts cost several times the few elements they make. The same code writes the
+ * server's HTML (src/ssr/render.ts), so there is one card markup. URLs are set as they are:
+ * every item on screen came through cleanItem() (src/model/clean-item.ts), whose safeUrl()
+ * let only http(s) and relative URLs through. Clicks and image loads are listened to once
+ * for all cards, on the element (recs-element.ts).
  *
  * The image's alt is empty: the link's own text (brand, title, price) already names the
- * product, and a screen reader would otherwise hear the title twice.
+ * product, and a screen reader would otherwise hear the title twice. Without an image, the
+ * img has no src and is not painted (styles.ts).
  */
-export function renderCard(item: RecItem, rank: number, options: CardOptions): TemplateResult | Element {
-  const price = options.price(item);
+function buildCard(doc: CardDocument, item: RecItem, rank: number, price: string, options: CardOptions): Element {
   const { slides, labels } = options;
-  const slide = slides && labels.slide.replace('{n}', `${rank}`).replace('{total}', `${slides.total}`);
-  if (options.template) return options.template(item, price, rank, slide);
-  const badge = item.inStock === false ? html`<span part="badge" class="badge">${labels.outOfStock}</span>` : nothing;
-  const add = options.addToCart
-    ? html`<button part="add-to-cart" class="add" type="button" data-add-to-cart aria-label=${`${labels.addToCart}, ${item.title}`} ?disabled=${item.inStock === false}>${labels.addToCart}</button>`
-    : nothing;
-  return slide
-    ? html`<div part="card" tabindex="-1" class="card" data-rank=${rank} role="group" aria-roledescription="slide" aria-label=${slide}>
-        <a part="link" class="link" href=${item.url ?? nothing}>
-          <span class="media"><img part="image" src=${item.image ?? nothing} alt="" loading="lazy"></span>
-          <span part="brand" class="brand line">${item.brand}</span>
-          <span part="title" class="title">${item.title}</span>
-          <span class="line meta"><span part="price" class="price">${price}</span>${badge}</span>
-        </a>${add}</div>`
-    : html`<li part="card" class="card" data-rank=${rank}>
-        <a part="link" class="link" href=${item.url ?? nothing}>
-          <span class="media"><img part="image" src=${item.image ?? nothing} alt="" loading="lazy"></span>
-          <span part="brand" class="brand line">${item.brand}</span>
-          <span part="title" class="title">${item.title}</span>
-          <span class="line meta"><span part="price" class="price">${price}</span>${badge}</span>
-        </a>${add}</li>`;
+  const card = slides
+    ? h(doc, 'div', { part: 'card', class: 'card', 'data-rank': rank, tabindex: -1, role: 'group', 'aria-roledescription': 'slide', 'aria-label': labels.slide.replace('{n}', `${rank}`).replace('{total}', `${slides.total}`) })
+    : h(doc, 'li', { part: 'card', class: 'card', 'data-rank': rank });
+  if (options.template) card.append(fillTemplate(options.template, item, price, labels.outOfStock));
+  else {
+    const soldOut = item.inStock === false;
+    card.append(
+      h(doc, 'a', { part: 'link', class: 'link', href: item.url },
+        h(doc, 'span', { class: 'media' }, h(doc, 'img', { part: 'image', alt: '', loading: 'lazy', src: item.image })),
+        // Spaces between the lines (not rendered in the flex column): the link's text reads "brand title price".
+        h(doc, 'span', { part: 'brand', class: 'brand line' }, item.brand ?? ''),
+        ' ',
+        h(doc, 'span', { part: 'title', class: 'title' }, item.title),
+        ' ',
+        h(doc, 'span', { class: 'line meta' }, h(doc, 'span', { part: 'price', class: 'price' }, price), ...(soldOut ? [h(doc, 'span', { part: 'badge', class: 'badge' }, labels.outOfStock)] : []))),
+    );
+    if (options.addToCart) {
+      card.append(h(doc, 'button', { part: 'add-to-cart', class: 'add', type: 'button', 'data-add-to-cart': '', 'aria-label': `${labels.addToCart}, ${item.title}`, disabled: soldOut ? '' : undefined }, labels.addToCart));
+    }
+  }
+  return card;
 }
 
-/** A placeholder with the exact box of a card (drawn by styles.ts), so nothing shifts when data arrives. */
-export function renderSkeleton(): TemplateResult {
-  return html`<li part="skeleton" class="card skeleton" aria-hidden="true"></li>`;
+/** An element's cards from its last render, by item, with what they were made from. */
+export type KeptCards = WeakMap<RecItem, { key: string; template: CardOptions['template']; card: Element }>;
+
+/**
+ * The cards for a render: the same node as last time for an item whose card would come out
+ * the same, so Lit leaves that card's DOM alone and focus and image state survive re-renders.
+ */
+export function buildCards(doc: CardDocument, items: RecItem[], options: CardOptions, kept: KeptCards): Element[] {
+  const { labels, addToCart, slides, template } = options;
+  const made = JSON.stringify([labels, addToCart, slides?.total]);
+  return items.map((item, index) => {
+    const price = options.price(item);
+    const key = `${made}|${price}|${index}`;
+    let last = kept.get(item);
+    if (last?.key !== key || last.template !== template) {
+      kept.set(item, (last = { key, template, card: buildCard(doc, item, index + 1, price, options) }));
+    }
+    return last.card;
+  });
+}
+
+let warm = false;
+
+/**
+ * Once per page, while the first request is out: a sample item cleaned and made into a card, so
+ * the answer's first pass through that code is not the first on the page (on a fresh page, where
+ * the code is not compiled and warmed up yet, that pass costs about twice as much).
+ */
+export function warmUp(doc: CardDocument): void {
+  if (warm) return;
+  warm = true;
+  const sample = cleanResult({ items: [{ id: '1', title: '1', url: '/', image: '/', brand: '1', price: 1 }] }, '').items;
+  buildCards(doc, sample, { labels: DEFAULT_LABELS, price: () => '', addToCart: false }, new WeakMap());
+}
+
+/** The fields a designer's template can name that are text as they are. */
+const TEXT_FIELDS = ['id', 'title', 'brand', 'description', 'group'] as const;
+
+/**
+ * Fills a designer's card template (a `<template>` child of the element, docs/designer.md) with one item: named fields get text (never markup),
+ * `data-field="image"` the image's src, `data-href` the item's URL (both passed safeUrl in
+ * cleanItem); missing URLs leave the attribute out. The element's one capturing
+ * listener marks a broken image (recs-element.ts). The card around it is the built-in
+ * card's (buildCard).
+ */
+function fillTemplate(template: HTMLTemplateElement, item: RecItem, price: string, outOfStock: string): DocumentFragment {
+  const fragment = template.content.cloneNode(true) as DocumentFragment;
+  for (const node of fragment.querySelectorAll<HTMLElement>('[data-field]')) {
+    const field = node.dataset.field;
+    if (field === 'image') {
+      const src = item.image;
+      if (src) node.setAttribute('src', src);
+      else node.removeAttribute('src');
+      // The title is the alt, unless the designer wrote alt="" or the image sits in the product
+      // link beside the title: the link's text names the product, a second title is noise.
+      if (node.getAttribute('alt') !== '') node.setAttribute('alt', node.closest('[data-href]')?.querySelector('[data-field="title"]') ? '' : item.title);
+    } else if (field === 'price') node.textContent = price;
+    else if (field === 'badge') node.textContent = item.inStock === false ? outOfStock : '';
+    else if (field === 'category') node.textContent = item.category?.join(' / ') ?? '';
+    else node.textContent = (TEXT_FIELDS as readonly string[]).includes(field!) ? String(item[field as (typeof TEXT_FIELDS)[number]] ?? '') : '';
+  }
+  const href = item.url;
+  for (const node of fragment.querySelectorAll('[data-href]')) {
+    if (href) node.setAttribute('href', href);
+    else node.removeAttribute('href');
+  }
+  return fragment;
 }

@@ -9,7 +9,7 @@ import { claim, claimedByOthers, release } from '../data/page-claims.js';
 import { loadTransport, registerTransport, type Transport } from '../transports/registry.js';
 import { formatPrice } from '../format/price.js';
 import { emit } from './events.js';
-import { renderCard, renderSkeleton, type CardOptions } from './card.js';
+import type { CardOptions, KeptCards } from './card.js';
 import { DEFAULT_LABELS, type RecsLabels } from './labels.js';
 import { NearViewportController } from './visibility-controller.js';
 import { FetchController, type Run } from './fetch-controller.js';
@@ -37,11 +37,25 @@ for (const [field, spec] of FIELD_ENTRIES) {
  */
 const onImage = { handleEvent: (event: Event) => (event.target as Element).classList.toggle('error', event.type === 'error'), capture: true };
 
+/** A placeholder with the exact box of a card (drawn by styles.ts), so nothing shifts when data arrives. */
+const renderSkeleton = () => html`<li part="skeleton" class="card skeleton" aria-hidden="true"></li>`;
+
 /** How long the first render waits for data before it shows skeletons: about what a shopper does not notice. */
 const SKELETON_DELAY = 100;
 
 let widgetCount = 0;
-let templates: typeof import('./card-template.js') | undefined;
+/** How cards are made (card.ts): a chunk, fetched beside the first request so it is here before the answer. */
+let cardChunk: typeof import('./card.js') | undefined;
+let cardsLoading: Promise<typeof import('./card.js')> | undefined;
+/** Loads the card chunk once. @internal */
+export const loadCards = () =>
+  (cardsLoading ??= import('./card.js').then(
+    (chunk) => (cardChunk = chunk),
+    (error) => {
+      cardsLoading = undefined; // the next request tries again
+      throw error;
+    },
+  ));
 let shownChunk: Promise<typeof import('./shown.js')> | undefined;
 /**
  * The chunk of what a widget needs once its cards show (src/elements/shown.ts), loaded once,
@@ -196,6 +210,8 @@ export abstract class RecsElement extends LitElement {
     if (this.state === 'loading') this.state = 'idle';
   });
   #lastTransport: RecsElement['transport'];
+  /** The cards of the last render, kept for the next (card.ts). */
+  #cards: KeptCards = new WeakMap();
   /** Ends the first render's wait for data (scheduleUpdate). */
   #renderNow: (() => void) | undefined;
 
@@ -213,8 +229,9 @@ export abstract class RecsElement extends LitElement {
   override connectedCallback(): void {
     super.connectedCallback();
     this.#unlisten = $context.listen(() => this.requestUpdate());
-    // Start the vendor chunk download now, so it is ready before the request.
+    // Start the vendor chunk and card chunk downloads now, so they are ready before the request and its answer.
     if (typeof this.transport === 'string') loadTransport(this.transport).catch(() => {});
+    loadCards().catch(() => {});
     // Back on the page: an abandoned request starts again, shown cards are watched for impressions again.
     this.requestUpdate();
   }
@@ -274,10 +291,12 @@ export abstract class RecsElement extends LitElement {
         transport: typeof this.transport === 'object' ? this.transport : undefined,
         fallback: this.fallback,
         cacheTtl: this.cacheTtl,
-        onStale: (stale) => void this.#show(stale, request, run),
+        onStale: (stale) => this.#show(stale, request, run).catch(() => {}),
       });
-      // The first Intl.NumberFormat costs 10-60 ms: pay it in its own task, once the request is out.
+      // Once the request is out, each in a task of its own: the first Intl.NumberFormat (10-60 ms), and unless the
+      // answer is in by then, the card chunk's first run on a sample (card.ts).
       setTimeout(formatPrice, 0, { amount: 0, currency: request.currency ?? 'USD' }, request.locale);
+      loadCards().then((chunk) => setTimeout(() => this.state === 'loading' && chunk.warmUp(this.ownerDocument)), () => {});
       await this.#show(await loading, request, run);
     } catch (thrown) {
       if (!run.isLatest()) return;
@@ -301,8 +320,8 @@ export abstract class RecsElement extends LitElement {
     if (this.dedupePage) for (const id of claimedByOthers(this)) excluded.add(id);
     const items = selectItems(result.items, { excluded, limit: displayLimit(this.limit), productUrl: this.productUrl });
     if (this.dedupePage) claim(this, items.map((item) => item.id));
-    if (this.#template() && !templates) {
-      templates = await import('./card-template.js');
+    if (!cardChunk) {
+      await loadCards();
       if (!run.isLatest()) return;
     }
     this.trackerId = result.trackerId;
@@ -351,25 +370,24 @@ export abstract class RecsElement extends LitElement {
 
   /** The cards (or skeletons while waiting) as list items, for the layout to place. */
   protected renderItems(slides?: CardOptions['slides']): (TemplateResult | Element)[] {
-    if (this.state !== 'ready') {
+    if (this.state !== 'ready' || !cardChunk) {
       // One per card to come: the skeletons hold the card's exact space (as dist/recs.css did before the script ran).
       return Array.from({ length: displayLimit(this.limit) }, renderSkeleton);
     }
     const page = $context.get();
     const locale = this.locale ?? page.locale;
     const currency = this.currency ?? page.currency;
-    const labels = this.resolvedLabels;
-    const template = this.#template();
     const options: CardOptions = {
-      labels,
+      labels: this.resolvedLabels,
       price: (item) => formatPrice(item.price, locale, currency),
       addToCart: this.addToCart,
-      template: template && templates && ((item, price, rank, slide) => templates!.stampTemplate(template, item, price, labels.outOfStock, rank, slide)),
+      template: this.#template(),
       slides,
     };
-    return this.items.map((item, index) => renderCard(item, index + 1, options));
+    return cardChunk.buildCards(this.ownerDocument, this.items, options, this.#cards);
   }
 
+  /** A designer's card template: the element's `<template>` child. */
   #template(): HTMLTemplateElement | null {
     return this.querySelector(':scope > template');
   }
@@ -415,7 +433,7 @@ export abstract class RecsElement extends LitElement {
         setTimeout(render, SKELETON_DELAY);
       }).then(() => super.scheduleUpdate());
     }
-    return import('./hydrate.js').then(({ adopt }) => {
+    return Promise.all([import('./hydrate.js'), loadCards()]).then(([{ adopt }]) => {
       const result = adopt(this, data);
       if (result) {
         const request = this.buildRequest();

@@ -16,10 +16,13 @@ import { collectResultSync } from '@lit-labs/ssr/lib/render-result.js';
 import { escapeHtml } from '@lit-labs/ssr/lib/util/escape-html.js';
 import { html } from '@lit-labs/ssr/lib/server-template.js';
 import { isTemplateResult } from 'lit/directive-helpers.js';
+import { unsafeHTML } from 'lit/directives/unsafe-html.js';
 import type { TemplateResult } from 'lit';
 import type { RecItem } from '../model/types.js';
+import { loadCards } from '../elements/recs-element.js';
 import { RecsCarousel } from '../elements/recs-carousel.js';
 import { RecsList } from '../elements/recs-list.js';
+import { HtmlNode, serverDocument } from './server-dom.js';
 
 export const ELEMENTS = { 'recs-carousel': RecsCarousel, 'recs-list': RecsList } as const;
 export type PlacementTag = keyof typeof ELEMENTS;
@@ -36,6 +39,8 @@ export interface ServerElement {
 }
 
 for (const [tag, element] of Object.entries(ELEMENTS)) if (!customElements.get(tag)) customElements.define(tag, element);
+// The cards' chunk, which the browser loads beside the request, is here before any render.
+await loadCards();
 
 /**
  * dist/recs.js ships its templates squeezed by scripts/minify-templates.mjs (`squeeze.html`,
@@ -50,6 +55,8 @@ const squeezedStrings = new WeakMap<TemplateStringsArray, TemplateStringsArray>(
 
 function squeeze(value: unknown): unknown {
   if (Array.isArray(value)) return value.map(squeeze);
+  // A card, made by the element's own code with the server's document.
+  if (value instanceof HtmlNode) return unsafeHTML(value.outerHTML);
   if (!isTemplateResult(value)) return value;
   const { strings: source, values } = value as TemplateResult;
   let strings = squeezedStrings.get(source);
@@ -71,8 +78,8 @@ class PlacementRenderer extends LitElementRenderer {
     const target = pending;
     pending = undefined;
     if (!target) return;
-    // The shim element has no children to search: no designer's <template> on the server.
-    Object.assign(this.element, { querySelector: () => null });
+    // The shim element has no children to search: no designer's <template> on the server. Its cards are HTML.
+    Object.assign(this.element, { querySelector: () => null, ownerDocument: serverDocument });
     for (const [name, value] of Object.entries(target.attributes)) this.setAttribute(name, value);
     Object.assign(this.element, { items: target.items, trackerId: target.trackerId, state: target.items.length ? 'ready' : 'empty' });
     if (target.stylesheet) this.#stylesheet = target.stylesheet;

@@ -1,0 +1,36 @@
+import { escapeHtml } from '@lit-labs/ssr/lib/util/escape-html.js';
+import type { CardDocument } from '../elements/card.js';
+
+/** The elements the cards use that have no end tag. */
+const VOID = new Set(['img']);
+
+/**
+ * What src/elements/card.ts calls to make a card (createElement, setAttribute, append),
+ * writing HTML instead of DOM: the server's cards come from the same code as the
+ * browser's. Text and attribute values are escaped, so data stays text here too.
+ */
+export class HtmlNode {
+  readonly #attributes = new Map<string, string>();
+  readonly #children: (HtmlNode | string)[] = [];
+
+  constructor(readonly localName: string) {}
+
+  setAttribute(name: string, value: string): void {
+    this.#attributes.set(name, `${value}`);
+  }
+
+  append(...children: (HtmlNode | string)[]): void {
+    this.#children.push(...children);
+  }
+
+  get outerHTML(): string {
+    let html = `<${this.localName}`;
+    for (const [name, value] of this.#attributes) html += value ? ` ${name}="${escapeHtml(value)}"` : ` ${name}`;
+    html += '>';
+    if (VOID.has(this.localName)) return html;
+    for (const child of this.#children) html += typeof child === 'string' ? escapeHtml(child) : child.outerHTML;
+    return `${html}</${this.localName}>`;
+  }
+}
+
+export const serverDocument = { createElement: (tag: string) => new HtmlNode(tag) } as unknown as CardDocument;
