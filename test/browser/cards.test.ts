@@ -175,3 +175,26 @@ describe('a product image that fails to load', () => {
     await hidden(image);
   });
 });
+
+describe('two widgets on one answer (one shared request, the same item objects)', () => {
+  for (const children of ['', '<template><a data-href class="tpl"><span data-field="title"></span></a></template>']) {
+    it(`each keep cards of their own${children ? ', from a card template' : ''}, through re-renders`, async () => {
+      const endpoint = `/stub/proxy/ok/${uid()}`;
+      const wrapper = await fixture<HTMLDivElement>(html`<div style="width: 900px"></div>`);
+      const els = ['recs-list', 'recs-carousel'].map((tag) => {
+        const el = document.createElement(tag) as RecsElement;
+        for (const [name, value] of Object.entries({ transport: 'proxy', endpoint, lazy: 'false' })) el.setAttribute(name, value);
+        el.innerHTML = children;
+        wrapper.append(el);
+        return el;
+      });
+      await waitUntil(() => els.every((el) => el.getAttribute('state') === 'ready'), 'a widget never became ready');
+      const first = els.map((el) => cards(el));
+      for (const el of els) el.requestUpdate();
+      await Promise.all(els.map((el) => el.updateComplete));
+      expect(els.map((el) => cards(el).length)).to.deep.equal([4, 4]);
+      // A card node lives in one widget, and stays the same node when a re-render changes nothing.
+      expect(els.map((el, index) => cards(el).every((card, rank) => card === first[index]![rank] && card.getRootNode() === el.shadowRoot))).to.deep.equal([true, true]);
+    });
+  }
+});

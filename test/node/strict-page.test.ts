@@ -117,6 +117,30 @@ describe('a strict storefront: CSP without unsafe-inline or unsafe-eval, Trusted
   });
 });
 
+describe('a card chunk that cannot load (a CDN miss, a blocked path)', () => {
+  it('ends each widget in error with recs-error, nothing uncaught; the next request shows cards once it loads', async () => {
+    const server = await startStaticServer({ routes: SNAPPY_ROUTES, substitute: { SRI } });
+    servers.push(server);
+    const page = await browser.newPage();
+    let blocked = true;
+    await page.route('**/dist/chunks/card.js', (route) => (blocked ? route.abort() : route.continue()));
+    await page.addInitScript(() => {
+      (window as any).recsErrors = [];
+      addEventListener('recs-error', (event) => (window as any).recsErrors.push((event as CustomEvent).detail.error.code));
+    });
+    await page.goto(`${server.origin}/test/pages/strict.html`);
+    assert.deepEqual(await settled(page, ['proxy', 'snappy']), { proxy: 'error', snappy: 'error' });
+    assert.equal((await page.evaluate(() => (window as any).recsErrors)).length, 2);
+    assert.deepEqual((await watched(page)).errors, []);
+
+    blocked = false;
+    await page.evaluate(() => document.getElementById('proxy')!.setAttribute('limit', '3'));
+    await page.waitForFunction(() => document.getElementById('proxy')!.getAttribute('state') === 'ready');
+    assert.equal((await cardsOf(page, 'proxy')).titles.length, 3);
+    await page.close();
+  });
+});
+
 describe('a storefront whose old scripts patched the page first', () => {
   it('renders with Prototype-style Array additions, a wrapped fetch and an AMD define', async () => {
     const { page, errors } = await open('/test/pages/hostile-host.html');
