@@ -293,10 +293,11 @@ export abstract class RecsElement extends LitElement {
         cacheTtl: this.cacheTtl,
         onStale: (stale) => this.#show(stale, request, run).catch(() => {}),
       });
-      // Once the request is out, each in a task of its own: the first Intl.NumberFormat (10-60 ms), and unless the
-      // answer is in by then, the card chunk's first run on a sample (card.ts).
+      // Once the request is out: the first Intl.NumberFormat (10-60 ms) in a task of its own, and while the page is idle
+      // waiting for the answer (never ahead of it), the card chunk's first run on a sample (card.ts). No idle callbacks
+      // (Safari): no warm-up.
       setTimeout(formatPrice, 0, { amount: 0, currency: request.currency ?? 'USD' }, request.locale);
-      loadCards().then((chunk) => setTimeout(() => this.state === 'loading' && chunk.warmUp(this.ownerDocument)), () => {});
+      loadCards().then((chunk) => self.requestIdleCallback?.(() => this.state === 'loading' && chunk.warmUp(this.ownerDocument)), () => {});
       await this.#show(await loading, request, run);
     } catch (thrown) {
       if (!run.isLatest()) return;
