@@ -5,7 +5,7 @@ import { cleanResult } from '../model/clean-item.js';
 import { DEFAULT_LABELS, type RecsLabels } from './labels.js';
 
 /** What cards are made with: the element's document, or on the server a stand-in that writes HTML (src/ssr/server-dom.ts). */
-export type CardDocument = Pick<Document, 'createElement'>;
+export type CardDocument = Pick<Document, 'createElement' | 'createDocumentFragment'>;
 
 export interface CardOptions {
   labels: RecsLabels;
@@ -65,25 +65,40 @@ function buildCard(doc: CardDocument, item: RecItem, rank: number, price: string
   return card;
 }
 
-/** An element's cards from its last render, by item, with what they were made from. */
-export type KeptCards = WeakMap<RecItem, { key: string; template: CardOptions['template']; card: Element }>;
+/** An element's cards from its last render: by item, with what each was made from, and all of them as placed. */
+export interface KeptCards {
+  byItem: WeakMap<RecItem, { key: string; template: CardOptions['template']; card: Element }>;
+  placed?: { cards: Element[]; fragment: DocumentFragment };
+}
 
 /**
- * The cards for a render: the same node as last time for an item whose card would come out
- * the same, so Lit leaves that card's DOM alone and focus and image state survive re-renders.
+ * The cards for a render, in one fragment: Lit places it with one insertion, instead of a part
+ * and two markers per card. The same card node as last time for an item whose card would come
+ * out the same, and the same fragment when every card is and they are still placed, so Lit leaves the DOM alone and
+ * focus and image state survive re-renders.
  */
-export function buildCards(doc: CardDocument, items: RecItem[], options: CardOptions, kept: KeptCards): Element[] {
+export function buildCards(doc: CardDocument, items: RecItem[], options: CardOptions, kept: KeptCards): DocumentFragment {
   const { labels, addToCart, slides, template } = options;
   const made = JSON.stringify([labels, addToCart, slides?.total]);
-  return items.map((item, index) => {
+  const cards = items.map((item, index) => {
     const price = options.price(item);
     const key = `${made}|${price}|${index}`;
-    let last = kept.get(item);
+    let last = kept.byItem.get(item);
     if (last?.key !== key || last.template !== template) {
-      kept.set(item, (last = { key, template, card: buildCard(doc, item, index + 1, price, options) }));
+      kept.byItem.set(item, (last = { key, template, card: buildCard(doc, item, index + 1, price, options) }));
     }
     return last.card;
   });
+  const { placed } = kept;
+  const same = placed?.cards.length === cards.length && placed.cards.every((card, index) => card === cards[index]);
+  // The same fragment while its cards are on the page, or still in it (hydration keeps the server's nodes and never places
+  // it); a new one when a card changed or the layout they were placed in was replaced.
+  if (!same || !(cards[0]?.isConnected || placed.fragment.firstChild === cards[0])) {
+    const fragment = doc.createDocumentFragment();
+    fragment.append(...cards);
+    kept.placed = { cards, fragment };
+  }
+  return kept.placed!.fragment;
 }
 
 let warm = false;
@@ -97,7 +112,7 @@ export function warmUp(doc: CardDocument): void {
   if (warm) return;
   warm = true;
   const sample = cleanResult({ items: [{ id: '1', title: '1', url: '/', image: '/', brand: '1', price: 1 }] }, '').items;
-  buildCards(doc, sample, { labels: DEFAULT_LABELS, price: () => '', addToCart: false }, new WeakMap());
+  buildCards(doc, sample, { labels: DEFAULT_LABELS, price: () => '', addToCart: false }, { byItem: new WeakMap() });
 }
 
 /** The fields a designer's template can name that are text as they are. */

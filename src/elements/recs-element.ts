@@ -211,7 +211,7 @@ export abstract class RecsElement extends LitElement {
   });
   #lastTransport: RecsElement['transport'];
   /** The cards of the last render, kept for the next (card.ts). */
-  #cards: KeptCards = new WeakMap();
+  #cards: KeptCards = { byItem: new WeakMap() };
   /** Ends the first render's wait for data (scheduleUpdate). */
   #renderNow: (() => void) | undefined;
 
@@ -370,7 +370,7 @@ export abstract class RecsElement extends LitElement {
   }
 
   /** The cards (or skeletons while waiting) as list items, for the layout to place. */
-  protected renderItems(slides?: CardOptions['slides']): (TemplateResult | Element)[] {
+  protected renderItems(slides?: CardOptions['slides']): TemplateResult[] | DocumentFragment {
     if (this.state !== 'ready' || !cardChunk) {
       // One per card to come: the skeletons hold the card's exact space (as dist/recs.css did before the script ran).
       return Array.from({ length: displayLimit(this.limit) }, renderSkeleton);

@@ -5,7 +5,7 @@ import type { CardDocument } from '../elements/card.js';
 const VOID = new Set(['img']);
 
 /**
- * What src/elements/card.ts calls to make a card (createElement, setAttribute, append),
+ * What src/elements/card.ts calls to make cards (createElement, createDocumentFragment, setAttribute, append),
  * writing HTML instead of DOM: the server's cards come from the same code as the
  * browser's. Text and attribute values are escaped, so data stays text here too.
  */
@@ -24,6 +24,8 @@ export class HtmlNode {
   }
 
   get outerHTML(): string {
+    // A fragment (no name) is its children.
+    if (!this.localName) return this.#children.map((child) => (typeof child === 'string' ? escapeHtml(child) : child.outerHTML)).join('');
     let html = `<${this.localName}`;
     for (const [name, value] of this.#attributes) html += value ? ` ${name}="${escapeHtml(value)}"` : ` ${name}`;
     html += '>';
@@ -33,4 +35,4 @@ export class HtmlNode {
   }
 }
 
-export const serverDocument = { createElement: (tag: string) => new HtmlNode(tag) } as unknown as CardDocument;
+export const serverDocument = { createElement: (tag: string) => new HtmlNode(tag), createDocumentFragment: () => new HtmlNode('') } as unknown as CardDocument;

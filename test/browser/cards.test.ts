@@ -8,6 +8,8 @@ import { expect, fixture, html, waitUntil } from '@open-wc/testing';
 import type { RecsElement } from '../../src/elements/recs-element.js';
 import '../../src/define.js';
 import { uid } from './helpers.js';
+import { buildCards, type CardOptions, type KeptCards } from '../../src/elements/card.js';
+import { DEFAULT_LABELS } from '../../src/elements/labels.js';
 
 type Tag = 'recs-list' | 'recs-carousel';
 const TAGS: Tag[] = ['recs-list', 'recs-carousel'];
@@ -197,4 +199,35 @@ describe('two widgets on one answer (one shared request, the same item objects)'
       expect(els.map((el, index) => cards(el).every((card, rank) => card === first[index]![rank] && card.getRootNode() === el.shadowRoot))).to.deep.equal([true, true]);
     });
   }
+});
+
+describe('the cards of a render, in one fragment (card.ts)', () => {
+  const items = [{ id: 'a', title: 'One' }, { id: 'b', title: 'Two' }];
+  const options: CardOptions = { labels: DEFAULT_LABELS, price: () => '', addToCart: false };
+
+  it('is the same fragment while nothing changed and its cards are placed or never were; new once their layout is gone', () => {
+    const kept: KeptCards = { byItem: new WeakMap() };
+    const first = buildCards(document, items, options, kept);
+    const cards = [...first.children];
+    // Never placed (hydration keeps the server's nodes): the same fragment, still holding its cards.
+    expect(buildCards(document, items, options, kept)).to.equal(first);
+    const list = document.createElement('ul');
+    document.body.append(list);
+    list.append(first);
+    // Placed and on the page: the same (empty) fragment, so Lit leaves the DOM alone.
+    expect(buildCards(document, items, options, kept)).to.equal(first);
+    // The list they were placed in was replaced: a new fragment with the same card nodes.
+    list.remove();
+    const again = buildCards(document, items, options, kept);
+    expect(again).to.not.equal(first);
+    expect([...again.children]).to.deep.equal(cards);
+    // A changed card: a new fragment, the other card kept.
+    document.body.append(list);
+    list.append(again);
+    const changed = buildCards(document, items, { ...options, price: (item) => (item.id === 'b' ? '2' : '') }, kept);
+    expect(changed).to.not.equal(again);
+    expect(changed.children[0]).to.equal(cards[0]);
+    expect(changed.children[1]).to.not.equal(cards[1]);
+    list.remove();
+  });
 });
