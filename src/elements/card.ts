@@ -33,7 +33,7 @@ function h(doc: CardDocument, tag: string, attributes: Record<string, string | n
  * walk and parts cost several times the few elements they make. The same code writes the
  * server's HTML (src/ssr/render.ts), so there is one card markup. URLs are set as they are:
  * every item on screen came through cleanItem() (src/model/clean-item.ts), whose safeUrl()
- * let only http(s) and relative URLs through. Clicks and image loads are listened to once
+ * let only http(s) and relative URLs through. Clicks and image errors are listened to once
  * for all cards, on the element (recs-element.ts).
  *
  * The image's alt is empty: the link's own text (brand, title, price) already names the

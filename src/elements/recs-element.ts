@@ -31,11 +31,12 @@ for (const [field, spec] of FIELD_ENTRIES) {
 }
 
 /**
- * A card image's class is its last load event: `error` hides it (CSS, not a style attribute, for
- * strict CSPs) and leaves the plain media background instead of a broken-image icon; a new src that
- * loads shows it again. Load events do not bubble: one capturing listener serves every card.
+ * A card image that fails to load gets the `error` class, which hides it (CSS, not a style attribute, for strict
+ * CSPs) and leaves the plain media background instead of a broken-image icon. A card's image never gets another src
+ * (a new item is a new card, card.ts), so nothing needs to listen for loads. Error events do not bubble: one
+ * capturing listener serves every card.
  */
-const onImage = { handleEvent: (event: Event) => (event.target as Element).classList.toggle('error', event.type === 'error'), capture: true };
+const onImageError = { handleEvent: (event: Event) => (event.target as Element).classList.add('error'), capture: true };
 
 /** A placeholder with the exact box of a card (drawn by styles.ts), so nothing shifts when data arrives. */
 const renderSkeleton = () => html`<li part="skeleton" class="card skeleton" aria-hidden="true"></li>`;
@@ -411,7 +412,7 @@ export abstract class RecsElement extends LitElement {
     const layout = this.renderLayout();
     return html`<div class="root" aria-busy=${state !== 'ready'}>${state === 'empty' || state === 'error'
       ? html`<slot name=${state}>${state === 'empty' && empty ? html`<p part="empty">${empty}</p>` : nothing}</slot>`
-      : nothing}<div class="keep" @click=${this.#onClick} @load=${onImage} @error=${onImage}>${state === 'ready' ? [layout] : layout}</div></div>`;
+      : nothing}<div class="keep" @click=${this.#onClick} @error=${onImageError}>${state === 'ready' ? [layout] : layout}</div></div>`;
   }
 
   // ---- Server-rendered placements (src/proxy/html-answer.ts, src/elements/hydrate.ts) ----
