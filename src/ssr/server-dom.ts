@@ -27,7 +27,7 @@ export class HtmlNode {
     // A fragment (no name) is its children.
     if (!this.localName) return this.#children.map((child) => (typeof child === 'string' ? escapeHtml(child) : child.outerHTML)).join('');
     let html = `<${this.localName}`;
-    for (const [name, value] of this.#attributes) html += value ? ` ${name}="${escapeHtml(value)}"` : ` ${name}`;
+    for (const [name, value] of this.#attributes) html += ` ${name}="${escapeHtml(value)}"`;
     html += '>';
     if (VOID.has(this.localName)) return html;
     for (const child of this.#children) html += typeof child === 'string' ? escapeHtml(child) : child.outerHTML;

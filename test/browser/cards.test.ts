@@ -10,6 +10,7 @@ import '../../src/define.js';
 import { uid } from './helpers.js';
 import { buildCards, type CardOptions, type KeptCards } from '../../src/elements/card.js';
 import { DEFAULT_LABELS } from '../../src/elements/labels.js';
+import { serverDocument } from '../../src/ssr/server-dom.js';
 
 type Tag = 'recs-list' | 'recs-carousel';
 const TAGS: Tag[] = ['recs-list', 'recs-carousel'];
@@ -229,5 +230,25 @@ describe('the cards of a render, in one fragment (card.ts)', () => {
     expect(changed.children[0]).to.equal(cards[0]);
     expect(changed.children[1]).to.not.equal(cards[1]);
     list.remove();
+  });
+});
+
+describe('one card markup in the browser and on the server', () => {
+  it('cloned and filled in the browser is what the server writes, for every kind of card', () => {
+    const items = [
+      { id: 'a', title: 'Trail shoe', brand: 'Acme', url: '/p/a', image: '/img/a.jpg', price: { amount: 89.5, currency: 'EUR' } },
+      { id: 'b', title: 'No link, no picture, no brand' },
+      { id: 'c', title: 'Sold out', url: 'https://shop.example/p/c', inStock: false },
+    ];
+    const cases: CardOptions[] = [
+      { labels: DEFAULT_LABELS, price: (item) => (item.price ? `€${item.price.amount}` : ''), addToCart: false },
+      { labels: DEFAULT_LABELS, price: () => '€1', addToCart: true },
+      { labels: { ...DEFAULT_LABELS, outOfStock: 'Ausverkauft' }, price: () => '', addToCart: true, slides: { total: 3 } },
+    ];
+    for (const options of cases) {
+      const browser = buildCards(document, items, options, { byItem: new WeakMap() });
+      const server = buildCards(serverDocument, items, options, { byItem: new WeakMap() }) as unknown as { outerHTML: string };
+      expect([...browser.children].map((card) => card.outerHTML).join('')).to.equal(server.outerHTML);
+    }
   });
 });
