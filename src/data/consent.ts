@@ -38,7 +38,10 @@ const pageKey = randomKey();
 export function shopperKey(): string {
   try {
     // A stored key that is not one of ours (edited by hand) is replaced.
-    if (allowed()) return (localStorage[SHOPPER] = /^[\w-]{16,64}$/.test(localStorage[SHOPPER]) ? localStorage[SHOPPER] : pageKey);
+    if (allowed()) {
+      const stored = localStorage[SHOPPER];
+      return /^[\w-]{16,64}$/.test(stored) ? stored : (localStorage[SHOPPER] = pageKey);
+    }
   } catch {
     // storage disabled: the page view's key
   }

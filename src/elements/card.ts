@@ -137,7 +137,11 @@ let warm = false;
 export function warmUp(doc: CardDocument): void {
   if (warm) return;
   warm = true;
-  const sample = cleanResult({ items: [{ id: '1', title: '1', url: '/', image: '/', brand: '1', price: 1 }] }, '').items;
+  // A few items, not one: enough runs through that code for V8 to compile it beyond its first, interpreted tier.
+  // A plain loop: a storefront's old Prototype.js replaces Array.from with one that ignores a map function.
+  const items = [];
+  for (let id = 0; id < 8; id++) items.push({ id, title: '1', url: '/', image: '/', brand: '1', price: 1 });
+  const sample = cleanResult({ items }, '').items;
   buildCards(doc, sample, { labels: DEFAULT_LABELS, price: () => '', addToCart: false }, { byItem: new WeakMap() });
 }
 

@@ -22,8 +22,8 @@ import type { TrackController } from './track-controller.js';
  * @csspart next - The next button.
  */
 export class RecsCarousel extends RecsElement {
+  // Only its own: Lit inherits RecsElement's declarations (repeating them would make every accessor again).
   static override properties: PropertyDeclarations = {
-    ...RecsElement.properties,
     slidesPerView: { attribute: 'slides-per-view', type: Number },
   };
 

@@ -62,7 +62,10 @@ let shownChunk: Promise<typeof import('./shown.js')> | undefined;
  * The chunk of what a widget needs once its cards show (src/elements/shown.ts), loaded once,
  * after the frame that paints the first cards: its fetch, evaluation and first measure would delay that frame. @internal
  */
-export const whenShown = () => (shownChunk ??= new Promise((paint) => requestAnimationFrame(() => setTimeout(paint))).then(() => import('./shown.js')));
+export const whenShown = () =>
+  (shownChunk ??= new Promise<void>((paint) => requestAnimationFrame(() => afterPaint(() => paint()))).then(() => import('./shown.js')));
+/** After the frame, when the page has nothing more urgent (within half a second); a timer where there are no idle callbacks (Safari). */
+const afterPaint = (run: () => void) => ('requestIdleCallback' in self ? requestIdleCallback(run, { timeout: 500 }) : setTimeout(run));
 
 /** The request field properties (`productId`, `limit`, ...) come from the field table. */
 // eslint-disable-next-line @typescript-eslint/no-unsafe-declaration-merging

@@ -27,7 +27,13 @@ function formatter(tag: string | undefined, currency: string | undefined | null)
  */
 export function formatPrice(price: Price | undefined, locale?: string, currency?: string): string {
   if (!price || !Number.isFinite(price.amount)) return '';
-  let made: Intl.NumberFormat | null = null;
-  for (const option of [currency, price.currency, null]) for (const tag of [locale, undefined]) made ??= formatter(tag, option);
+  // The choice is made once per locale and currencies: a card costs one look-up.
+  const key = `${locale}|${currency}|${price.currency}`;
+  let made = chosen.get(key);
+  if (!made) {
+    for (const option of [currency, price.currency, null]) for (const tag of [locale, undefined]) made ??= formatter(tag, option) ?? undefined;
+    chosen.set(key, made!);
+  }
   return made!.format(price.amount);
 }
+const chosen = new Map<string, Intl.NumberFormat>();

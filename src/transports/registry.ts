@@ -33,12 +33,12 @@ export function registerTransport(name: string, factory: TransportFactory): void
   registrations.dispatchEvent(new Event(name));
 }
 
-/** Resolves when `name` is registered (at once when it is), or rejects when `signal` aborts first. */
-async function registered(name: string, signal: AbortSignal): Promise<void> {
+/** Resolves when `name` is registered (at once when it is), or rejects when `signal` aborts first (without one: at once). */
+async function registered(name: string, signal?: AbortSignal): Promise<void> {
   if (factories.has(name)) return;
   await new Promise((resolve, reject) => {
     const unknown = () => reject(new RecsFailure('invalid-request', `Unknown transport "${name}"`));
-    if (signal.aborted) unknown();
+    if (!signal || signal.aborted) return unknown();
     signal.addEventListener('abort', unknown, { once: true });
     registrations.addEventListener(name, resolve, { once: true, signal });
   });
@@ -47,9 +47,9 @@ async function registered(name: string, signal: AbortSignal): Promise<void> {
 /**
  * The source for a name, loading its chunk once; a failed chunk load is retried next
  * time. A name not registered yet is waited for (a page may register it in a script
- * after the widget upgrades) until `signal` aborts.
+ * after the widget upgrades) until `signal` aborts; without a signal, not at all.
  */
-export async function loadTransport(name: string, signal: AbortSignal = AbortSignal.abort()): Promise<Source> {
+export async function loadTransport(name: string, signal?: AbortSignal): Promise<Source> {
   await registered(name, signal);
   let source = loaded.get(name);
   if (!source) {
