@@ -45,8 +45,10 @@ export interface Selection {
 
 /** The items a widget shows, in rank order: excluded ones left out, cut to the limit, links from the template. */
 export function selectItems(items: readonly RecItem[], { excluded, limit, productUrl }: Selection): RecItem[] {
-  return items
-    .filter((item) => !excluded.has(item.id))
-    .slice(0, limit)
-    .map((item) => (item.url ? item : { ...item, url: urlFromTemplate(productUrl, item.id) }));
+  const selected: RecItem[] = [];
+  for (const item of items) {
+    if (selected.length >= limit) break;
+    if (!excluded.has(item.id)) selected.push(item.url ? item : { ...item, url: urlFromTemplate(productUrl, item.id) });
+  }
+  return selected;
 }

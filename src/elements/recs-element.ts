@@ -45,6 +45,11 @@ const renderSkeleton = () => html`<li part="skeleton" class="card skeleton" aria
 const SKELETON_DELAY = 100;
 
 let widgetCount = 0;
+/**
+ * Elements whose request is up to date with their properties and the page: willUpdate adds them, a property-less
+ * requestUpdate takes them out. (Not a private field: Lit's constructor calls requestUpdate before fields exist.)
+ */
+const requested = new WeakSet<RecsElement>();
 /** How cards are made (card.ts): a chunk, fetched beside the first request so it is here before the answer. */
 let cardChunk: typeof import('./card.js') | undefined;
 let cardsLoading: Promise<typeof import('./card.js')> | undefined;
@@ -259,9 +264,17 @@ export abstract class RecsElement extends LitElement {
     return request;
   }
 
+  /** A property-less update (page context, back on the page, near the viewport) may need a new request. */
+  override requestUpdate(name?: PropertyKey, oldValue?: unknown, options?: PropertyDeclaration): void {
+    if (name === undefined) requested.delete(this);
+    super.requestUpdate(name, oldValue, options);
+  }
+
   protected override willUpdate(changed: PropertyValues): void {
     super.willUpdate(changed);
-    this.#request();
+    // An update of only what loading itself set (state, items) has the request already made: not built again.
+    if (!requested.has(this) || [...changed.keys()].some((key) => key !== 'state' && key !== 'items')) this.#request();
+    requested.add(this);
   }
 
   /** Starts the request for the current attributes and context, unless it is under way or the element waits to come near the viewport. */

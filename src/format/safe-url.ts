@@ -8,6 +8,9 @@ const RELATIVE_BASE = 'http://relative.invalid/';
 export function safeUrl(raw: unknown): string | undefined {
   if (typeof raw !== 'string' || !raw.trim()) return undefined;
   const trimmed = raw.trim();
+  // A path from the site's root (most vendors' and proxies' URLs) is http(s) and relative whatever follows: no parse.
+  // Not //host or /\host (another host), nor with tab or newline, which the URL parser drops (making /\t/host //host).
+  if (/^\/(?![/\\])[^\t\n\r\\]*$/.test(trimmed)) return trimmed;
   let parsed: URL;
   try {
     parsed = new URL(trimmed, RELATIVE_BASE);

@@ -1,5 +1,7 @@
 // C0/C1 control characters and bidi overrides that could reorder what a shopper reads.
 const UNPRINTABLE = /[\u0000-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069]+/g;
+/** Runs of white space, and any white space other than a plain space. */
+const SPACES = /\s\s+|[^\S ]/g;
 
 /**
  * Any value as plain, printable, single-line text, or undefined when nothing is left.
@@ -9,7 +11,7 @@ export function plainText(value: unknown, maxLength = 300): string | undefined {
   if (typeof value === 'number' && Number.isFinite(value)) value = String(value);
   if (typeof value !== 'string') return undefined;
   // Only runs of spaces and other white space change, so plain text is not copied (it is most text).
-  const text = value.replace(UNPRINTABLE, ' ').replace(/\s\s+|[^\S ]/g, ' ').trim();
+  const text = value.replace(UNPRINTABLE, ' ').replace(SPACES, ' ').trim();
   if (!text) return undefined;
   return text.length > maxLength ? `${text.slice(0, maxLength - 1)}…` : text;
 }

@@ -49,26 +49,25 @@ export function cleanItem(raw: RawItem): RecItem | undefined {
   const title = plainText(raw.title);
   if (!id || !title) return undefined;
   const item: Record<string, unknown> = { id, title };
+  // Only fields with a value (a plain call per field: cleaning is on the path from answer to cards).
+  const put = (name: string, value: unknown) => value !== undefined && (item[name] = value);
+  put('url', safeUrl(raw.url));
+  put('image', safeUrl(raw.image));
   const price = isRecord(raw.price) ? raw.price : { amount: raw.price ?? raw.amount, currency: raw.currency };
   const amount = finite(price.amount);
   const currency = plainText(price.currency, 3);
-  const optional = {
-    url: safeUrl(raw.url),
-    image: safeUrl(raw.image),
-    price: amount === undefined ? undefined : currency && /^[A-Za-z]{3}$/.test(currency) ? { amount, currency: currency.toUpperCase() } : { amount },
-    brand: plainText(raw.brand),
-    category: texts(raw.category),
-    description: plainText(raw.description, 1000),
-    inStock: typeof raw.inStock === 'boolean' ? raw.inStock : undefined,
-    score: finite(raw.score),
-    group: plainText(raw.group, 100),
-    rank: finite(raw.rank),
-    sourceIds: texts(raw.sourceIds),
-    attributes: attributesOf(raw.attributes),
-    // Plain text here; the events sender sends only a well-formed name (src/data/events-sender.ts).
-    team: plainText(raw.team, 64),
-  };
-  for (const [name, value] of Object.entries(optional)) if (value !== undefined) item[name] = value;
+  put('price', amount === undefined ? undefined : currency && /^[A-Za-z]{3}$/.test(currency) ? { amount, currency: currency.toUpperCase() } : { amount });
+  put('brand', plainText(raw.brand));
+  put('category', texts(raw.category));
+  put('description', plainText(raw.description, 1000));
+  put('inStock', typeof raw.inStock === 'boolean' ? raw.inStock : undefined);
+  put('score', finite(raw.score));
+  put('group', plainText(raw.group, 100));
+  put('rank', finite(raw.rank));
+  put('sourceIds', texts(raw.sourceIds));
+  put('attributes', attributesOf(raw.attributes));
+  // Plain text here; the events sender sends only a well-formed name (src/data/events-sender.ts).
+  put('team', plainText(raw.team, 64));
   return item as unknown as RecItem;
 }
 

@@ -240,6 +240,17 @@ export function sharedElementSuite(tag: Tag): void {
       expect(second!.method).to.equal('POST');
       expect(JSON.parse(second!.body!)).to.include({ customerId: 'c-77', productId: 'sku-ctx' });
     });
+
+    it('re-fetches for a context change that lands in the same update as its own state', async () => {
+      // Updates of only what loading sets (state, items) do not build the request again; a context change beside them must.
+      const id = uid();
+      const el = await mount(`/stub/proxy/ok/${id}`);
+      await stateIs(el, 'ready');
+      setContext({ customerId: 'c-88' });
+      el.items = [...el.items];
+      await waitUntil(async () => (await received(id)).length === 2, 'the context change was not fetched');
+      expect(JSON.parse((await received(id))[1]!.body!)).to.include({ customerId: 'c-88' });
+    });
   });
 
   describe(`<${tag}> faults`, () => {

@@ -22,6 +22,20 @@ describe('safeUrl', () => {
     expect(safeUrl(42)).to.equal(undefined);
   });
 
+  it('takes a root path as it is only when the URL parser would keep it on this site', () => {
+    // The fast path (no parse) against the parser itself: a root path resolves to the page's own origin.
+    const base = 'http://relative.invalid/';
+    for (const url of ['/p/1', '/p/ä ö?q=<x>#"y"', '/%2F%2Fevil.example', '/.//evil.example', '/a:b', '/javascript:alert(1)']) {
+      expect(safeUrl(url), url).to.equal(url);
+      expect(new URL(url, base).origin, url).to.equal(new URL(base).origin);
+    }
+    // Another host however it is written: normalized by the parser (or relative where it stays one), never passed through unread.
+    expect(safeUrl('/\\evil.example/x')).to.equal('/\\evil.example/x'); // relative: the page's own scheme, as before
+    expect(safeUrl('//evil.example/x')).to.equal('http://evil.example/x');
+    expect(safeUrl('/\t/evil.example/x')).to.equal('/\t/evil.example/x');
+    expect(safeUrl('/\n\njavascript:alert(1)')).to.equal('/\n\njavascript:alert(1)');
+  });
+
   it('fills a link template with the URL-encoded id', () => {
     expect(urlFromTemplate('/products/{id}', 'a/b c')).to.equal('/products/a%2Fb%20c');
     expect(urlFromTemplate('javascript:{id}', 'x')).to.equal(undefined);
