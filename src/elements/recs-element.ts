@@ -279,7 +279,8 @@ export abstract class RecsElement extends LitElement {
 
   /** Starts the request for the current attributes and context, unless it is under way or the element waits to come near the viewport. */
   #request(): void {
-    if (!this.isConnected || (this.lazy && !this.#nearViewport.near)) return;
+    if (!this.isConnected) return;
+    if (this.lazy && !this.#nearViewport.near) return this.#nearViewport.watch();
     const request = this.buildRequest();
     const timeout = this.#timeout();
     // A one-off transport object is part of the request: a new object is a new request.

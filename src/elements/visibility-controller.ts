@@ -4,8 +4,10 @@ import type { ReactiveController, ReactiveControllerHost } from 'lit';
 const LAZY_MARGIN = '400px';
 
 /**
- * Tells its host when it comes near the viewport, once; the observer is
- * disconnected as soon as that happens or the host leaves the page.
+ * Tells its host when it comes near the viewport, once. It watches only when asked
+ * (`watch()`, by a lazy widget that wants to load), so a `lazy="false"` widget has no
+ * observer, no callback and no extra update; the observer is disconnected as soon as
+ * the host is near or leaves the page (asked again when it comes back).
  */
 export class NearViewportController implements ReactiveController {
   near = false;
@@ -15,8 +17,8 @@ export class NearViewportController implements ReactiveController {
     host.addController(this);
   }
 
-  hostConnected(): void {
-    if (this.near) return;
+  watch(): void {
+    if (this.near || this.#observer) return;
     this.#observer = new IntersectionObserver(
       (entries) => {
         if (!entries.some((entry) => entry.isIntersecting)) return;

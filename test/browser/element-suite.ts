@@ -225,6 +225,37 @@ export function sharedElementSuite(tag: Tag): void {
       await stateIs(el, 'ready');
       expect(await received(id)).to.have.length(1);
     });
+
+    it('watches for the viewport only when lazy, and again after it is put back on the page', async () => {
+      // Which elements a near-viewport observer (rootMargin 400px) was asked to watch.
+      const watched: Element[] = [];
+      const Native = window.IntersectionObserver;
+      window.IntersectionObserver = class extends Native {
+        constructor(callback: IntersectionObserverCallback, options?: IntersectionObserverInit) {
+          super(callback, options);
+          if (options?.rootMargin === '400px') this.observe = (target) => (watched.push(target), super.observe(target));
+        }
+      };
+      try {
+        const eager = await mount(`/stub/proxy/ok/${uid()}`);
+        await stateIs(eager, 'ready');
+        expect(watched, 'a lazy="false" widget was watched').not.to.include(eager);
+        const wrapper = await fixture(html`<div style="height: 6000px"></div>`);
+        const lazy = document.createElement(tag) as RecsElement;
+        Object.assign(lazy, { transport: 'proxy', endpoint: `/stub/proxy/ok/${uid()}` });
+        lazy.style.cssText = 'position: absolute; top: 5000px';
+        wrapper.append(lazy);
+        await waitUntil(() => watched.includes(lazy), 'a lazy widget was not watched');
+        lazy.remove();
+        watched.length = 0;
+        wrapper.append(lazy);
+        await waitUntil(() => watched.includes(lazy), 'a lazy widget put back was not watched again');
+        lazy.scrollIntoView();
+        await stateIs(lazy, 'ready');
+      } finally {
+        window.IntersectionObserver = Native;
+      }
+    });
   });
 
   describe(`<${tag}> page context`, () => {
