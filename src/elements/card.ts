@@ -41,25 +41,20 @@ function h(doc: CardDocument, tag: string, attributes: Record<string, string | n
  * img has no src and is not painted (styles.ts).
  */
 function buildCard(doc: CardDocument, item: RecItem, rank: number, price: string, options: CardOptions): Element {
-  const { slides, labels, template } = options;
-  const soldOut = item.inStock === false;
-  const badge = soldOut ? labels.outOfStock : '';
-  // In the browser a clone of the blank card, filled; on the server (whose stand-in cannot clone) and for a designer's template, made.
-  const blank = template ? undefined : blankCard(doc, slides);
-  const card = blank ? (blank.cloneNode(true) as Element) : cardShell(doc, slides);
-  if (blank) fillLink(doc, card.firstElementChild!, item, price, badge);
-  else card.append(template ? fillTemplate(template, item, price, labels.outOfStock) : cardLink(doc, item, price, badge));
-  card.setAttribute('data-rank', `${rank}`);
-  if (slides) card.setAttribute('aria-label', labels.slide.replace('{n}', `${rank}`).replace('{total}', `${slides.total}`));
-  if (options.addToCart && !template) {
-    card.append(h(doc, 'button', { part: 'add-to-cart', class: 'add', type: 'button', 'data-add-to-cart': '', 'aria-label': `${labels.addToCart}, ${item.title}`, disabled: soldOut ? '' : undefined }, labels.addToCart));
+  const { slides, labels } = options;
+  const card = slides
+    ? h(doc, 'div', { part: 'card', class: 'card', 'data-rank': rank, tabindex: -1, role: 'group', 'aria-roledescription': 'slide', 'aria-label': labels.slide.replace('{n}', `${rank}`).replace('{total}', `${slides.total}`) })
+    : h(doc, 'li', { part: 'card', class: 'card', 'data-rank': rank });
+  if (options.template) card.append(fillTemplate(options.template, item, price, labels.outOfStock));
+  else {
+    const soldOut = item.inStock === false;
+    card.append(linkFor(doc, item, price, soldOut ? labels.outOfStock : ''));
+    if (options.addToCart) {
+      card.append(h(doc, 'button', { part: 'add-to-cart', class: 'add', type: 'button', 'data-add-to-cart': '', 'aria-label': `${labels.addToCart}, ${item.title}`, disabled: soldOut ? '' : undefined }, labels.addToCart));
+    }
   }
   return card;
 }
-
-/** A card's own element, before its rank: a list item, or in the carousel a slide group. */
-const cardShell = (doc: CardDocument, slides: CardOptions['slides']) =>
-  slides ? h(doc, 'div', { part: 'card', class: 'card', tabindex: -1, role: 'group', 'aria-roledescription': 'slide' }) : h(doc, 'li', { part: 'card', class: 'card' });
 
 /** A built-in card's link: image, brand, title, price and the out-of-stock mark (`badge`, when not empty). */
 function cardLink(doc: CardDocument, item: RecItem, price: string, badge: string): Element {
@@ -73,39 +68,27 @@ function cardLink(doc: CardDocument, item: RecItem, price: string, badge: string
     h(doc, 'span', { class: 'line meta' }, h(doc, 'span', { part: 'price', class: 'price' }, price), ...(badge ? [h(doc, 'span', { part: 'badge', class: 'badge' }, badge)] : [])));
 }
 
-/** Per document, the blank list card and slide (a shell and the link of no item), which the browser's cards are cloned from. */
-const blanks = new WeakMap<CardDocument, { li: Element; slide: Element }>();
+/** Per document, the link of a card with no data (cardLink), which the browser's cards are cloned from. */
+const blanks = new WeakMap<CardDocument, Element>();
 
 /**
- * The blank card to clone (one native clone and five values cost about half of making a card's seven elements),
- * or undefined on the server, whose stand-in cannot clone. The same markup either way: a test compares the two.
+ * The link for an item: in the browser a clone of the blank one, filled (one native clone and five values
+ * cost about half of making its six elements); on the server, whose stand-in cannot clone, cardLink itself.
+ * The same markup either way: a test compares the two.
  */
-function blankCard(doc: CardDocument, slides: CardOptions['slides']): Element | undefined {
-  let made = blanks.get(doc);
-  if (!made) {
-    const blank = (kind: CardOptions['slides']) => {
-      const card = cardShell(doc, kind);
-      card.append(cardLink(doc, { id: '', title: '' }, '', ''));
-      return card;
-    };
-    blanks.set(doc, (made = { li: blank(undefined), slide: blank({ total: 0 }) }));
-  }
-  const card = slides ? made.slide : made.li;
-  return typeof card.cloneNode === 'function' ? card : undefined;
-}
-
-/** Fills a blank card's link with an item (cardLink's markup). */
-function fillLink(doc: CardDocument, link: Element, item: RecItem, price: string, badge: string): void {
-  const media = link.firstElementChild!;
-  const brand = media.nextElementSibling!;
-  const title = brand.nextElementSibling!;
-  const meta = title.nextElementSibling!;
+function linkFor(doc: CardDocument, item: RecItem, price: string, badge: string): Element {
+  let blank = blanks.get(doc);
+  if (!blank) blanks.set(doc, (blank = cardLink(doc, { id: '', title: '' }, '', '')));
+  if (!blank.cloneNode) return cardLink(doc, item, price, badge);
+  const link = blank.cloneNode(true) as Element;
+  const [media, brand, title, meta] = link.children as unknown as Element[];
   if (item.url) link.setAttribute('href', item.url);
-  if (item.image) media.firstElementChild!.setAttribute('src', item.image);
-  brand.textContent = item.brand ?? '';
-  title.textContent = item.title;
-  meta.firstElementChild!.textContent = price;
-  if (badge) meta.append(h(doc, 'span', { part: 'badge', class: 'badge' }, badge));
+  if (item.image) media!.firstElementChild!.setAttribute('src', item.image);
+  brand!.textContent = item.brand ?? '';
+  title!.textContent = item.title;
+  meta!.firstElementChild!.textContent = price;
+  if (badge) meta!.append(h(doc, 'span', { part: 'badge', class: 'badge' }, badge));
+  return link;
 }
 
 /** An element's cards from its last render: by item, with what each was made from, and all of them as placed. */
