@@ -424,12 +424,12 @@ export abstract class RecsElement extends LitElement {
     // The empty and error states show the merchant's slot (the empty one with the optional empty label)
     // over the skeletons, hidden, which keep the space unless the element has `collapse` (styles.ts).
     // The inner root carries layout, so a host page restyling the element itself (all: unset) changes nothing inside.
-    // Ready, the layout is a new part (in an array): Lit builds the cards off the page and inserts them in one go,
-    // instead of swapping skeletons for cards one by one in the live tree.
+    // The layout stays in place from skeletons to cards (only its list's content changes, the cards in one fragment):
+    // a new layout for the cards (as until 0.4.1) made their first frame about 5 ms longer for 100 cards (docs/bench.md).
     const layout = this.renderLayout();
     return html`<div class="root" aria-busy=${state !== 'ready'}>${state === 'empty' || state === 'error'
       ? html`<slot name=${state}>${state === 'empty' && empty ? html`<p part="empty">${empty}</p>` : nothing}</slot>`
-      : nothing}<div class="keep" @click=${this.#onClick} @error=${onImageError}>${state === 'ready' ? [layout] : layout}</div></div>`;
+      : nothing}<div class="keep" @click=${this.#onClick} @error=${onImageError}>${layout}</div></div>`;
   }
 
   // ---- Server-rendered placements (src/proxy/html-answer.ts, src/elements/hydrate.ts) ----

@@ -103,8 +103,12 @@ export function sharedElementSuite(tag: Tag): void {
       const el = await mount(`/stub/proxy/slow/${uid()}`, { limit: 4 });
       expect(el.getAttribute('state')).to.equal('loading');
       expect(el.shadowRoot!.querySelectorAll('[part="skeleton"]')).to.have.length(4);
+      // The layout around them stays (a new one for the cards made their first frame longer, docs/bench.md).
+      const layout = [...el.shadowRoot!.querySelector('.keep')!.children];
       await stateIs(el, 'ready');
       expect(el.shadowRoot!.querySelectorAll('[part="skeleton"]')).to.have.length(0);
+      expect([...el.shadowRoot!.querySelector('.keep')!.children]).to.have.ordered.members(layout);
+      expect(layout.every((node) => node.isConnected)).to.equal(true);
     });
 
     it('keeps the same card size from skeleton to loaded card, so the page does not shift', async () => {
