@@ -311,10 +311,11 @@ export abstract class RecsElement extends LitElement {
         cacheTtl: this.cacheTtl,
         onStale: (stale) => this.#show(stale, request, run).catch(() => {}),
       });
-      // Once the request is out: the first Intl.NumberFormat (10-60 ms) in a task of its own, and while the page is idle
-      // waiting for the answer (never ahead of it), the card chunk's first run on a sample (card.ts). No idle callbacks
-      // (Safari): no warm-up.
-      setTimeout(formatPrice, 0, { amount: 0, currency: request.currency ?? 'USD' }, request.locale);
+      // While the page is idle waiting for the answer (never ahead of it): the first Intl.NumberFormat (10-60 ms), then
+      // the card chunk's first run on a sample (card.ts). An answer that is back first makes the formatter in its own
+      // render, one task: queued at once, the formatter held such an answer 30-50 ms and a task hop (docs/bench.md).
+      // No idle callbacks (Safari): the formatter in a timer task, no card warm-up.
+      afterPaint(() => formatPrice({ amount: 0, currency: request.currency ?? 'USD' }, request.locale));
       loadCards().then((chunk) => self.requestIdleCallback?.(() => this.state === 'loading' && chunk.warmUp(this.ownerDocument)), () => {});
       await this.#show(await loading, request, run);
     } catch (thrown) {

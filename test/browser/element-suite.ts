@@ -30,8 +30,8 @@ export function sharedElementSuite(tag: Tag): void {
 
   describe(`<${tag}> first render`, () => {
     /** An element on a one-off transport that answers `items` after `ms`, and every skeleton it ever rendered. */
-    const timed = async (ms: number, answer: () => unknown) => {
-      const el = document.createElement(tag) as RecsElement;
+    const timed = async (ms: number, answer: () => unknown, props: Partial<RecsElement> = {}) => {
+      const el = Object.assign(document.createElement(tag) as RecsElement, props);
       el.lazy = false;
       el.transport = { fetch: () => new Promise((resolve, reject) => setTimeout(() => { try { resolve(answer() as never); } catch (error) { reject(error); } }, ms)) };
       const skeletons: Element[] = [];
@@ -57,6 +57,33 @@ export function sharedElementSuite(tag: Tag): void {
       expect(skeletons.length).to.be.greaterThan(0);
       await stateIs(el, 'ready');
       expect(titles(el)).to.deep.equal(['Slow']);
+    });
+
+    it('makes the price formatter while a slow answer is out, once, and the cards use it', async () => {
+      // A locale no other test formats in, so this element's formatter is the first of its kind on the page.
+      const locale = tag === 'recs-list' ? 'de-CH' : 'fr-CH';
+      const made: number[] = [];
+      const { NumberFormat } = Intl;
+      Intl.NumberFormat = new Proxy(NumberFormat, {
+        construct: (target, args: ConstructorParameters<typeof NumberFormat>) => {
+          const formatter = Reflect.construct(target, args); // (attempts Intl rejects throw here, uncounted)
+          if (args[0] === locale) made.push(performance.now());
+          return formatter;
+        },
+      });
+      try {
+        let answeredAt = 0;
+        const { el } = await timed(400, () => {
+          answeredAt = performance.now();
+          return { items: [{ id: 'a', title: 'Priced', price: { amount: 1234.5, currency: 'CHF' } }] };
+        }, { locale, currency: 'CHF' });
+        await stateIs(el, 'ready');
+        expect(made, 'formatters made').to.have.length(1);
+        expect(made[0], 'made after the answer').to.be.below(answeredAt);
+        expect(el.shadowRoot!.querySelector('[part="price"]')!.textContent).to.equal(new NumberFormat(locale, { style: 'currency', currency: 'CHF' }).format(1234.5));
+      } finally {
+        Intl.NumberFormat = NumberFormat;
+      }
     });
 
     it('shows an error that comes at once as the error state, with recs-error', async () => {
@@ -245,6 +272,8 @@ export function sharedElementSuite(tag: Tag): void {
         await stateIs(eager, 'ready');
         expect(watched, 'a lazy="false" widget was watched').not.to.include(eager);
         const wrapper = await fixture(html`<div style="height: 6000px"></div>`);
+        // Far from the viewport: an earlier test's scrollIntoView can leave the page scrolled down to where the widget goes.
+        window.scrollTo(0, 0);
         const lazy = document.createElement(tag) as RecsElement;
         Object.assign(lazy, { transport: 'proxy', endpoint: `/stub/proxy/ok/${uid()}` });
         lazy.style.cssText = 'position: absolute; top: 5000px';
