@@ -39,7 +39,8 @@
 //   cold    each run in a new browser context: empty HTTP cache, a shopper's first page.
 //   repeat  a new page per run in one context after one discarded load: scripts from the
 //           HTTP cache, as the shopper's next page view.
-// The two pages alternate run by run, so drift of the machine hits both alike.
+// The two pages alternate run by run, and which goes first alternates too (AB, BA, ...),
+// so drift of the machine and what the previous page left behind hit both alike.
 //
 // C, render. The data comes from a registered transport whose promise the page resolves,
 // so no network, JSON or timer noise is inside the measurement. t0 is taken right before
@@ -52,9 +53,10 @@
 //            new page, as a shopper's page view. Median / p90 / min of RUNS.
 //     warm   new element after new element in one page (WARMUP runs discarded):
 //            Lit's templates prepared, JIT warm, as a second widget on the page.
-//   Lit and baseline runs alternate. Each run also records "script" (t0 to recs-load /
-//   DOM built) and "frame" (main-thread style, layout and paint of the frame that shows
-//   the cards: requestAnimationFrame callback to the task after it); script + frame is
+//   Lit and baseline runs alternate, each going first in every other pair. Each run
+//   also records "script" (t0 to recs-load / DOM built) and "frame" (main-thread style,
+//   layout and paint of the frame that shows the cards: requestAnimationFrame callback
+//   to the task after it); script + frame is
 //   the work without the wait for the frame. The baseline builds the same
 //   li > a > span.media > img + brand + title + price markup with createElement/textContent,
 //   inside a shadow root with the widget's own stylesheets, so both pay the same style
@@ -248,9 +250,12 @@ async function loadPage(context, name) {
   }
 }
 
+// The two sides take turns going first (AB, BA, ...), so neither always runs right after the other's page closed.
+const inTurn = (list, i) => (i % 2 ? [...list].reverse() : list);
+
 const load = Object.fromEntries(PAGES.map(([name]) => [name, { cold: [], repeat: [] }]));
 for (let i = 0; i < (PART_B ? RUNS : 0); i++) {
-  for (const [name] of PAGES) {
+  for (const [name] of inTurn(PAGES, i)) {
     const context = await newContext();
     load[name].cold.push(await loadPage(context, name));
     await context.close();
@@ -259,7 +264,7 @@ for (let i = 0; i < (PART_B ? RUNS : 0); i++) {
 if (PART_B) {
   const context = await newContext();
   for (const [name] of PAGES) await loadPage(context, name); // scripts into this context's cache
-  for (let i = 0; i < RUNS; i++) for (const [name] of PAGES) load[name].repeat.push(await loadPage(context, name));
+  for (let i = 0; i < RUNS; i++) for (const [name] of inTurn(PAGES, i)) load[name].repeat.push(await loadPage(context, name));
   await context.close();
 }
 
@@ -309,7 +314,7 @@ const results = {}; // results[n][mode] = { cold: [], fresh: [], warm: [], sampl
 for (const n of SCENARIOS) {
   results[n] = Object.fromEntries(MODES.map(([mode]) => [mode, { cold: [], fresh: [], warm: [] }]));
   for (let i = 0; i < COLD; i++) {
-    for (const [mode] of MODES) {
+    for (const [mode] of inTurn(MODES, i)) {
       const context = await browser.newContext();
       results[n][mode].cold.push(await run(await openPage(context), mode, n));
       await context.close();
@@ -318,7 +323,7 @@ for (const n of SCENARIOS) {
   const context = await browser.newContext();
   for (const [mode] of MODES) await (await openPage(context)).close(); // bundle into this context's cache
   for (let i = 0; i < RUNS; i++) {
-    for (const [mode] of MODES) {
+    for (const [mode] of inTurn(MODES, i)) {
       const page = await openPage(context);
       results[n][mode].fresh.push(await run(page, mode, n));
       await page.close();
@@ -327,7 +332,7 @@ for (const n of SCENARIOS) {
   const page = await openPage(context);
   for (let i = 0; i < WARMUP; i++) for (const [mode] of MODES) await run(page, mode, n);
   for (let i = 0; i < RUNS; i++) {
-    for (const [mode] of MODES) results[n][mode].warm.push(await run(page, mode, n));
+    for (const [mode] of inTurn(MODES, i)) results[n][mode].warm.push(await run(page, mode, n));
   }
   for (const [mode] of MODES) results[n][mode].sample = results[n][mode].warm.at(-1);
   await context.close();
