@@ -26,7 +26,8 @@
 // - Headless Chromium produces frames at a fixed 60 Hz, so every "painted" time waits
 //   for the next frame (up to 16.7 ms) and is quantized by it.
 // - Settings (environment): BENCH_RUNS (30), BENCH_COLD (20), BENCH_DATA_DELAY (0 ms: how
-//   long the data stubs wait, to model a network round trip in part B), CHROMIUM_PATH.
+//   long the data stubs wait, to model a network round trip in part B), BENCH_TRACED (20),
+//   CHROMIUM_PATH.
 //
 // B, page load. A probe (context.addInitScript, so it runs before any page script, the
 // same on both pages) polls once per frame in requestAnimationFrame for the first card
@@ -53,6 +54,14 @@
 //            new page, as a shopper's page view. Median / p90 / min of RUNS.
 //     warm   new element after new element in one page (WARMUP runs discarded):
 //            Lit's templates prepared, JIT warm, as a second widget on the page.
+//     CPU    a trace of BENCH_TRACED more fresh pages per side (category `toplevel`
+//            only, so tracing costs little): the main thread's CPU time (thread time)
+//            of the task that resolves the data and of the frame that shows the cards.
+//            Here those tasks took 2.2-2.6x their CPU time in wall time (the
+//            main thread shares 2 vCPUs with Chromium's raster workers, compositor and
+//            browser process, and waits for the compositor's commit), and each frame
+//            boundary adds a step of up to 16.7 ms: the wall-clock totals scale up and
+//            quantize small differences in work, where thread time counts the work.
 //   Lit and baseline runs alternate, each going first in every other pair. Each run
 //   also records "script" (t0 to recs-load / DOM built) and "frame" (main-thread style,
 //   layout and paint of the frame that shows the cards: requestAnimationFrame callback
@@ -73,6 +82,7 @@ const loadBefore = loadavg();
 const RUNS = Number(process.env.BENCH_RUNS ?? 30);
 const COLD = Number(process.env.BENCH_COLD ?? 20);
 const WARMUP = 5;
+const TRACED = Number(process.env.BENCH_TRACED ?? 20); // part C: traced fresh pages per side, for main-thread CPU
 const CARDS = 20; // part B
 const LONGTASK_TAIL = 500; // ms after the first card that still count as "load" in part B
 const DATA_DELAY = Number(process.env.BENCH_DATA_DELAY ?? 0); // ms the stubs wait before answering (0: at once)
@@ -286,6 +296,22 @@ async function openPage(context) {
 
 const run = (page, mode, n) => page.evaluate(([m, count]) => window.benchRun(m, count), [mode, n]);
 
+/**
+ * From a trace of one run, the main thread's CPU time (ms): of the task that resolved the data (t0), which builds the
+ * cards, and of it with the frames that ran after it before t1 (the compositor's BeginMainFrame tasks: style, layout,
+ * paint). Not the other tasks in between, such as an image's response landing before t1 in some runs and not others.
+ */
+function mainThreadCpu({ traceEvents: events }) {
+  const mark = (name) => events.find((event) => event.name === name);
+  const [t0, t1] = [mark('bench-t0'), mark('bench-t1')];
+  const tasks = events.filter((event) => event.ph === 'X' && event.name === 'ThreadControllerImpl::RunTask' && event.pid === t0?.pid && event.tid === t0?.tid);
+  const data = tasks.find((task) => task.ts <= t0.ts && task.ts + task.dur >= t0.ts);
+  if (data?.tdur === undefined) throw new Error('the trace has no thread time for the task that resolved the data');
+  const frames = tasks.filter((task) => task.ts > data.ts && task.ts + task.dur <= t1.ts && task.args?.src_func === 'ScheduledActionSendBeginMainFrame');
+  if (!frames.length) throw new Error('no frame found in the trace between t0 and t1');
+  return { cpu: (data.tdur + frames.reduce((sum, task) => sum + task.tdur, 0)) / 1000, dataTask: data.tdur / 1000 };
+}
+
 // dist/recs.js must load on a plain page. If it needs a `process` global (a bundler
 // left process.env.NODE_ENV in), say so loudly and measure with a shim. (Part B would
 // already have failed on it; this keeps part C's diagnosis when run with RUNS=0.)
@@ -312,7 +338,7 @@ const info = await (async () => {
 
 const results = {}; // results[n][mode] = { cold: [], fresh: [], warm: [], sample }
 for (const n of SCENARIOS) {
-  results[n] = Object.fromEntries(MODES.map(([mode]) => [mode, { cold: [], fresh: [], warm: [] }]));
+  results[n] = Object.fromEntries(MODES.map(([mode]) => [mode, { cold: [], fresh: [], warm: [], cpu: [] }]));
   for (let i = 0; i < COLD; i++) {
     for (const [mode] of inTurn(MODES, i)) {
       const context = await browser.newContext();
@@ -326,6 +352,15 @@ for (const n of SCENARIOS) {
     for (const [mode] of inTurn(MODES, i)) {
       const page = await openPage(context);
       results[n][mode].fresh.push(await run(page, mode, n));
+      await page.close();
+    }
+  }
+  for (let i = 0; i < TRACED; i++) {
+    for (const [mode] of inTurn(MODES, i)) {
+      const page = await openPage(context);
+      await browser.startTracing(page, { categories: ['toplevel', 'blink.user_timing'] });
+      await run(page, mode, n);
+      results[n][mode].cpu.push(mainThreadCpu(JSON.parse(await browser.stopTracing())));
       await page.close();
     }
   }
@@ -442,6 +477,19 @@ if (SCENARIOS.length) {
     }
   }
   lines.push('');
+  if (TRACED) {
+    lines.push(`Main-thread CPU time (thread time, from a trace of ${TRACED} more fresh pages per row): the task that resolves the data, which builds the cards, and the frame that shows them; medians, ms.`);
+    lines.push('');
+    lines.push('| cards | implementation | CPU, data task + frame | of it the data task | ratio to plain DOM |');
+    lines.push('|---:|---|---:|---:|---:|');
+    for (const n of SCENARIOS) {
+      const cpu = (mode) => median(results[n][mode].cpu.map((x) => x.cpu));
+      for (const [mode, label] of MODES) {
+        lines.push(`| ${n} | ${label} | ${ms(cpu(mode))} | ${ms(median(results[n][mode].cpu.map((x) => x.dataTask)))} | ${(cpu(mode) / cpu('dom')).toFixed(2)}× |`);
+      }
+    }
+    lines.push('');
+  }
   lines.push(`Cold script/frame medians (ms): ${SCENARIOS.flatMap((n) => MODES.map(([mode]) => `${n} ${mode} ${ms(median(pick(results[n][mode].cold, 'built')))}/${ms(median(pick(results[n][mode].cold, 'frame')))}`)).join(', ')}.`);
   lines.push(`Check: ${SCENARIOS.flatMap((n) => MODES.map(([mode]) => `${n} ${mode}: ${results[n][mode].sample.cards} cards, first price "${results[n][mode].sample.firstPrice}"`)).join('; ')}.`);
 }
