@@ -128,14 +128,20 @@ await algoliaBuild(join(out, 'algolia.js'));
 await algoliaBuild(join(out, 'algolia-esm-client.js'), { '@algolia/recommend': join(root, 'node_modules/@algolia/recommend/dist/recommend.esm.browser.js') });
 
 // --- data stubs -------------------------------------------------------------------------
-const proxyItems = (n) => ({
-  items: Array.from({ length: n }, (_, i) => ({
-    id: `sku-${i + 1}`,
-    title: `Bench product ${i + 1}, a title long enough to wrap onto a second line`,
-    url: `/bench/product/${i + 1}`,
-    image: '/bench/img.svg',
-    price: { amount: 9.99 + i * 3.5, currency: 'EUR' },
-  })),
+// What `npm run proxy` answers: each price with its text in the request's locale and currency
+// (src/proxy/price-text.ts, tested in test/node/proxy-price-text.test.ts), so the page makes no formatter.
+const proxyItems = (n, locale, currency) => ({
+  items: Array.from({ length: n }, (_, i) => {
+    const price = { amount: 9.99 + i * 3.5, currency: 'EUR' };
+    const text = locale ? new Intl.NumberFormat(locale, { style: 'currency', currency: currency ?? price.currency }).format(price.amount) : undefined;
+    return {
+      id: `sku-${i + 1}`,
+      title: `Bench product ${i + 1}, a title long enough to wrap onto a second line`,
+      url: `/bench/product/${i + 1}`,
+      image: '/bench/img.svg',
+      price: text ? { ...price, text } : price,
+    };
+  }),
 });
 // Algolia Recommend's documented response: one result per request, each with hits.
 const algoliaResults = (n) => ({
@@ -162,7 +168,7 @@ const server = createServer((request, response) => {
   const url = new URL(request.url, 'http://x');
   const path = normalize(decodeURIComponent(url.pathname));
   if (path === '/favicon.ico') return response.writeHead(204).end(); // not a 404 in the console
-  if (path === '/bench/recs.json') return sendJson(response, proxyItems(Number(url.searchParams.get('n') ?? 20)));
+  if (path === '/bench/recs.json') return sendJson(response, proxyItems(Number(url.searchParams.get('n') ?? 20), url.searchParams.get('locale'), url.searchParams.get('currency')));
   if (request.method === 'POST' && /^\/1\/indexes\/[^/]+\/recommendations$/.test(path)) {
     request.resume(); // the body (the requests) is not needed: always 20 hits
     return request.on('end', () => sendJson(response, algoliaResults(CARDS)));

@@ -314,8 +314,9 @@ export abstract class RecsElement extends LitElement {
       // While the page is idle waiting for the answer (never ahead of it): the first Intl.NumberFormat (10-60 ms), then
       // the card chunk's first run on a sample (card.ts). An answer that is back first makes the formatter in its own
       // render, one task: queued at once, the formatter held such an answer 30-50 ms and a task hop (docs/bench.md).
-      // No idle callbacks (Safari): the formatter in a timer task, no card warm-up.
-      afterPaint(() => formatPrice({ amount: 0, currency: request.currency ?? 'USD' }, request.locale));
+      // No idle callbacks (Safari): the formatter in a timer task, no card warm-up. None where the proxy writes the
+      // prices (for a request with a locale, src/proxy/price-text.ts): then the page never makes a formatter at all.
+      if (request.transport != 'proxy' || !request.locale) afterPaint(() => formatPrice({ amount: 0, currency: request.currency ?? 'USD' }, request.locale));
       loadCards().then((chunk) => self.requestIdleCallback?.(() => this.state === 'loading' && chunk.warmUp(this.ownerDocument)), () => {});
       await this.#show(await loading, request, run);
     } catch (thrown) {

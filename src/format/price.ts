@@ -20,13 +20,15 @@ function formatter(tag: string | undefined, currency: string | undefined | null)
 }
 
 /**
- * The price as text: `currency` (the attribute) wins over the vendor's currency, each
+ * The price as text: the price's own `text` where the source wrote one (the proxy does, for a
+ * request with a locale: src/proxy/price-text.ts), shown as given. Else `currency` (the attribute) wins over the vendor's currency, each
  * only if Intl accepts it, else a plain number; in `locale`, or the browser's locale
  * when Intl rejects it. Formatters are cached: the first one on a page costs 10-70 ms,
  * so elements call this while their request is in flight, not after the data arrives.
  */
 export function formatPrice(price: Price | undefined, locale?: string, currency?: string): string {
   if (!price || !Number.isFinite(price.amount)) return '';
+  if (price.text) return price.text;
   // The choice is made once per locale and currencies: a card costs one look-up.
   const key = `${locale}|${currency}|${price.currency}`;
   let made = chosen.get(key);

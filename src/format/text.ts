@@ -1,5 +1,5 @@
 // C0/C1 control characters and bidi overrides that could reorder what a shopper reads.
-const UNPRINTABLE = /[\u0000-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069]+/g;
+export const UNPRINTABLE = /[\u0000-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069]+/g;
 /** Runs of white space, and any white space other than a plain space. */
 const SPACES = /\s\s+|[^\S ]/g;
 

@@ -1,8 +1,8 @@
-import { plainText } from '../format/text.js';
+import { UNPRINTABLE, plainText } from '../format/text.js';
 import { safeUrl } from '../format/safe-url.js';
 import { RecsFailure } from './errors.js';
 import { fieldFromText } from './fields.js';
-import type { RecItem, RecsResult } from './types.js';
+import type { Price, RecItem, RecsResult } from './types.js';
 
 /**
  * Loosely typed fields as an adapter picked them out of a vendor response. A price is
@@ -56,7 +56,12 @@ export function cleanItem(raw: RawItem): RecItem | undefined {
   const price = isRecord(raw.price) ? raw.price : { amount: raw.price ?? raw.amount, currency: raw.currency };
   const amount = finite(price.amount);
   const currency = plainText(price.currency, 3);
-  put('price', amount === undefined ? undefined : currency && /^[A-Za-z]{3}$/.test(currency) ? { amount, currency: currency.toUpperCase() } : { amount });
+  // Shown as given, so never cut short: a longer text is not used. Its spaces stay (Intl's no-break spaces).
+  const text = typeof price.text == 'string' ? price.text.replace(UNPRINTABLE, '').trim() : '';
+  if (amount !== undefined) {
+    item.price = currency && /^[A-Za-z]{3}$/.test(currency) ? { amount, currency: currency.toUpperCase() } : { amount };
+    if (text && text.length <= 64) (item.price as Price).text = text;
+  }
   put('brand', plainText(raw.brand));
   put('category', texts(raw.category));
   put('description', plainText(raw.description, 1000));

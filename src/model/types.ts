@@ -9,6 +9,11 @@ export type { RecsRequest, CartLine, PageContext } from './fields.js';
 export interface Price {
   amount: number;
   currency?: string;
+  /**
+   * The price as the source wrote it, shown as given instead of formatting `amount` on the page:
+   * the proxy formats it for the request's `locale` and `currency` (at most 64 characters).
+   */
+  text?: string;
 }
 
 /** One recommended product, normalized from any vendor. Also the proxy wire format item. */

@@ -16,6 +16,7 @@ import type { Secrets } from './secrets.js';
 import { VENDORS } from './vendors.js';
 import { rankDemoItems } from './demo.js';
 import { enrichItem } from './enrich.js';
+import { withPriceText } from './price-text.js';
 import { signAwsRequest, type AwsCredentials } from './aws-sigv4.js';
 import { readCapped } from './capped-body.js';
 
@@ -141,7 +142,7 @@ export function createRunner(placement: LeafPlacement, deps: RunnerDeps): Placem
     try {
       const answer = await beforeAbort(source(request, deadline.signal), deadline.signal);
       const result = clean(answer, await enrich(answer.items, deadline.signal));
-      return { ...result, items: result.items.slice(0, request.limit) };
+      return withPriceText({ ...result, items: result.items.slice(0, request.limit) }, request);
     } finally {
       clearTimeout(timer);
     }

@@ -67,6 +67,37 @@ describe('the price on a card', () => {
     const el = await ready('recs-list', { locale: 'en_US', currency: 'USD' });
     expect(textOf(cards(el)[0]!, 'price')).to.equal(defaultPrice(89.5, 'USD'));
   });
+
+  it("shows the proxy's price text as given, and the page makes no formatter at all", async () => {
+    // Intl.NumberFormat counted from here (the formatters other tests made are cached; this locale is new to them).
+    const NumberFormat = Intl.NumberFormat;
+    let made = 0;
+    Intl.NumberFormat = new Proxy(NumberFormat, { construct: (target, args) => (made++, Reflect.construct(target, args)) });
+    try {
+      for (const tag of TAGS) {
+        const el = await ready(tag, { endpoint: `/stub/proxy/price-text/${uid()}`, locale: 'de-AT', currency: 'EUR' });
+        // The idle warm-up, if there were one, has had its chance.
+        for (let i = 0; i < 3; i++) await new Promise((resolve) => requestIdleCallback(resolve, { timeout: 500 }));
+        expect(cards(el).map((card) => textOf(card, 'price'))).to.deep.equal(['89,50\u00a0€', '1.234,50\u00a0€', 'From €25, your choice']);
+        expect(el.items[0]!.price).to.deep.equal({ amount: 89.5, currency: 'EUR', text: '89,50\u00a0€' });
+      }
+      expect(made, 'Intl.NumberFormat constructions').to.equal(0);
+    } finally {
+      Intl.NumberFormat = NumberFormat;
+    }
+  });
+
+  it('shows a hostile price text as plain text, and formats the amount instead of a text it cannot show whole', async () => {
+    const el = await ready('recs-list', { endpoint: `/stub/proxy/price-text-hostile/${uid()}`, locale: 'en-US', currency: 'EUR' });
+    const prices = cards(el).map((card) => card.querySelector('[part="price"]')!);
+    // Markup stays text; bidi overrides and controls go; too long (never cut short), not text or blank: the formatted amount.
+    expect(prices.slice(0, 5).map((price) => price.textContent)).to.deep.equal(['<img src=x onerror="window.__pwned=1">€5', '5 €', '€5.00', '€5.00', '€5.00']);
+    expect(prices.every((price) => price.children.length === 0)).to.equal(true);
+    expect((window as unknown as { __pwned?: number }).__pwned).to.equal(undefined);
+    // A text without an amount is no price.
+    expect(el.items.map((item) => item.id)).to.include('evil-6');
+    expect(el.items.find((item) => item.id === 'evil-6')!.price).to.equal(undefined);
+  });
 });
 
 describe('a screen reader on a card', () => {

@@ -56,6 +56,11 @@ describe('formatPrice', () => {
     expect(formatPrice({ amount: Number.NaN })).to.equal('');
   });
 
+  it("shows a price's own text as given, whatever the locale and currency", () => {
+    expect(formatPrice({ amount: 89.5, currency: 'EUR', text: '89,50\u00a0€' }, 'en-US', 'USD')).to.equal('89,50\u00a0€');
+    expect(formatPrice({ amount: Number.NaN, text: '€1' })).to.equal('');
+  });
+
   it('keeps the currency when the locale or the currency attribute is malformed', () => {
     const inBrowserLocale = new Intl.NumberFormat(undefined, { style: 'currency', currency: 'EUR' }).format(89.5);
     for (const locale of ['en_US', '!!', '', 'undefined']) expect(formatPrice({ amount: 89.5, currency: 'EUR' }, locale), locale).to.equal(inBrowserLocale);
@@ -77,6 +82,15 @@ describe('cleanItem', () => {
     expect(cleanItem({ id: 1, title: 't', amount: '12.5', currency: 'eur' })!.price).to.deep.equal({ amount: 12.5, currency: 'EUR' });
     expect(cleanItem({ id: 1, title: 't', amount: Infinity })!.price).to.equal(undefined);
     expect(cleanItem({ id: 1, title: 't', amount: 3, currency: '<b>' })!.price).to.deep.equal({ amount: 3 });
+  });
+
+  it("keeps a price's text whole, printable and at most 64 characters, or not at all", () => {
+    const priceOf = (text: unknown, amount: unknown = 5) => cleanItem({ id: 1, title: 't', price: { amount, currency: 'EUR', text } })!.price;
+    expect(priceOf('5,00\u00a0€')).to.deep.equal({ amount: 5, currency: 'EUR', text: '5,00\u00a0€' });
+    expect(priceOf(' \u202e5 €\u0000 ')!.text).to.equal('5 €');
+    expect(priceOf('x'.repeat(64))!.text).to.equal('x'.repeat(64));
+    for (const text of ['x'.repeat(65), 5, { text: '€5' }, ' \u202e\u0000 ', '']) expect(priceOf(text), String(text)).to.deep.equal({ amount: 5, currency: 'EUR' });
+    expect(priceOf('€5', 'free')).to.equal(undefined);
   });
 
   it('makes text plain and single-line', () => {

@@ -38,6 +38,9 @@ async function proxy(ctx, scenario, attempt) {
   switch (scenario) {
     case 'ok': return json(ctx, 200, fixture('proxy/items.json'));
     case 'hostile': return json(ctx, 200, fixture('proxy/hostile.json'));
+    // Prices with the text the proxy writes (src/proxy/price-text.ts), and texts no page may show as they are.
+    case 'price-text': return json(ctx, 200, fixture('proxy/price-text.json'));
+    case 'price-text-hostile': return json(ctx, 200, fixture('proxy/price-text-hostile.json'));
     case 'empty': return json(ctx, 200, { items: [] });
     case 'no-url': return json(ctx, 200, { items: [{ id: 'a b/1', title: 'Needs a template' }] });
     case 'slow': await sleep(1500); return json(ctx, 200, fixture('proxy/items.json'));
