@@ -15,7 +15,7 @@
 //   node cannot measure: Debian's headless Chromium driven by playwright-core (no
 //   browser download), launched with the same flags as the browser tests.
 // - A node:http server on 127.0.0.1, port 0 (no dependency, no port clash), serving
-//   dist/ and bench/, plus two instant data stubs: /bench/recs.json (proxy wire format)
+//   dist/ and bench/, plus two instant data stubs: /bench/recs.json (proxy wire format, prices with their text)
 //   and POST /1/indexes/*/recommendations (Algolia Recommend's response shape: results[].hits).
 //   It sends COOP/COEP so pages are cross-origin isolated and performance.now() has
 //   5 us resolution instead of 100 us; and a max-age, so later pages can take the

@@ -9,6 +9,15 @@ import { formatPrice } from '../format/price.js';
 const MAX_COMBINATIONS = 200;
 const combinations = new Set<string>();
 
+/** Whether this server's ICU has the locale (or a parent of it); a tag Intl refuses is not (input.ts lets none through). */
+function isKnown(locale: string): boolean {
+  try {
+    return Intl.NumberFormat.supportedLocalesOf(locale).length > 0;
+  } catch {
+    return false;
+  }
+}
+
 /**
  * Each price's `text`, written here for the request's `locale` and `currency` by the page's own
  * rules (formatPrice), so the page shows it as given and never makes an Intl.NumberFormat: its
@@ -19,7 +28,7 @@ const combinations = new Set<string>();
  * serves. Runs on a miss, before the cache (whose key holds the locale and currency).
  */
 export function withPriceText(result: RecsResult, { locale, currency }: RecsRequest): RecsResult {
-  const known = locale !== undefined && Intl.NumberFormat.supportedLocalesOf(locale).length > 0;
+  const known = locale !== undefined && isKnown(locale);
   const textOf = (price: Price) => {
     const combination = `${locale}|${currency}|${price.currency}`;
     if (!known || (!combinations.has(combination) && combinations.size >= MAX_COMBINATIONS)) return undefined;

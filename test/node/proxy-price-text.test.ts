@@ -56,6 +56,8 @@ describe('withPriceText', () => {
     assert.deepEqual(item!.price, { amount: 5, currency: 'EUR', text: '€5.00' });
     assert.deepEqual(withPriceText(result({ amount: 5, text: 'x' }), request({})).items[0]!.price, { amount: 5 });
     assert.deepEqual(withPriceText(result(undefined), request({ locale: 'en-IE' })).items[0], { id: 'a', title: 'A' });
+    // A tag Intl refuses (the proxy's input check lets none through) is no locale, not a failed answer.
+    assert.deepEqual(withPriceText(result({ amount: 5, currency: 'EUR' }), request({ locale: 'en_US' })).items[0]!.price, { amount: 5, currency: 'EUR' });
   });
 
   it('formats at most 200 locale and currency combinations (clients choose them; each keeps a formatter)', () => {
