@@ -6,7 +6,7 @@
  * docs/proxy.md "Limits and hardening"): slow or idle clients are cut, connections are
  * capped, and close() lets requests in flight finish instead of resetting them.
  */
-import { readFile } from 'node:fs/promises';
+import { mkdir, readFile } from 'node:fs/promises';
 import { createHmac } from 'node:crypto';
 import { dirname, resolve } from 'node:path';
 import type { AddressInfo } from 'node:net';
@@ -42,9 +42,11 @@ export function fileReaderRelativeTo(configPath: string): (path: string) => Prom
  */
 export function eventStoreFromEnv(env: Readonly<Record<string, string | undefined>>, log: (line: string) => void = () => undefined): EventStore {
   const options = { databaseUrl: env.DATABASE_URL || undefined, dataDir: env.RECS_DATA_DIR === 'memory://' ? 'memory://' : resolve(env.RECS_DATA_DIR || '.recs-data/events') };
+  // PGlite makes its own folder but not the ones above it (.recs-data in a fresh checkout).
+  const folder = options.databaseUrl || options.dataDir === 'memory://' ? undefined : options.dataDir;
   let opening: Promise<EventStore> | undefined;
   const store = () =>
-    (opening ??= openEventStore(options).catch((error: unknown) => {
+    (opening ??= (folder ? mkdir(folder, { recursive: true }) : Promise.resolve()).then(() => openEventStore(options)).catch((error: unknown) => {
       opening = undefined;
       log(`events: the event database could not be opened (${error instanceof Error ? error.message : String(error)}); trying again on the next event`);
       throw error instanceof StoreUnavailable ? error : new StoreUnavailable('the event database is not available', { cause: error });

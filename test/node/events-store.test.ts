@@ -10,6 +10,7 @@ import { join } from 'node:path';
 import { openEventStore, StoreUnavailable, type EventStore, type EventStoreOptions, type StoredEvent } from '../../src/proxy/events/store.js';
 import { MIGRATIONS, runMigrations } from '../../src/proxy/events/migrations.js';
 import { postgresSkip, usePostgres } from './support/postgres.js';
+import { eventStoreFromEnv } from '../../src/proxy/server.js';
 
 const AT = new Date('2026-11-30T10:00:00.000Z');
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
@@ -153,6 +154,15 @@ describe('event store on PGlite in a folder', () => {
   before(async () => (dir = await mkdtemp(join(tmpdir(), 'recs-pglite-'))));
   after(() => rm(dir, { recursive: true, force: true }));
   storeSuite(() => ({ dataDir: join(dir, 'suite') }));
+
+  it("makes the folders it needs, from npm run proxy's settings (its default, .recs-data/events, in a fresh checkout)", async () => {
+    const store = eventStoreFromEnv({ RECS_DATA_DIR: join(dir, 'not', 'there', 'events') });
+    try {
+      assert.deepEqual(await store.insertBatch('b_folders-aaaaaaaaaaaaaa', [event(9, 'b_folders-aaaaaaaaaaaaaa')]), { accepted: 1, duplicates: 0 });
+    } finally {
+      await store.close();
+    }
+  });
 
   it('keeps what was committed when the store is closed and opened again', async () => {
     const first = await openEventStore({ dataDir: join(dir, 'reopened') });
