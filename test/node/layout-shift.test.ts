@@ -36,6 +36,8 @@ interface Case {
 }
 interface Measured {
   cls: number;
+  /** Each shift: when (ms), its score, and what moved from where to where, so a failure says what moved. */
+  shifts: string[];
   /** The element's height before the script ran, with skeletons, and at the end. */
   reserved: number;
   skeletons: number;
@@ -146,12 +148,23 @@ async function measure(test: Case): Promise<Measured> {
     await frames(page);
     await until(100);
     const final = await height(page, test.tag);
-    const cls = await page.evaluate(() => new Promise<number>((resolve) => {
+    const { cls, shifts } = await page.evaluate(() => new Promise<{ cls: number; shifts: string[] }>((resolve) => {
+      interface Shift { value: number; hadRecentInput: boolean; startTime: number; sources: { node?: Node | null; previousRect: DOMRectReadOnly; currentRect: DOMRectReadOnly }[] }
       let sum = 0;
+      const shifts: string[] = [];
       new PerformanceObserver((list) => {
-        for (const entry of list.getEntries() as unknown as { value: number; hadRecentInput: boolean }[]) if (!entry.hadRecentInput) sum += entry.value;
+        for (const entry of list.getEntries() as unknown as Shift[]) {
+          if (entry.hadRecentInput) continue;
+          sum += entry.value;
+          // No named helpers in here: tsx would wrap them in a __name() call the page does not have.
+          const moved = entry.sources.map(({ node, previousRect: a, currentRect: b }) => [
+            node instanceof Element ? `${node.localName}${node.getAttribute('part') ? `[part=${node.getAttribute('part')}]` : ''}${node.className ? `.${String(node.className).replace(/ /g, '.')}` : ''}` : node?.nodeName ?? '?',
+            `${Math.round(a.x)},${Math.round(a.y)} ${Math.round(a.width)}x${Math.round(a.height)} -> ${Math.round(b.x)},${Math.round(b.y)} ${Math.round(b.width)}x${Math.round(b.height)}`,
+          ].join(' '));
+          shifts.push(`${Math.round(entry.startTime)} ms ${entry.value.toFixed(4)}: ${moved.join('; ')}`);
+        }
       }).observe({ type: 'layout-shift', buffered: true });
-      setTimeout(() => resolve(sum), 100);
+      setTimeout(() => resolve({ cls: sum, shifts }), 100);
     }));
     const watched = await page.evaluate(() => (window as unknown as { __recsWatch: { violations: string[]; errors: string[] } }).__recsWatch);
     const state = await page.evaluate((name) => document.querySelector(name)!.getAttribute('state'), test.tag);
@@ -161,7 +174,7 @@ async function measure(test: Case): Promise<Measured> {
     }, [test.tag, state] as const);
     // The browser logs the answer the error case asks for; anything else is a fault.
     const logged = errors.filter((error) => !(answer < 0 && error.includes('status of 400') && error.includes('/recs/pdp')));
-    return { cls, reserved, skeletons, final, state, slotted, errors: [...logged, ...watched.violations, ...watched.errors] };
+    return { cls, shifts, reserved, skeletons, final, state, slotted, errors: [...logged, ...watched.violations, ...watched.errors] };
   } finally {
     releaseScript();
     await page.close();
