@@ -25,7 +25,8 @@
 // - Only one page is open at a time: with two, the one behind had its frames held back ~1 s.
 // - Headless Chromium produces frames at a fixed 60 Hz, so every "painted" time waits
 //   for the next frame (up to 16.7 ms) and is quantized by it.
-// - Settings (environment): BENCH_RUNS (30), BENCH_COLD (20), BENCH_DATA_DELAY (0 ms: how
+// - Settings (environment): BENCH_LOADS (60: part B's loads per page, cold and repeat each),
+//   BENCH_RUNS (30: part C), BENCH_COLD (20), BENCH_DATA_DELAY (0 ms: how
 //   long the data stubs wait, to model a network round trip in part B), BENCH_TRACED (20),
 //   CHROMIUM_PATH.
 //
@@ -80,6 +81,9 @@ import { chromium } from 'playwright-core';
 
 const loadBefore = loadavg();
 const RUNS = Number(process.env.BENCH_RUNS ?? 30);
+// Part B's medians of 30 loads moved by 10-25 ms from run to run on this 2-vCPU machine, as much as the cold
+// difference they compare (docs/bench.md, runs 32-41): 60 loads per page halve the variance of each median.
+const LOADS = Number(process.env.BENCH_LOADS ?? 60);
 const COLD = Number(process.env.BENCH_COLD ?? 20);
 const WARMUP = 5;
 const TRACED = Number(process.env.BENCH_TRACED ?? 20); // part C: traced fresh pages per side, for main-thread CPU
@@ -270,7 +274,7 @@ async function loadPage(context, name) {
 const inTurn = (list, i) => (i % 2 ? [...list].reverse() : list);
 
 const load = Object.fromEntries(PAGES.map(([name]) => [name, { cold: [], repeat: [] }]));
-for (let i = 0; i < (PART_B ? RUNS : 0); i++) {
+for (let i = 0; i < (PART_B ? LOADS : 0); i++) {
   for (const [name] of inTurn(PAGES, i)) {
     const context = await newContext();
     load[name].cold.push(await loadPage(context, name));
@@ -280,7 +284,7 @@ for (let i = 0; i < (PART_B ? RUNS : 0); i++) {
 if (PART_B) {
   const context = await newContext();
   for (const [name] of PAGES) await loadPage(context, name); // scripts into this context's cache
-  for (let i = 0; i < RUNS; i++) for (const [name] of inTurn(PAGES, i)) load[name].repeat.push(await loadPage(context, name));
+  for (let i = 0; i < LOADS; i++) for (const [name] of inTurn(PAGES, i)) load[name].repeat.push(await loadPage(context, name));
   await context.close();
 }
 
@@ -443,7 +447,7 @@ if (PART_B) {
   lines.push('');
   lines.push(`### B. Page load: navigation start to first card painted, ${CARDS} cards, data answered ${DATA_DELAY ? `after ${DATA_DELAY} ms` : 'at once'}`);
   lines.push('');
-  lines.push(`ms since navigation start (performance.timeOrigin); medians of ${RUNS} runs, a fresh page each run. cold = new browser context per run (empty HTTP cache); repeat = new page per run in one context (scripts from the HTTP cache). "script → card" = from the main script's fetch start; "data sent/received" = the data request's start and response end (Resource Timing). Long tasks (>50 ms, main thread) from navigation start to ${LONGTASK_TAIL} ms after the first card; "TBT" sums their time over 50 ms; "with" = runs that had any.`);
+  lines.push(`ms since navigation start (performance.timeOrigin); medians of ${LOADS} runs, a fresh page each run. cold = new browser context per run (empty HTTP cache); repeat = new page per run in one context (scripts from the HTTP cache). "script → card" = from the main script's fetch start; "data sent/received" = the data request's start and response end (Resource Timing). Long tasks (>50 ms, main thread) from navigation start to ${LONGTASK_TAIL} ms after the first card; "TBT" sums their time over 50 ms; "with" = runs that had any.`);
   lines.push('');
   lines.push('| page | load | first card | p90 | min | FCP | script → card | data sent | data received | long tasks | long-task ms | TBT ms | with |');
   lines.push('|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|');
@@ -457,6 +461,14 @@ if (PART_B) {
       lines.push(`| ${cells.join(' | ')} |`);
     }
   }
+  // The two pages load back to back in each run (order alternating), so each run is a pair under the same machine state.
+  const [[mine], [anchor]] = PAGES;
+  const paired = ['cold', 'repeat'].map((kind) => {
+    const gaps = load[mine][kind].map((x, i) => x.painted - load[anchor][kind][i].painted);
+    return `${kind} ${gaps.filter((gap) => gap < 0).length} of ${gaps.length} (median difference ${ms1(median(gaps))} ms)`;
+  });
+  lines.push('');
+  lines.push(`Paired run by run, the widget's first card came first in: ${paired.join('; ')}.`);
   lines.push('');
   lines.push(`Check: ${PAGES.map(([name]) => `${name}: ${load[name].cold[0].cards} cards, first price "${load[name].cold[0].firstPrice}"`).join('; ')}.`);
 }

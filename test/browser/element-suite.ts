@@ -86,6 +86,30 @@ export function sharedElementSuite(tag: Tag): void {
       }
     });
 
+    // A single-page app re-parents or re-mounts elements while the first render waits for its answer (up to 100 ms).
+    it('moved elsewhere on the page while its first answer is out, shows its cards there', async () => {
+      const { el } = await timed(150, () => ({ items: [{ id: 'a', title: 'Moved' }] }));
+      const elsewhere = await fixture<HTMLDivElement>(html`<div style="width: 600px"></div>`);
+      elsewhere.append(el);
+      await stateIs(el, 'ready');
+      expect(el.parentElement).to.equal(elsewhere);
+      expect(titles(el)).to.deep.equal(['Moved']);
+    });
+
+    for (const away of [20, 400]) {
+      it(`taken off the page while its first answer is out and put back ${away} ms later, shows its cards`, async () => {
+        const { el } = await timed(150, () => ({ items: [{ id: 'a', title: 'Back' }] }));
+        const parent = el.parentElement!;
+        el.remove();
+        await new Promise((resolve) => setTimeout(resolve, away));
+        expect(el.getAttribute('state'), 'off the page').to.not.equal('ready');
+        parent.append(el);
+        await stateIs(el, 'ready');
+        expect(titles(el)).to.deep.equal(['Back']);
+        expect(el.shadowRoot!.querySelectorAll('[part="skeleton"]')).to.have.length(0);
+      });
+    }
+
     it('shows an error that comes at once as the error state, with recs-error', async () => {
       const { el } = await timed(5, () => {
         throw new Error('down');
