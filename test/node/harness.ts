@@ -1,4 +1,5 @@
 /** Starts the real proxy on loopback for a test, with a config given inline and a captured log. */
+import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { parseConfig } from '../../src/proxy/config.js';
 import { fileReaderRelativeTo, startProxyServer } from '../../src/proxy/server.js';
@@ -29,6 +30,9 @@ export async function startTestProxy(config: unknown, env: Env = {}, deps: Parti
   const proxy = await startProxyServer(parseConfig(withLimits), { env, readFile, log: (line) => logs.push(line), ...deps }, { port: 0 });
   return { ...proxy, logs };
 }
+
+/** The proxy as `npm run proxy` starts it in a fresh checkout: the repository's recs.config.json (the demo catalog), no keys. */
+export const startDemoProxy = () => startTestProxy(JSON.parse(readFileSync(`${REPO_ROOT}recs.config.json`, 'utf8')), {});
 
 /**
  * The proxy with an event store (embedded, in memory), as for measured placements: answers

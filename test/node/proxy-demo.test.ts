@@ -1,12 +1,11 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
-import { startTestProxy, call, query, REPO_ROOT, type TestProxy } from './harness.js';
+import { startDemoProxy, call, query, type TestProxy } from './harness.js';
 
 describe('demo: the default config serves the sample catalog with no keys', () => {
   let proxy: TestProxy;
   before(async () => {
-    proxy = await startTestProxy(JSON.parse(readFileSync(`${REPO_ROOT}recs.config.json`, 'utf8')), {});
+    proxy = await startDemoProxy();
   });
   after(() => proxy.close());
 

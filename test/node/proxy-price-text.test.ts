@@ -5,8 +5,7 @@
  */
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
-import { startTestProxy, call, query, REPO_ROOT, type TestProxy } from './harness.js';
+import { startDemoProxy, call, query, type TestProxy } from './harness.js';
 import { withPriceText } from '../../src/proxy/price-text.js';
 import { formatPrice } from '../../src/format/price.js';
 import type { RecsRequest, RecsResult } from '../../src/model/types.js';
@@ -16,7 +15,7 @@ const euros = (locale: string, amount: number) => new Intl.NumberFormat(locale, 
 describe('the proxy writes the price text', () => {
   let proxy: TestProxy;
   before(async () => {
-    proxy = await startTestProxy(JSON.parse(readFileSync(`${REPO_ROOT}recs.config.json`, 'utf8')), {});
+    proxy = await startDemoProxy();
   });
   after(() => proxy.close());
 
