@@ -448,7 +448,10 @@ describe('in Chromium', () => {
     const page = await (await context()).newPage();
     await page.route('**/recs/pdp?**', (route) => route.fulfill({ contentType: 'application/json', body: JSON.stringify({ items: [{ id: 'z-1', title: 'Fetched' }] }) }));
     await page.goto(serve(productPage(html)));
-    await page.waitForFunction(() => document.querySelector('recs-list')?.getAttribute('state') === 'ready');
+    // The server HTML already says state="ready"; wait for the fetched card itself, then check nothing else is left.
+    await page.locator('recs-list [part="title"]', { hasText: 'Fetched' }).waitFor();
+    await page.locator('recs-list').evaluate((element) => (element as any).updateComplete);
+    assert.equal(await page.locator('recs-list').getAttribute('state'), 'ready');
     assert.deepEqual((await cardsOf(page, 'recs-list')).map((card) => card.title), ['Fetched']);
   });
 });
