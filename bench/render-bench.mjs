@@ -389,6 +389,17 @@ server.close();
 // --- report ------------------------------------------------------------------------------
 const sorted = (values) => [...values].sort((a, b) => a - b);
 const quantile = (values, q) => sorted(values)[Math.min(values.length - 1, Math.ceil(q * values.length) - 1)];
+/**
+ * A 95% bootstrap interval of `statistic` over the samples (each resampled with replacement, 2,000
+ * times, from a fixed seed so a report can be recomputed). It says how far the machine's noise
+ * alone moves the figure: a paired difference whose interval is wholly below 0 is a real lead.
+ */
+function bootstrap(statistic, ...samples) {
+  let seed = 1;
+  const random = () => ((seed = (seed * 48271) % 2147483647) / 2147483647);
+  const values = Array.from({ length: 2000 }, () => statistic(...samples.map((sample) => sample.map(() => sample[Math.floor(random() * sample.length)]))));
+  return [quantile(values, 0.025), quantile(values, 0.975)];
+}
 const median = (values) => {
   const s = sorted(values);
   const mid = s.length >> 1;
@@ -465,7 +476,8 @@ if (PART_B) {
   const [[mine], [anchor]] = PAGES;
   const paired = ['cold', 'repeat'].map((kind) => {
     const gaps = load[mine][kind].map((x, i) => x.painted - load[anchor][kind][i].painted);
-    return `${kind} ${gaps.filter((gap) => gap < 0).length} of ${gaps.length} (median difference ${ms1(median(gaps))} ms)`;
+    const [low, high] = bootstrap(median, gaps);
+    return `${kind} ${gaps.filter((gap) => gap < 0).length} of ${gaps.length} (median difference ${ms1(median(gaps))} ms, 95% interval ${ms1(low)} to ${ms1(high)})`;
   });
   lines.push('');
   lines.push(`Paired run by run, the widget's first card came first in: ${paired.join('; ')}.`);
@@ -495,15 +507,25 @@ if (SCENARIOS.length) {
     }
   }
   lines.push('');
+  const ratios = SCENARIOS.map((n) => {
+    const [lit, dom] = ['lit', 'dom'].map((mode) => pick(results[n][mode].fresh, 'total'));
+    const ratio = (a, b) => median(a) / median(b);
+    const [low, high] = bootstrap(ratio, lit, dom);
+    return `${n} cards ${ratio(lit, dom).toFixed(2)}× (95% interval ${low.toFixed(2)}–${high.toFixed(2)}×)`;
+  });
+  lines.push(`Fresh page each, median Lit / median plain DOM: ${ratios.join(', ')}.`);
+  lines.push('');
   if (TRACED) {
     lines.push(`Main-thread CPU time (thread time, from a trace of ${TRACED} more fresh pages per row): the task that resolves the data, which builds the cards, and the frame that shows them; medians, ms.`);
     lines.push('');
-    lines.push('| cards | implementation | CPU, data task + frame | of it the data task | ratio to plain DOM |');
+    lines.push('| cards | implementation | CPU, data task + frame | of it the data task | ratio to plain DOM (95% interval) |');
     lines.push('|---:|---|---:|---:|---:|');
     for (const n of SCENARIOS) {
       const cpu = (mode) => median(results[n][mode].cpu.map((x) => x.cpu));
+      const [low, high] = bootstrap((lit, dom) => median(lit) / median(dom), ...['lit', 'dom'].map((mode) => results[n][mode].cpu.map((x) => x.cpu)));
       for (const [mode, label] of MODES) {
-        lines.push(`| ${n} | ${label} | ${ms(cpu(mode))} | ${ms(median(results[n][mode].cpu.map((x) => x.dataTask)))} | ${(cpu(mode) / cpu('dom')).toFixed(2)}× |`);
+        const interval = mode === 'dom' ? '' : ` (${low.toFixed(2)}–${high.toFixed(2)}×)`;
+        lines.push(`| ${n} | ${label} | ${ms(cpu(mode))} | ${ms(median(results[n][mode].cpu.map((x) => x.dataTask)))} | ${(cpu(mode) / cpu('dom')).toFixed(2)}×${interval} |`);
       }
     }
     lines.push('');
