@@ -105,7 +105,10 @@ const PAGES = [
 const root = new URL('..', import.meta.url).pathname;
 const out = join(root, 'bench/.out');
 const executablePath = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
-const args = ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
+// The browser tests' flags, and from run 53 no preloaded browser-UI page: in about one new context in four headless
+// Chromium started a renderer for its own top-chrome WebUI during the load, 110-180 ms of CPU on this 2-vCPU machine
+// that fell on whichever page was loading (docs/bench.md, eighth round). A shopper's page load has no such thing.
+const args = ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--disable-features=PreloadTopChromeWebUI'];
 
 if (!existsSync(join(root, 'dist/recs.js'))) {
   console.error('dist/recs.js is missing: run `npm run build` first (npm run bench does).');
