@@ -46,7 +46,27 @@ interface Measured {
   /** The height of the merchant's slot content shown (with its margin), 0 for cards. */
   slotted: number;
   errors: string[];
+  /** Frame by frame from the first, each change of the page's width and height and the element's box and state (FRAME_LOG). */
+  frameLog: string[];
 }
+
+/**
+ * Run in the page before its own scripts: what each frame showed, when it changed, so a failure
+ * says what moved and when (the shift entries say only the two boxes of the element). Text, not
+ * a function: tsx would wrap a function's inner names in a __name() call the page does not have.
+ */
+const FRAME_LOG = `window.__recsFrames = []; let last = '';
+  const tick = () => {
+    const element = document.querySelector('recs-carousel, recs-list');
+    const box = element && element.getBoundingClientRect();
+    const seen = 'page ' + document.documentElement.clientWidth + 'x' + document.documentElement.scrollHeight + ', element ' +
+      (box ? Math.round(box.x) + ',' + Math.round(box.y) + ' ' + Math.round(box.width) + 'x' + Math.round(box.height) : 'none') +
+      ' state=' + (element && element.getAttribute('state')) + (element && element.shadowRoot ? ' upgraded' : '');
+    if (seen !== last) window.__recsFrames.push(Math.round(performance.now()) + ' ms ' + seen);
+    last = seen;
+    requestAnimationFrame(tick);
+  };
+  requestAnimationFrame(tick);`;
 
 let browser: Browser;
 let server: StaticServer;
@@ -109,6 +129,7 @@ const frames = (page: Page) => page.evaluate(() => new Promise((resolve) => requ
 async function measure(test: Case): Promise<Measured> {
   const page = await browser.newPage({ viewport: { width: test.width, height: WIDTHS[test.width] } });
   const errors = collectPageErrors(page);
+  await page.addInitScript({ content: FRAME_LOG });
   const limit = Number(test.attributes?.limit ?? 10);
   const answer = test.answer ?? limit;
   let releaseScript!: () => void;
@@ -174,7 +195,8 @@ async function measure(test: Case): Promise<Measured> {
     }, [test.tag, state] as const);
     // The browser logs the answer the error case asks for; anything else is a fault.
     const logged = errors.filter((error) => !(answer < 0 && error.includes('status of 400') && error.includes('/recs/pdp')));
-    return { cls, shifts, reserved, skeletons, final, state, slotted, errors: [...logged, ...watched.violations, ...watched.errors] };
+    const frameLog = await page.evaluate(() => (window as unknown as { __recsFrames: string[] }).__recsFrames);
+    return { cls, shifts, reserved, skeletons, final, state, slotted, errors: [...logged, ...watched.violations, ...watched.errors], frameLog };
   } finally {
     releaseScript();
     await page.close();
@@ -252,6 +274,8 @@ for (const tag of ['recs-carousel', 'recs-list'] as const) {
       const result = await measure({ tag, width: 768, bare: true, attributes: { limit: '10' } });
       assert.equal(result.state, 'ready');
       assert.ok(result.cls > 0.1, `cumulative layout shift ${result.cls}`);
+      // The frame log saw it too (it is what a failure above reports): the element's box changed after the first frame.
+      assert.ok(result.frameLog.length >= 2, `frame log: ${JSON.stringify(result.frameLog)}`);
     });
   });
 }
