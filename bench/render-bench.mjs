@@ -25,9 +25,9 @@
 // - Only one page is open at a time: with two, the one behind had its frames held back ~1 s.
 // - Headless Chromium produces frames at a fixed 60 Hz, so every "painted" time waits
 //   for the next frame (up to 16.7 ms) and is quantized by it.
-// - Settings (environment): BENCH_LOADS (60: part B's loads per page, cold and repeat each),
-//   BENCH_RUNS (30: part C), BENCH_COLD (20), BENCH_DATA_DELAY (0 ms: how
-//   long the data stubs wait, to model a network round trip in part B), BENCH_TRACED (20),
+// - Settings (environment): BENCH_LOADS (120: part B's loads per page, cold and repeat each),
+//   BENCH_RUNS (90: part C), BENCH_COLD (20), BENCH_DATA_DELAY (0 ms: how
+//   long the data stubs wait, to model a network round trip in part B), BENCH_TRACED (40),
 //   CHROMIUM_PATH.
 //
 // B, page load. A probe (context.addInitScript, so it runs before any page script, the
@@ -80,13 +80,16 @@ import { build } from 'esbuild';
 import { chromium } from 'playwright-core';
 
 const loadBefore = loadavg();
-const RUNS = Number(process.env.BENCH_RUNS ?? 30);
-// Part B's medians of 30 loads moved by 10-25 ms from run to run on this 2-vCPU machine, as much as the cold
-// difference they compare (docs/bench.md, runs 32-41): 60 loads per page halve the variance of each median.
-const LOADS = Number(process.env.BENCH_LOADS ?? 60);
+// The defaults are what settles the comparisons on this 2-vCPU machine, not what runs quickest: part B's
+// medians of 30 loads moved by 10-25 ms from run to run, as much as the cold difference they compare (runs 32-41), and
+// with 60 the paired cold interval still spanned zero in three runs of five (49-56); 120 put it below zero (run 57).
+// Part C's 20-card ratio came out at 0.99x-1.41x in runs of 30 (a frame more or less in a median moves it by 0.3x);
+// 90 runs give an interval about half as wide (run 58). docs/bench.md has the runs.
+const RUNS = Number(process.env.BENCH_RUNS ?? 90);
+const LOADS = Number(process.env.BENCH_LOADS ?? 120);
 const COLD = Number(process.env.BENCH_COLD ?? 20);
 const WARMUP = 5;
-const TRACED = Number(process.env.BENCH_TRACED ?? 20); // part C: traced fresh pages per side, for main-thread CPU
+const TRACED = Number(process.env.BENCH_TRACED ?? 40); // part C: traced fresh pages per side, for main-thread CPU
 const CARDS = 20; // part B
 const LONGTASK_TAIL = 500; // ms after the first card that still count as "load" in part B
 const DATA_DELAY = Number(process.env.BENCH_DATA_DELAY ?? 0); // ms the stubs wait before answering (0: at once)
