@@ -8,7 +8,7 @@ import { expect, fixture, html, waitUntil } from '@open-wc/testing';
 import type { RecsElement } from '../../src/elements/recs-element.js';
 import '../../src/define.js';
 import { uid } from './helpers.js';
-import { buildCards, type CardOptions, type KeptCards } from '../../src/elements/card.js';
+import { buildCards, warmUp, type CardOptions, type KeptCards } from '../../src/elements/card.js';
 import { DEFAULT_LABELS } from '../../src/elements/labels.js';
 import { serverDocument } from '../../src/ssr/server-dom.js';
 
@@ -281,5 +281,20 @@ describe('one card markup in the browser and on the server', () => {
       const server = buildCards(serverDocument, items, options, { byItem: new WeakMap() }) as unknown as { outerHTML: string };
       expect([...browser.children].map((card) => card.outerHTML).join('')).to.equal(server.outerHTML);
     }
+  });
+  it('after the idle warm-up, the first cards are filled into the links made ahead: the same markup, each link its own', () => {
+    // A document of its own, whose warm-up no other test has run: 20 links made ahead, then 4 cloned on demand.
+    const doc = document.implementation.createHTMLDocument('');
+    warmUp(doc);
+    const items = Array.from({ length: 24 }, (_, index) =>
+      index % 2
+        ? { id: `a${index}`, title: `Shoe ${index}`, brand: 'Acme', url: `/p/${index}`, image: `/img/${index}.jpg`, ...(index % 3 ? {} : { inStock: false }) }
+        : { id: `b${index}`, title: `Bare ${index}` },
+    );
+    const options: CardOptions = { labels: DEFAULT_LABELS, price: (item) => `€${item.id.length}`, addToCart: false };
+    const browser = buildCards(doc, items, options, { byItem: new WeakMap() });
+    const server = buildCards(serverDocument, items, options, { byItem: new WeakMap() }) as unknown as { outerHTML: string };
+    expect([...browser.children].map((card) => card.outerHTML).join('')).to.equal(server.outerHTML);
+    expect(new Set([...browser.children].map((card) => card.firstElementChild)).size).to.equal(24);
   });
 });
