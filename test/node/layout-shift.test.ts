@@ -31,6 +31,10 @@ interface Case {
   answer?: number;
   /** The merchant's theme: custom properties on the element. */
   theme?: string;
+  /** More of the page's own rules, in the same stylesheet as the theme. */
+  pageCss?: string;
+  /** The page's rules hide the element: nothing to wait for but the upgrade (a lazy widget out of sight does not load). */
+  hiddenByPage?: boolean;
   /** Without `<link rel="stylesheet" href="dist/recs.css">` (the control: the page must then shift). */
   bare?: boolean;
 }
@@ -99,7 +103,7 @@ function pageHtml(test: Case, sri: string): string {
   <title>Trail shoe</title>
   <script src="/test/pages/watch.js"></script>
   <link rel="stylesheet" href="/test/pages/layout-shift.css">
-  ${test.theme ? '<link rel="stylesheet" href="/theme.css">' : ''}
+  ${test.theme || test.pageCss ? '<link rel="stylesheet" href="/theme.css">' : ''}
   ${test.bare ? '' : '<link rel="stylesheet" href="/dist/recs.css">'}
   <script type="module" src="/dist/recs.js" integrity="${sri}" crossorigin="anonymous"></script>
 </head>
@@ -140,7 +144,7 @@ async function measure(test: Case): Promise<Measured> {
     const script = readFileSync(`${REPO_ROOT}dist/recs.js`);
     const body = pageHtml(test, `sha384-${createHash('sha384').update(script).digest('base64')}`);
     await page.route('**/shop/product.html', (route) => route.fulfill({ status: 200, headers: { 'content-type': 'text/html; charset=utf-8', 'content-security-policy': STRICT_CSP }, body }));
-    await page.route('**/theme.css', (route) => route.fulfill({ status: 200, contentType: 'text/css', body: `${test.tag} { ${test.theme} }` }));
+    await page.route('**/theme.css', (route) => route.fulfill({ status: 200, contentType: 'text/css', body: `${test.tag} { ${test.theme ?? ''} }\n${test.pageCss ?? ''}` }));
     // The script arrives after the first paint, whatever the machine's speed.
     await page.route('**/dist/recs.js', async (route: Route) => {
       await scriptHeld;
@@ -159,9 +163,10 @@ async function measure(test: Case): Promise<Measured> {
     await page.waitForFunction((name) => customElements.get(name) && document.querySelector(name)!.shadowRoot?.querySelector('.root'), test.tag);
     await frames(page);
     const skeletons = await height(page, test.tag);
-    await page.waitForFunction((name) => ['ready', 'empty', 'error'].includes(document.querySelector(name)!.getAttribute('state') ?? ''), test.tag, { timeout: 10_000 });
+    if (test.hiddenByPage) await until(DATA_DELAY + 200);
+    else await page.waitForFunction((name) => ['ready', 'empty', 'error'].includes(document.querySelector(name)!.getAttribute('state') ?? ''), test.tag, { timeout: 10_000 });
     // The images in view have loaded (the rest are lazy), then the page has painted them.
-    await page.waitForFunction((name) => [...document.querySelector(name)!.shadowRoot!.querySelectorAll('img')]
+    if (!test.hiddenByPage) await page.waitForFunction((name) => [...document.querySelector(name)!.shadowRoot!.querySelectorAll('img')]
       .filter((img) => {
         const box = img.getBoundingClientRect();
         return box.top < innerHeight && box.left < innerWidth && box.right > 0;
@@ -204,7 +209,7 @@ async function measure(test: Case): Promise<Measured> {
 }
 
 const round = (value: number) => Math.round(value * 100) / 100;
-const describeCase = (test: Case) => `${test.tag} ${test.width}px ${JSON.stringify(test.attributes ?? {})}${test.theme ? ` {${test.theme}}` : ''}`;
+const describeCase = (test: Case) => `${test.tag} ${test.width}px ${JSON.stringify(test.attributes ?? {})}${test.theme ? ` {${test.theme}}` : ''}${test.pageCss ? ` ${test.pageCss}` : ''}`;
 
 /** The page holds still: no shift above 0.001, and one height from before the script to the end. */
 async function assertStill(test: Case, expectedState = 'ready'): Promise<Measured> {
@@ -266,6 +271,24 @@ for (const tag of ['recs-carousel', 'recs-list'] as const) {
           assert.ok(collapsed.slotted > 0);
           assert.equal(round(collapsed.final), round(collapsed.slotted), describeCase({ tag, width }));
           assert.ok(collapsed.reserved > 300);
+        }
+      }
+    });
+
+    it("yields to the page's own rules: hidden by a class or on small screens, it holds no space to give back", async () => {
+      const small = '@media (max-width: 600px) { recs-carousel, recs-list { display: none } }';
+      for (const width of [360, 1280] as const) {
+        for (const test of [{ tag, width, pageCss: small }, { tag, width, pageCss: '.hide { display: none }', attributes: { class: 'hide' } }]) {
+          const hidden = test.pageCss === small ? width === 360 : true;
+          if (!hidden) {
+            await assertStill({ ...test, attributes: { limit: '4' } });
+            continue;
+          }
+          const result = await measure({ ...test, hiddenByPage: true });
+          const label = `${describeCase(test)}: ${JSON.stringify(result)}`;
+          assert.deepEqual(result.errors, [], label);
+          assert.deepEqual([result.reserved, result.skeletons, result.final], [0, 0, 0], label);
+          assert.equal(result.cls, 0, label);
         }
       }
     });
