@@ -71,7 +71,7 @@ export class RecsCarousel extends RecsElement {
        * costs what is on screen. The first slide is always rendered: it gives the track its height, which the
        * others stretch to, wherever the carousel is on the page.
        */
-      .track > * + * { content-visibility: auto; }
+      .track > *+* { content-visibility: auto; }
       .skeletons { display: contents; }
     `,
   ];

@@ -312,7 +312,7 @@ describe('reduced motion', () => {
     const skeleton = shadow(el).querySelector('[part="skeleton"]')!;
     expect(getComputedStyle(skeleton).animationName).to.equal('none');
     await emulateMedia({ reducedMotion: 'no-preference' });
-    expect(getComputedStyle(skeleton).animationName).to.equal('recs-pulse');
+    expect(getComputedStyle(skeleton).animationName).to.equal('pulse');
   });
 });
 

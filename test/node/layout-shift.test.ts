@@ -33,6 +33,8 @@ interface Case {
   theme?: string;
   /** More of the page's own rules, in the same stylesheet as the theme. */
   pageCss?: string;
+  /** A class for a `<div>` around the element (its rule in pageCss). */
+  wrapper?: string;
   /** The page's rules hide the element: nothing to wait for but the upgrade (a lazy widget out of sight does not load). */
   hiddenByPage?: boolean;
   /** Without `<link rel="stylesheet" href="dist/recs.css">` (the control: the page must then shift). */
@@ -46,6 +48,8 @@ interface Measured {
   reserved: number;
   skeletons: number;
   final: number;
+  /** The element's width over its parent's, before the script ran and at the end. */
+  widthShare: [number, number];
   state: string | null;
   /** The height of the merchant's slot content shown (with its margin), 0 for cards. */
   slotted: number;
@@ -110,10 +114,10 @@ function pageHtml(test: Case, sri: string): string {
 <body>
   <h1>Trail shoe</h1>
   <p>A light shoe for long days on rough paths, with a grippy sole and a breathable upper.</p>
-  <${test.tag}${markup}>
+  ${test.wrapper ? `<div class="${test.wrapper}">` : ''}<${test.tag}${markup}>
     <p slot="empty">Browse our <a href="/bestsellers">bestsellers</a>.</p>
     <p slot="error">Recommendations are unavailable right now.</p>
-  </${test.tag}>
+  </${test.tag}>${test.wrapper ? '</div>' : ''}
   <section class="below">Reviews, details and the rest of the page.</section>
 </body>
 </html>`;
@@ -127,6 +131,10 @@ const items = (count: number) => Array.from({ length: count }, (_, index) => {
 });
 
 const until = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+const widthShare = (page: Page, tag: Tag) => page.evaluate((name) => {
+  const element = document.querySelector(name)!;
+  return Math.round((element.getBoundingClientRect().width / element.parentElement!.getBoundingClientRect().width) * 1000) / 1000;
+}, tag);
 const height = (page: Page, tag: Tag) => page.evaluate((name) => document.querySelector(name)!.getBoundingClientRect().height, tag);
 const frames = (page: Page) => page.evaluate(() => new Promise((resolve) => requestAnimationFrame(() => requestAnimationFrame(resolve))));
 
@@ -159,6 +167,7 @@ async function measure(test: Case): Promise<Measured> {
     await page.waitForFunction(() => document.querySelector('.below') && [...document.styleSheets].every((sheet) => sheet.cssRules.length > 0));
     await frames(page);
     const reserved = await height(page, test.tag);
+    const widthBefore = await widthShare(page, test.tag);
     releaseScript();
     await page.waitForFunction((name) => customElements.get(name) && document.querySelector(name)!.shadowRoot?.querySelector('.root'), test.tag);
     await frames(page);
@@ -174,6 +183,7 @@ async function measure(test: Case): Promise<Measured> {
     await frames(page);
     await until(100);
     const final = await height(page, test.tag);
+    const widthAfter = await widthShare(page, test.tag);
     const { cls, shifts } = await page.evaluate(() => new Promise<{ cls: number; shifts: string[] }>((resolve) => {
       interface Shift { value: number; hadRecentInput: boolean; startTime: number; sources: { node?: Node | null; previousRect: DOMRectReadOnly; currentRect: DOMRectReadOnly }[] }
       let sum = 0;
@@ -201,7 +211,7 @@ async function measure(test: Case): Promise<Measured> {
     // The browser logs the answer the error case asks for; anything else is a fault.
     const logged = errors.filter((error) => !(answer < 0 && error.includes('status of 400') && error.includes('/recs/pdp')));
     const frameLog = await page.evaluate(() => (window as unknown as { __recsFrames: string[] }).__recsFrames);
-    return { cls, shifts, reserved, skeletons, final, state, slotted, errors: [...logged, ...watched.violations, ...watched.errors], frameLog };
+    return { cls, shifts, reserved, skeletons, final, widthShare: [widthBefore, widthAfter], state, slotted, errors: [...logged, ...watched.violations, ...watched.errors], frameLog };
   } finally {
     releaseScript();
     await page.close();
@@ -209,7 +219,7 @@ async function measure(test: Case): Promise<Measured> {
 }
 
 const round = (value: number) => Math.round(value * 100) / 100;
-const describeCase = (test: Case) => `${test.tag} ${test.width}px ${JSON.stringify(test.attributes ?? {})}${test.theme ? ` {${test.theme}}` : ''}${test.pageCss ? ` ${test.pageCss}` : ''}`;
+const describeCase = (test: Case) => `${test.wrapper ? `in div.${test.wrapper}: ` : ''}${test.tag} ${test.width}px ${JSON.stringify(test.attributes ?? {})}${test.theme ? ` {${test.theme}}` : ''}${test.pageCss ? ` ${test.pageCss}` : ''}`;
 
 /** The page holds still: no shift above 0.001, and one height from before the script to the end. */
 async function assertStill(test: Case, expectedState = 'ready'): Promise<Measured> {
@@ -271,6 +281,16 @@ for (const tag of ['recs-carousel', 'recs-list'] as const) {
           assert.ok(collapsed.slotted > 0);
           assert.equal(round(collapsed.final), round(collapsed.slotted), describeCase({ tag, width }));
           assert.ok(collapsed.reserved > 300);
+        }
+      }
+    });
+
+    it('fills the width of a flex row or a centred flex column, before the script and after', async () => {
+      const pageCss = '.row { display: flex; gap: 8px } .centred { display: flex; flex-direction: column; align-items: center }';
+      for (const width of widths) {
+        for (const wrapper of ['row', 'centred']) {
+          const result = await assertStill({ tag, width, pageCss, wrapper, attributes: { limit: '8', heading: 'Bestsellers' } });
+          assert.deepEqual(result.widthShare, [1, 1], describeCase({ tag, width, pageCss, wrapper }));
         }
       }
     });
