@@ -250,14 +250,16 @@ export function createProxyApp(config: ProxyConfig, deps: ProxyDeps): ProxyApp {
       const answer = await served.answer(request, shopper, load);
       counter?.count(name, answer.variant, answer.interleaved);
       if (html) {
-        const route = c.req.url.split('?')[0]!;
+        // The request's own URL is the client's to write (Host) and says http behind a TLS terminator:
+        // HTML built from it is for that client alone, never a shared cache's (cache poisoning).
+        const base = config.publicUrl ?? new URL(c.req.url).origin;
         const page = await renderPlacementHtml({
           tag: html.tag,
-          attributes: placementAttributes(request, html.display, route),
+          attributes: placementAttributes(request, html.display, `${base}/recs/${name}`),
           answer: answer.body,
-          stylesheet: html.linkStyles ? new URL(`/elements/${html.tag}.css`, route).href : undefined,
+          stylesheet: html.linkStyles ? `${base}/elements/${html.tag}.css` : undefined,
         });
-        const cacheControl = answer.body.requestId ? 'private, no-store' : publicCacheControl;
+        const cacheControl = answer.body.requestId || !config.publicUrl ? 'private, no-store' : publicCacheControl;
         return new Response(page, { status: 200, headers: { ...headers, 'content-type': 'text/html; charset=utf-8', 'cache-control': cacheControl } });
       }
       const json = answerJson(answer.body, loaded);

@@ -36,6 +36,20 @@ const origin = z.string().check(
     }
   }, 'must be an origin: scheme, host and optional port, no path or trailing slash (https://shop.example)'),
 );
+/**
+ * Where browsers reach the proxy: an http(s) URL without query or trailing slash, its path
+ * the prefix a reverse proxy puts before `/recs` (https://recs.shop.example, https://shop.example/api).
+ */
+const publicUrl = z.string().check(
+  z.refine((value) => {
+    try {
+      const url = new URL(value);
+      return /^https?:$/.test(url.protocol) && !url.username && !url.password && `${url.origin}${url.pathname === '/' ? '' : url.pathname}` === value;
+    } catch {
+      return false;
+    }
+  }, 'must be the http(s) URL browsers reach the proxy at, without query or trailing slash (https://recs.shop.example)'),
+);
 /** A catalog feed: a file path (relative to the config file) or an http(s) URL. */
 const feedSource = z.string().check(z.minLength(1, 'must be a file path or an http(s) URL'));
 const timeoutMs = z.number().check(z.int('must be whole milliseconds'), z.minimum(100, 'must be at least 100'), z.maximum(60_000, 'must be at most 60000'));
@@ -157,6 +171,12 @@ export const ProxyConfig = z.strictObject({
   $schema: z.optional(z.string()),
   /** Storefront origins allowed to call the proxy from a browser. */
   allowedOrigins: z._default(z.array(origin), []),
+  /**
+   * The proxy's own URL in server-rendered HTML (the element's endpoint, css=link's stylesheet).
+   * Without it they come from the request (its Host header, and http behind a TLS terminator),
+   * so such HTML is then never shared by a cache.
+   */
+  publicUrl: z.optional(publicUrl),
   /** Upstream timeout; below the widget's 8000 ms default so the shopper sees our 504, not a hang. */
   timeoutMs: z._default(timeoutMs, 5000),
   maxBodyBytes: z._default(

@@ -42,6 +42,9 @@ describe('config: recs.config.json is validated at start', () => {
     ['an Adobe context Adobe does not document', { placements: { a: { provider: 'adobe', apiKeyEnv: 'K', accessTokenEnv: 'T', recommendationContext: 'ANY' } } }, 'placements.a.recommendationContext'],
     ['a timeout that is not a number', { timeoutMs: 'fast', placements: { s: snappy } }, 'timeoutMs'],
     ['a non-http endpoint', { placements: { c: { provider: 'capillary', endpoint: 'ftp://x', usernameEnv: 'U', passwordEnv: 'P' } } }, 'placements.c.endpoint'],
+    ...['https://recs.shop.example/', 'https://shop.example/api?x=1', 'javascript:alert(1)', 'https://user:pw@shop.example', '/api'].map(
+      (publicUrl): [string, unknown, string] => [`a publicUrl of ${publicUrl}`, { publicUrl, placements: { s: snappy } }, 'publicUrl'],
+    ),
     ['an unknown top-level field', { placement: {}, placements: { s: snappy } }, 'placement'],
   ];
   for (const [what, json, path] of cases) {
@@ -51,6 +54,12 @@ describe('config: recs.config.json is validated at start', () => {
       assert.ok(error.message.startsWith(`${path}: `), error.message);
     });
   }
+
+  it('takes a publicUrl with or without a path prefix', () => {
+    for (const publicUrl of ['https://recs.shop.example', 'https://shop.example/api', 'http://127.0.0.1:8787']) {
+      assert.equal(parseConfig({ publicUrl, placements: { s: snappy } }).publicUrl, publicUrl);
+    }
+  });
 
   it('reports broken JSON', () => {
     assert.throws(() => parseConfigText('{ "placements": '), /not valid JSON/);

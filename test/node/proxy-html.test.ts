@@ -1,12 +1,13 @@
 /** Server-rendered placements through the real proxy: the route's HTML branch and the elements' stylesheets. */
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
+import { request as httpRequest } from 'node:http';
 import { call, query, startTestProxy, type TestProxy } from './harness.js';
 
 describe('a placement answered as HTML', () => {
   let proxy: TestProxy;
   before(async () => {
-    proxy = await startTestProxy({ allowedOrigins: ['https://shop.example'], placements: { pdp: { provider: 'demo' } } });
+    proxy = await startTestProxy({ allowedOrigins: ['https://shop.example'], placements: { pdp: { provider: 'demo' }, open: { provider: 'demo', events: false } } });
   });
   after(() => proxy.close());
 
@@ -44,4 +45,41 @@ describe('a placement answered as HTML', () => {
     assert.match(css.text, /recs-carousel|:host/);
     assert.equal((await call(`${proxy.url}/elements/..%2Frecs.config.json`)).status, 404);
   });
+
+  it("never builds its own URL from the request's Host: publicUrl, or HTML no shared cache may keep", async () => {
+    const path = '/recs/open?productId=sku-01&limit=2&element=recs-list&css=link';
+    // Without publicUrl the URLs follow the request (a forged Host, or http behind a TLS terminator), so the
+    // HTML is that client's alone; the JSON answer, which holds no URL of the proxy, stays CDN-cacheable.
+    const forged = await withHost(`${proxy.url}${path}`, 'evil.example');
+    assert.equal(forged.status, 200, forged.text);
+    assert.equal(forged.headers['cache-control'], 'private, no-store');
+    assert.match(forged.text, /endpoint="http:\/\/evil\.example\/recs\/open"/);
+    const json = await call(query(`${proxy.url}/recs/open`, { productId: 'sku-01', limit: '2' }));
+    assert.match(json.headers.get('cache-control')!, /^public, /);
+
+    const behind = await startTestProxy({ publicUrl: 'https://shop.example/api', placements: { open: { provider: 'demo', events: false } } });
+    try {
+      for (const host of ['evil.example', '10.0.0.7:8787']) {
+        const answer = await withHost(`${behind.url}${path}`, host);
+        assert.equal(answer.status, 200, answer.text);
+        assert.match(answer.headers['cache-control'] ?? '', /^public, s-maxage=/);
+        assert.match(answer.text, /endpoint="https:\/\/shop\.example\/api\/recs\/open"/);
+        assert.match(answer.text, /<link rel="stylesheet" href="https:\/\/shop\.example\/api\/elements\/recs-list\.css"/);
+        assert.ok(!answer.text.includes(host.split(':')[0]!), host);
+      }
+    } finally {
+      await behind.close();
+    }
+  });
 });
+
+/** A GET with the Host header written by the client (fetch() will not send another host than the URL's). */
+function withHost(url: string, host: string): Promise<{ status: number; headers: Record<string, string | undefined>; text: string }> {
+  return new Promise((resolve, reject) => {
+    const request = httpRequest(url, { headers: { host } }, (response) => {
+      let text = '';
+      response.setEncoding('utf8').on('data', (chunk: string) => (text += chunk)).on('end', () => resolve({ status: response.statusCode!, headers: response.headers as Record<string, string | undefined>, text }));
+    });
+    request.on('error', reject).end();
+  });
+}
