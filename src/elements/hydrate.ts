@@ -43,6 +43,9 @@ export function adopt(element: RecsElement, data: Element): LoadedRecs | undefin
   element.items = result.items;
   element.trackerId = result.trackerId;
   element.state = result.items.length ? 'ready' : 'empty';
+  // A copy of the element (cloneNode copies no shadow root) has the answer but not the server's
+  // DOM, whose parts start with a comment: its first update renders, as Lit's always does.
+  if (![...host.renderRoot.childNodes].some((node) => node.nodeType === Node.COMMENT_NODE)) return result;
   // The first update only, on this instance: later ones are LitElement's own.
   host.update = (changed: PropertyValues) => {
     delete (host as Partial<Host>).update;

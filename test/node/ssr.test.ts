@@ -430,6 +430,25 @@ describe('in Chromium', () => {
     assert.deepEqual(errors, []);
   });
 
+  it("takes over a copy of the element (cloneNode copies no shadow root, as in Turbo's page cache) without a request", async () => {
+    const html = await renderPlacementHtml({ tag: 'recs-list', attributes: ATTRIBUTES, answer: ANSWER });
+    const page = await (await context()).newPage();
+    const errors = collectPageErrors(page);
+    const before = server.requests.length;
+    await page.goto(serve(productPage(html)));
+    await page.waitForFunction(() => document.querySelector('recs-list')?.getAttribute('state') === 'ready' && customElements.get('recs-list'));
+    const copy = await page.evaluate(async () => {
+      const copy = document.querySelector('recs-list')!.cloneNode(true) as HTMLElement & { updateComplete: Promise<unknown> };
+      document.body.append(copy);
+      await new Promise((resolve) => setTimeout(resolve, 100));
+      await copy.updateComplete;
+      return { state: copy.getAttribute('state'), titles: [...copy.shadowRoot!.querySelectorAll('[part="title"]')].map((title) => title.textContent) };
+    });
+    assert.deepEqual(copy, { state: 'ready', titles: TITLES });
+    assert.deepEqual(server.requests.slice(before).filter((line) => / \/recs\//.test(line)), []);
+    assert.deepEqual(errors, []);
+  });
+
   it('renders afresh, once, when the page script is another release than the server (templates differ)', async () => {
     const html = (await renderPlacementHtml({ tag: 'recs-list', attributes: ATTRIBUTES, answer: ANSWER })).replace(/<!--lit-part [^>]*-->/, '<!--lit-part AAAAAAAAAAA=-->');
     const page = await (await context()).newPage();
