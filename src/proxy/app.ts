@@ -30,7 +30,7 @@ import { createRequestIdSigner, type Hmac128 } from './experiments/token.js';
 import { createRequestCounter } from './experiments/request-counter.js';
 import type { EventStore } from './events/store.js';
 import { createEventsHandler } from './events/ingest.js';
-import { PLACEMENT_TAGS, htmlRequest, placementAttributes, placementCss, renderPlacementHtml, wantsHtml } from './html-answer.js';
+import { PLACEMENT_TAGS, htmlRequest, placementAttributes, placementCss, placementCssVersion, renderPlacementHtml, wantsHtml } from './html-answer.js';
 import { createReportRoutes } from './report/routes.js';
 
 export interface ProxyDeps {
@@ -257,7 +257,7 @@ export function createProxyApp(config: ProxyConfig, deps: ProxyDeps): ProxyApp {
           tag: html.tag,
           attributes: placementAttributes(request, html.display, `${base}/recs/${name}`),
           answer: answer.body,
-          stylesheet: html.linkStyles ? `${base}/elements/${html.tag}.css` : undefined,
+          stylesheet: html.linkStyles ? `${base}/elements/${html.tag}.css?v=${await placementCssVersion(html.tag)}` : undefined,
         });
         const cacheControl = answer.body.requestId || !config.publicUrl ? 'private, no-store' : publicCacheControl;
         return new Response(page, { status: 200, headers: { ...headers, 'content-type': 'text/html; charset=utf-8', 'cache-control': cacheControl } });

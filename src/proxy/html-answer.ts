@@ -14,6 +14,7 @@ import { FIELD_ENTRIES, attributeOf, fieldFromText, propertyOf } from '../model/
 import { displayLimit, excludedIds, selectItems } from '../data/request.js';
 import { safeUrl } from '../format/safe-url.js';
 import { InvalidParameter } from './errors.js';
+import { sha256Hex } from './sha256-hex.js';
 
 export const PLACEMENT_TAGS = ['recs-carousel', 'recs-list'] as const;
 export type PlacementTag = (typeof PLACEMENT_TAGS)[number];
@@ -89,6 +90,18 @@ export async function renderPlacementHtml(options: PlacementHtmlOptions): Promis
 export async function placementCss(tag: PlacementTag): Promise<string> {
   if (!(PLACEMENT_TAGS as readonly string[]).includes(tag)) throw new InvalidParameter('element', `must be one of ${PLACEMENT_TAGS.join(', ')}`);
   return (await loadRenderer()).elementCss(tag);
+}
+
+const cssVersions = new Map<PlacementTag, Promise<string>>();
+
+/**
+ * A digest of `placementCss(tag)`, for the stylesheet's URL (`?v=`): browsers keep the file a
+ * day, and the next release's cards must not meet this release's styles.
+ */
+export function placementCssVersion(tag: PlacementTag): Promise<string> {
+  let version = cssVersions.get(tag);
+  if (!version) cssVersions.set(tag, (version = placementCss(tag).then((css) => sha256Hex(css, 6))));
+  return version;
 }
 
 // ---- choosing HTML on the route --------------------------------------------------

@@ -6,6 +6,8 @@
  * (createResponseCache, the default) and in the platform's HTTP cache
  * (createHttpResponseCache, the Workers Cache API; src/proxy/worker.ts).
  */
+import { sha256Hex } from './sha256-hex.js';
+
 export interface ResponseCache<T> {
   /**
    * The cached value for `key`, or `load()`'s; `hit` says which. The in-memory cache shares
@@ -97,8 +99,7 @@ export function createHttpResponseCache<T>(cache: HttpCache, options: { ttlSecon
  * any key fits in a URL.
  */
 async function entryUrl(key: string, requestUrl: string | undefined): Promise<string> {
-  const digest = new Uint8Array(await crypto.subtle.digest('SHA-256', new TextEncoder().encode(key)));
-  const hex = Array.from(digest, (byte) => byte.toString(16).padStart(2, '0')).join('');
+  const hex = await sha256Hex(key);
   const origin = requestUrl ? new URL(requestUrl).origin : 'https://recs-proxy.invalid';
   return `${origin}/.recs-cache/${hex}`;
 }

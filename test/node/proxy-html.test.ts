@@ -1,6 +1,7 @@
 /** Server-rendered placements through the real proxy: the route's HTML branch and the elements' stylesheets. */
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
+import { createHash } from 'node:crypto';
 import { request as httpRequest } from 'node:http';
 import { call, query, startTestProxy, type TestProxy } from './harness.js';
 
@@ -39,7 +40,12 @@ describe('a placement answered as HTML', () => {
   });
 
   it('serves each element stylesheet for strict-CSP pages, and nothing else under /elements', async () => {
-    const css = await call(`${proxy.url}/elements/recs-carousel.css`);
+    // The HTML links it by a digest of its text: a new release's styles are a new URL, never a browser's cached old file.
+    const html = await call(query(`${proxy.url}/recs/pdp`, { productId: 'sku-01', limit: '2', element: 'recs-carousel', css: 'link' }));
+    const href = /<link rel="stylesheet" href="([^"]+)"/.exec(html.text)?.[1] ?? '';
+    const version = new URL(href).searchParams.get('v');
+    const css = await call(href);
+    assert.equal(version, createHash('sha256').update(css.text).digest('hex').slice(0, 12));
     assert.equal(css.status, 200);
     assert.match(css.headers.get('content-type')!, /^text\/css/);
     assert.match(css.text, /recs-carousel|:host/);
@@ -64,7 +70,7 @@ describe('a placement answered as HTML', () => {
         assert.equal(answer.status, 200, answer.text);
         assert.match(answer.headers['cache-control'] ?? '', /^public, s-maxage=/);
         assert.match(answer.text, /endpoint="https:\/\/shop\.example\/api\/recs\/open"/);
-        assert.match(answer.text, /<link rel="stylesheet" href="https:\/\/shop\.example\/api\/elements\/recs-list\.css"/);
+        assert.match(answer.text, /<link rel="stylesheet" href="https:\/\/shop\.example\/api\/elements\/recs-list\.css\?v=[0-9a-f]{12}"/);
         assert.ok(!answer.text.includes(host.split(':')[0]!), host);
       }
     } finally {

@@ -18,6 +18,7 @@ import { readTextCapped } from '../capped-body.js';
 import type { EventStore, StoredEvent } from './store.js';
 import type { EventType, WireEvent } from '../../model/event.js';
 import { StoreUnavailable } from './unavailable.js';
+import { sha256Hex } from '../sha256-hex.js';
 
 export type RequestIdVerdict = 'ok' | 'forged' | 'stale' | 'malformed';
 
@@ -186,13 +187,8 @@ export function createEventsHandler(deps: EventsHandlerDeps): (request: Request)
   };
 }
 
-const encoder = new TextEncoder();
-
 /** The first 16 hex characters of SHA-256: enough to tell order lines apart, without keeping the order id. */
-async function shortHash(value: string): Promise<string> {
-  const digest = new Uint8Array(await crypto.subtle.digest('SHA-256', encoder.encode(value)));
-  return Array.from(digest.subarray(0, 8), (byte) => byte.toString(16).padStart(2, '0')).join('');
-}
+const shortHash = (value: string) => sha256Hex(value, 8);
 
 async function toStored(event: ParsedEvent, batchId: string): Promise<StoredEvent> {
   const { type, placement, variant, requestId, itemId, rank, team, trackerId, order } = event;

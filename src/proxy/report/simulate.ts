@@ -10,6 +10,7 @@
  * (crypto.subtle for the order hash), so it runs wherever the proxy runs.
  */
 import { teamDraft } from '../experiments/interleave.js';
+import { sha256Hex } from '../sha256-hex.js';
 
 /** mulberry32: a small, fast, seeded PRNG with uniform output in [0, 1). */
 export function seededRandom(seed: number): () => number {
@@ -287,10 +288,7 @@ export async function simulateDemo(sink: SimSink, options: SimulateOptions): Pro
 }
 
 /** The order part of an order event's dedup key: sha256(orderId), hex, 16 characters. */
-export async function orderHash(orderId: string): Promise<string> {
-  const digest = new Uint8Array(await crypto.subtle.digest('SHA-256', new TextEncoder().encode(orderId)));
-  return Array.from(digest.subarray(0, 8), (byte) => byte.toString(16).padStart(2, '0')).join('');
-}
+export const orderHash = (orderId: string): Promise<string> => sha256Hex(orderId, 8);
 
 /**
  * The demo's experiments (recs.config.json): a split and an interleave of the demo's two
