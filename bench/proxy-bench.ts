@@ -5,10 +5,11 @@
  * The cache hit against a bare route (issue 11): a bare Hono route on @hono/node-server, with
  * the proxy's server options, answering the very bytes of the proxy's hit (body and headers),
  * against the proxy's `/recs/related` from its cache, plain and on a measured placement (an
- * event store: PGlite in memory; each answer then carries a freshly signed request id).
- * 50 connections for BENCH_HIT_SECONDS (default 8) each, the three targets in turn,
+ * event store: PGlite in memory; each answer then carries a freshly signed request id), and
+ * the measured one as server-rendered HTML (`element=recs-list`).
+ * 50 connections for BENCH_HIT_SECONDS (default 8) each, the four targets in turn,
  * BENCH_HIT_ROUNDS times (default 2), figures pooled over the rounds so a change in the
- * machine's load weighs on all three alike. p50 / p99 of every response under that load.
+ * machine's load weighs on all four alike. p50 / p99 of every response under that load.
  *
  * Two placements, each measured straight at the vendor stub and through the proxy:
  *   - cached anonymous: GET, Snappy; repeats come from the proxy's in-memory cache
@@ -264,10 +265,13 @@ async function main(): Promise<void> {
     const bareAnswer = await fetch(`${bare.url}${hitPath}`);
     const bareHeaders = Object.fromEntries([...bareAnswer.headers].filter(([name]) => !['date', 'connection', 'keep-alive', 'content-length'].includes(name)));
     if ((await bareAnswer.text()) !== plainHit.body || JSON.stringify(bareHeaders) !== JSON.stringify(plainHit.headers)) throw new Error('the bare route does not answer the bytes of the proxy\'s hit');
-    const [bareRun, plainRun, measuredRun] = await compareHits(autocannon, [
+    const htmlPath = `${hitPath}&element=recs-list`;
+    if (!/^<recs-list /.test(await fetch(`${measuredProxy.url}${htmlPath}`).then((response) => response.text()))) throw new Error(`${htmlPath} did not answer HTML`);
+    const [bareRun, plainRun, measuredRun, htmlRun] = await compareHits(autocannon, [
       { name: 'bare Hono route', target: { url: `${bare.url}${hitPath}` } },
       { name: 'proxy cache hit', target: { url: `${proxy.url}${hitPath}` } },
       { name: 'proxy cache hit, measured placement', target: { url: `${measuredProxy.url}${hitPath}` } },
+      { name: 'proxy cache hit as HTML, measured placement', target: { url: `${measuredProxy.url}${htmlPath}` } },
     ]);
     const signing = await signingCost();
 
@@ -308,6 +312,7 @@ async function main(): Promise<void> {
       ['bare Hono route', bareRun!],
       ['proxy cache hit', plainRun!],
       ['proxy cache hit, measured placement (signed request id, `private, no-store`)', measuredRun!],
+      ['the same as HTML (`element=recs-list`: server-rendered cards)', htmlRun!],
     ] as const) {
       console.log(`| ${name} | ${Math.round(run.rps)} | ${ms(run.p50)} / ${ms(run.p99)} | ${ratio(run.rps / bareRun!.rps)} | ${ratio(run.p99 / bareRun!.p99)} |`);
     }

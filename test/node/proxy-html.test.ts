@@ -3,7 +3,7 @@ import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
 import { request as httpRequest } from 'node:http';
-import { call, query, startTestProxy, type TestProxy } from './harness.js';
+import { call, query, startMeasuredProxy, startTestProxy, type TestProxy } from './harness.js';
 
 describe('a placement answered as HTML', () => {
   let proxy: TestProxy;
@@ -75,6 +75,34 @@ describe('a placement answered as HTML', () => {
       }
     } finally {
       await behind.close();
+    }
+  });
+});
+
+describe('HTML answers of one cached result', () => {
+  it("are the same element each time, with each page view's own request id, and still refuse what they refused", async () => {
+    const proxy = await startMeasuredProxy({ placements: { pdp: { provider: 'demo' } } }, { RECS_EVENTS_SECRET: 'test-events-secret-0123456789' });
+    try {
+      const url = (fields: Record<string, string>) => query(`${proxy.url}/recs/pdp`, { productId: 'sku-01', limit: '4', element: 'recs-list', ...fields });
+      const views = await Promise.all([1, 2, 3].map(() => call(url({ heading: 'More' }))));
+      const dataOf = (text: string) => JSON.parse(/<script type="application\/json" data-recs>([^<]*)</.exec(text)![1]!);
+      const withoutData = (text: string) => text.replace(/<script type="application\/json" data-recs>[^<]*<\/script>/, '');
+      const requestIds = views.map((view) => dataOf(view.text).requestId);
+      assert.equal(new Set(requestIds).size, 3, 'each page view its own request id');
+      assert.ok(requestIds.every((id) => typeof id === 'string' && id.length > 20));
+      assert.equal(new Set(views.map((view) => withoutData(view.text))).size, 1);
+      assert.deepEqual(dataOf(views[0]!.text).items, dataOf(views[1]!.text).items);
+      // What the element shows is part of what was rendered: another heading, limit or element is another rendering.
+      const other = await call(url({ heading: 'Others', limit: '2' }));
+      assert.match(other.text, /heading="Others"/);
+      assert.equal((other.text.match(/part="card"/g) ?? []).length, 2);
+      assert.match((await call(url({ element: 'recs-carousel' }))).text, /^<recs-carousel /);
+      for (let i = 0; i < 2; i += 1) {
+        const refused = await call(url({ heading: 'More', slideLabel: 'x'.repeat(2001) }));
+        assert.deepEqual([refused.status, refused.body.error.parameter], [400, 'slide-label']);
+      }
+    } finally {
+      await proxy.close();
     }
   });
 });
