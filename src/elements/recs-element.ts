@@ -205,7 +205,8 @@ export abstract class RecsElement extends LitElement {
   get resolvedLabels(): RecsLabels {
     const labels: Record<string, string> = { ...DEFAULT_LABELS, ...this.labels };
     // Each word's attribute property is its name and "Label" (prevLabel for previous); the region has none.
-    for (const key in labels) labels[key] = (this as unknown as Record<string, string | undefined>)[`${key === 'previous' ? 'prev' : key}Label`] ?? labels[key]!;
+    // An empty one is unset, as every empty attribute (a CMS field left blank must not leave a button unnamed).
+    for (const key in labels) labels[key] = (this as unknown as Record<string, string | undefined>)[`${key === 'previous' ? 'prev' : key}Label`] || labels[key]!;
     return labels as unknown as RecsLabels;
   }
 

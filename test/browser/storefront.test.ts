@@ -318,6 +318,17 @@ describe('5. empty attributes, as CMS templates render them, are unset', () => {
     expect((await urls(id))[0]!.searchParams.get('limit')).to.equal('10');
   });
 
+  it('label attributes left empty keep the built-in words: no unnamed button, no blank badge', async () => {
+    const empty = { 'prev-label': '', 'next-label': '', 'slide-label': '', 'out-of-stock-label': '', 'add-to-cart-label': '', 'add-to-cart': '' };
+    const el = await mount('recs-carousel', `/stub/proxy/ok/${uid()}`, empty);
+    await stateIs(el, 'ready');
+    expect(part(el, 'prev').getAttribute('aria-label')).to.equal('Previous');
+    expect(part(el, 'next').getAttribute('aria-label')).to.equal('Next');
+    expect(cards(el)[0]!.getAttribute('aria-label')).to.equal('1 of 4');
+    expect(part(el, 'add-to-cart').getAttribute('aria-label')).to.match(/^Add to cart, /);
+    expect(part(el, 'badge').textContent).to.equal('Out of stock');
+  });
+
   it('price-min="" and price-max="" send no price filter', async () => {
     const id = uid();
     const wrapper = await fixture(html`<div><recs-list transport="proxy" endpoint=${`/stub/proxy/ok/${id}`} lazy="false" price-min="" price-max=""></recs-list></div>`);
