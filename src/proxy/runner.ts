@@ -60,11 +60,15 @@ function awsCredentials(secrets: Secrets): () => Promise<AwsCredentials> {
   const secretAccessKey = secrets.optional('AWS_SECRET_ACCESS_KEY');
   const sessionToken = secrets.optional('AWS_SESSION_TOKEN');
   if (accessKeyId && secretAccessKey) return async () => ({ accessKeyId, secretAccessKey, sessionToken });
+  // One provider for the proxy's life: it keeps the credentials until they near expiry,
+  // so a request does not pay a metadata or task-role round trip. Dropped on failure, to try again.
+  let provider: Promise<() => Promise<AwsCredentials>> | undefined;
   return async () => {
     try {
-      const { defaultProvider } = await import('@aws-sdk/credential-provider-node');
-      return await defaultProvider()();
+      provider ??= import('@aws-sdk/credential-provider-node').then(({ defaultProvider }) => defaultProvider());
+      return await (await provider)();
     } catch {
+      provider = undefined;
       throw new RecsFailure('http', 'aws: no AWS credentials (set AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY, or install @aws-sdk/credential-provider-node)');
     }
   };

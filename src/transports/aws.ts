@@ -27,11 +27,26 @@ export interface AwsSettings {
 
 // ---- request ---------------------------------------------------------------
 
-/** The page context as the recommender's runtime Context: each field the widget set, under its widget name. */
+/** The service's limits (API reference): a Context value is 1..255 characters, a ProfileId 32 hex digits. */
+const AWS_CONTEXT_VALUE_MAX = 255;
+const AWS_PROFILE_ID = /^[a-f0-9]{32}$/;
+
+/** A list as one Context value: the leading entries that fit in 255 characters (a cart page can name 50 products; AWS refuses the whole call over the limit). */
+function leadingList(values: string[] | undefined): string | undefined {
+  let joined = '';
+  for (const value of values ?? []) {
+    const next = joined ? `${joined},${value}` : value;
+    if (next.length > AWS_CONTEXT_VALUE_MAX) break;
+    joined = next;
+  }
+  return joined || undefined;
+}
+
+/** The page context as the recommender's runtime Context: each field the widget set, under its widget name (the proxy's input checks keep the single fields short). */
 function awsContext(request: RecsRequest): Record<string, string> {
   const fields: Record<string, string | undefined> = {
-    productId: request.productIds?.join(','),
-    category: request.category?.join(','),
+    productId: leadingList(request.productIds),
+    category: leadingList(request.category),
     context: request.context,
     country: request.country,
     language: request.language,
@@ -83,6 +98,8 @@ export const awsAdapter: VendorAdapter<AwsSettings> = {
   vendor: 'aws',
   buildRequest(request, settings) {
     if (!request.customerId) throw new RecsFailure('invalid-request', 'aws: customerId is required (the Customer Profiles ProfileId)');
+    // Checked, not only encoded: `..` or `.` would move the signed call to another AWS operation's path.
+    if (!AWS_PROFILE_ID.test(request.customerId)) throw new RecsFailure('invalid-request', 'aws: customerId must be a Customer Profiles ProfileId (32 hex digits)');
     const path = `/domains/${encodeURIComponent(settings.domainName)}/profiles/${encodeURIComponent(request.customerId)}/recommendations`;
     const body: Record<string, unknown> = {
       RecommenderName: settings.recommenderName,

@@ -190,7 +190,7 @@ describe('the proxy under workerd (miniflare), as a Cloudflare Worker', () => {
   });
 
   it('signs AWS calls with SigV4 (WebCrypto) from the env binding; without those secrets, a 502 saying so', async () => {
-    const body = JSON.stringify({ customerId: 'profile-123', limit: '3' });
+    const body = JSON.stringify({ customerId: '0a1b2c3d4e5f60718293a4b5c6d7e8f9', limit: '3' });
     const answer = await both('/recs/foryou', { method: 'POST', headers: { 'content-type': 'application/json' }, body });
     assert.equal(answer.status, 200);
     assert.ok(json(answer).items.length > 0);

@@ -7,8 +7,10 @@ import { fixture, reject, startStub, type Stub } from './stub-server.js';
 
 export const AWS_ACCESS_KEY_ID = 'AKIAIOSFODNN7EXAMPLE';
 export const AWS_SECRET_ACCESS_KEY = 'wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY';
+/** A ProfileId as the service makes them (API reference: pattern [a-f0-9]{32}). */
+export const AWS_PROFILE = '0a1b2c3d4e5f60718293a4b5c6d7e8f9';
 /** Profiles the stub does not know, answered the way the service does. */
-export const AWS_UNKNOWN_PROFILE = 'no-such-profile';
+export const AWS_UNKNOWN_PROFILE = 'ffffffffffffffffffffffffffffffff';
 
 export const SIGV4 = /^AWS4-HMAC-SHA256 Credential=AKIAIOSFODNN7EXAMPLE\/\d{8}\/us-east-1\/profile\/aws4_request, SignedHeaders=[a-z0-9;-]+, Signature=[0-9a-f]{64}$/;
 
@@ -19,6 +21,10 @@ export function startAwsStub(): Promise<Stub> {
     if (!SIGV4.test(String(request.headers.authorization ?? '')) || !request.headers['x-amz-date']) {
       return { status: 403, body: { message: 'Missing Authentication Token' }, headers: { 'x-amzn-errortype': 'AccessDeniedException' } };
     }
+    // The service's input validation (API reference): Context values are 1..255 characters.
+    const context = (JSON.parse(request.body) as { Context?: Record<string, string> }).Context ?? {};
+    const long = Object.keys(context).find((key) => context[key]!.length < 1 || context[key]!.length > 255);
+    if (long) return { status: 400, body: { Message: `1 validation error detected: Value at 'context.${long}' failed to satisfy constraint` }, headers: { 'x-amzn-errortype': 'BadRequestException' } };
     if (decodeURIComponent(match[2]!) === AWS_UNKNOWN_PROFILE) {
       return { status: 404, body: { Message: 'Profile not found' }, headers: { 'x-amzn-errortype': 'ResourceNotFoundException' } };
     }
