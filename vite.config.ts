@@ -28,7 +28,7 @@ async function fillDemoReport(store: EventStore, secret: string): Promise<void> 
     now: Date.now(),
     pageViews: 1500,
     placements: DEMO_PLACEMENTS,
-    sign: (placement, variant, teams) => signer.sign(placement, variant, teams),
+    sign: (placement, variant, ranks) => signer.sign(placement, variant, ranks),
     catalog: catalog.items.map((item) => ({ id: item.id, price: item.price.amount })),
   });
 }

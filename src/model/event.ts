@@ -5,6 +5,16 @@
  */
 export type EventType = 'impression' | 'click' | 'add-to-cart' | 'order';
 
+/** What the proxy accepts, checked on both ends: the widget sends nothing the proxy would refuse (a refusal drops the whole batch). */
+export const EVENT_LIMITS = {
+  /** An event (and its answer's request id) at most this old. */
+  maxAgeMs: 7 * 24 * 3600_000,
+  maxQuantity: 1000,
+  maxPrice: 1e9,
+  /** UTF-16 code units, as JavaScript counts `length`. */
+  maxOrderIdLength: 128,
+} as const;
+
 /** What an event says about the item and the answer it was in. */
 export interface Credit {
   placement: string;

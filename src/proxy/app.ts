@@ -16,6 +16,7 @@ import { cors } from 'hono/cors';
 import { bodyLimit } from 'hono/body-limit';
 import type { RecsErrorCode, RecsRequest, RecsResult } from '../model/types.js';
 import { hasPersonalIdentifier } from '../model/fields.js';
+import { EVENT_LIMITS } from '../model/event.js';
 import { plainText } from '../format/text.js';
 import { PLACEMENT_NAME, type ProxyConfig } from './config.js';
 import { fieldsFromBody, parseQuery, parseWidgetFields, queryOf, rememberedQuery } from './input.js';
@@ -74,9 +75,6 @@ const ROUTE_URL = /^[a-z][a-z0-9+.-]*:\/\/[^/?#]*\/recs\/([^/?#]+)(?:[?#]|$)/;
 /** Response headers a cross-origin page may read. */
 const EXPOSE_HEADERS = ['retry-after'];
 
-/** Event ids older than this are refused: an order may come days after the click it credits. */
-const MAX_EVENT_AGE_MS = 7 * 24 * 3600 * 1000;
-
 export function createProxyApp(config: ProxyConfig, deps: ProxyDeps): ProxyApp {
   const now = deps.now ?? Date.now;
   const secrets = new Secrets(deps.env);
@@ -90,7 +88,7 @@ export function createProxyApp(config: ProxyConfig, deps: ProxyDeps): ProxyApp {
     log,
   });
   const store = deps.events?.store;
-  const signer = store && createRequestIdSigner({ secret: eventsSecret(secrets, log), previousSecret: secrets.optional('RECS_EVENTS_SECRET_PREVIOUS'), maxAgeMs: MAX_EVENT_AGE_MS, now, hmac: deps.hmac });
+  const signer = store && createRequestIdSigner({ secret: eventsSecret(secrets, log), previousSecret: secrets.optional('RECS_EVENTS_SECRET_PREVIOUS'), maxAgeMs: EVENT_LIMITS.maxAgeMs /* an order may come days after the click it credits */, now, hmac: deps.hmac });
   const counter = store && createRequestCounter({ add: (rows) => store.addRequests(rows), now, log });
   const placements = new Map<string, ServedPlacement>();
   /** Runners by `placement\nvariant`. */
@@ -288,7 +286,7 @@ export function createProxyApp(config: ProxyConfig, deps: ProxyDeps): ProxyApp {
       },
       verifyRequestId: (token, claim) => signer.verify(token, claim, placements.get(claim.placement)?.teams),
       now,
-      maxEventAgeMs: MAX_EVENT_AGE_MS,
+      maxEventAgeMs: EVENT_LIMITS.maxAgeMs,
     });
     // Every batch is a write: the per-client limit applies to each.
     app.post('/events', (c) => {
@@ -346,7 +344,7 @@ export function createProxyApp(config: ProxyConfig, deps: ProxyDeps): ProxyApp {
     counter?.count(name, 'default', false);
     if (!served.measured || !signer) return jsonResponse(jsonOf(value), routeHeaders(origin), publicCacheControl, 'hit');
     // A measured placement: the same answer the route gives (experiments/serve.ts), its page view's own request id added.
-    return signer.sign(name, 'default').then((requestId) =>
+    return signer.sign(name, 'default', value.items.length).then((requestId) =>
       jsonResponse(answerJson({ ...value, requestId, variant: 'default' }, value), routeHeaders(origin), 'private, no-store', 'hit'),
     );
   }

@@ -3,12 +3,13 @@
  * by the real signer, events land in a real (embedded) store, and the report counts what
  * was stored. A script on a page must not be able to poison a report.
  */
-import { after, before, describe, it } from 'node:test';
+import { after, before, beforeEach, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { call, query, startMeasuredProxy, type TestProxy } from './harness.js';
-import type { EventStore } from '../../src/proxy/events/store.js';
+import type { EventStore, StoredEvent } from '../../src/proxy/events/store.js';
 
 const SECRET = 'abuse-test-secret-0123456789';
+const REPORT_TOKEN = 'abuse-test-report-token';
 const DAY = 86_400_000;
 
 let clock = Date.now();
@@ -124,5 +125,74 @@ describe('POST /events under the per-client limit', () => {
     const refused = await send(proxy, [], batch(), flooder);
     assert.ok(Number(refused.headers.get('retry-after')) >= 1);
     assert.notEqual((await send(proxy, [], batch(), { 'x-forwarded-for': '198.51.100.2' })).status, 429);
+  });
+});
+
+describe('POST /events: one page view weighs no more than what it showed', () => {
+  let proxy: Awaited<ReturnType<typeof startMeasuredProxy>>;
+  before(async () => {
+    proxy = await startMeasuredProxy(
+      {
+        placements: {
+          pdp: { provider: 'demo' },
+          best: { provider: 'split', variants: { a: { provider: 'demo', weight: 50 }, b: { provider: 'demo', ranking: 'popular', weight: 50 } } },
+        },
+      },
+      { RECS_EVENTS_SECRET: SECRET, REPORT_TOKEN },
+      { now: () => clock },
+    );
+  });
+  after(() => proxy.close());
+  beforeEach(() => proxy.store.sql.query('TRUNCATE recs_events, recs_batches'));
+
+  const answerOf = async (placement: string, fields: Record<string, string> = {}) =>
+    (await call(query(`${proxy.url}/recs/${placement}`, { productId: 'sku-01', limit: '4', ...fields }))).body;
+  const stored = async (type: string) => (await proxy.store.sql.query<{ n: number }>('SELECT count(*)::int AS n FROM recs_events WHERE type = $1', [type]))[0]!.n;
+  const event = (answer: { requestId: string; variant: string }, placement: string, type: string, itemId: string, rank: number, at = clock) => ({
+    type, placement, requestId: answer.requestId, variant: answer.variant, itemId, rank, at,
+  });
+
+  it('refuses an event at a rank the answer never had (rank 5 of a 4-item answer)', async () => {
+    const answer = await answerOf('pdp');
+    assert.equal(answer.items.length, 4);
+    const refused = await send(proxy, [event(answer, 'pdp', 'click', 'sku-never-shown', 5)]);
+    assert.equal(refused.status, 403, refused.text);
+    assert.equal(await stored('click'), 0);
+  });
+
+  it('counts at most one click per item of a 4-item page view, however many invented item ids are sent under its id', async () => {
+    const answer = await answerOf('pdp');
+    const forged = Array.from({ length: 100 }, (_, i) => event(answer, 'pdp', 'click', `invented-${i}`, (i % 4) + 1));
+    assert.equal((await send(proxy, forged)).status, 202);
+    assert.equal(await stored('click'), 4);
+  });
+
+  it('one forged page view does not decide a running A/A split', async () => {
+    // 10,000 impressions and 500 clicks (5%) on each variant, from many real page views.
+    const seeded: StoredEvent[] = [];
+    for (const variant of ['a', 'b']) {
+      for (let i = 0; i < 10_000; i++) {
+        const base = { batchId: 'b_seed', placement: 'best', variant, requestId: `v1.seed-${variant}-${Math.floor(i / 4)}`, itemId: `sku-${i % 4}`, rank: (i % 4) + 1, occurredAt: new Date(clock - 3600_000) };
+        seeded.push({ ...base, eventKey: `impression:${base.requestId}:${base.itemId}`, type: 'impression' });
+        if (i % 20 === 0) seeded.push({ ...base, eventKey: `click:${base.requestId}:${base.itemId}`, type: 'click' });
+      }
+    }
+    for (let i = 0; i < seeded.length; i += 2000) await proxy.store.insertBatch(`b_seed${i}`, seeded.slice(i, i + 2000));
+    const verdict = async () => (await call(`${proxy.url}/report.json?placement=best`, { headers: { authorization: `Bearer ${REPORT_TOKEN}` } })).body.placements[0].verdict;
+    assert.equal((await verdict()).status, 'not-yet');
+
+    // The attacker: a shopper key that lands in b (the split's mapping is public: SHA-256 of the placement name and the key), one answer.
+    let answer: { requestId: string; variant: string } | undefined;
+    for (let n = 0; answer?.variant !== 'b'; n++) answer = await answerOf('best', { shopper: `attacker-key-${n}` });
+    for (let start = 0; start < 1000; start += 50) {
+      const events = [];
+      for (let i = start; i < start + 50; i++) {
+        events.push(event(answer!, 'best', 'impression', `x-${i}`, 1 + (i % 4)), event(answer!, 'best', 'click', `x-${i}`, 1 + (i % 4)));
+      }
+      assert.equal((await send(proxy, events)).status, 202);
+    }
+    assert.equal(await stored('click'), 1000 + 4, 'the page view added its 4 clicks to the seeded 1,000, no more');
+    const after = await verdict();
+    assert.equal(after.status, 'not-yet', `one page view decided the split: ${after.text}`);
   });
 });

@@ -125,7 +125,8 @@ describe('an interleave with one side failing', () => {
     assert.equal(answer.status, 200, answer.text);
     assert.equal(answer.body.variant, 'house');
     assert.ok(answer.body.items.every((item: { team?: string }) => item.team === undefined));
-    assert.match(answer.body.requestId, /^v1\.[^.]+\.[^.]+\.-\./);
+    // Signed as a plain answer of its own items (no teams): `-` and the count.
+    assert.match(answer.body.requestId, new RegExp(`^v1\\.[^.]+\\.[^.]+\\.-${answer.body.items.length}\\.`));
     assert.ok(proxy.logs.some((line) => /interleave mix: vendor failed .*serving house alone/.test(line)), proxy.logs.join('\n'));
   });
 });

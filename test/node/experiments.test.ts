@@ -2,7 +2,7 @@ import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
 import { createHmac } from 'node:crypto';
-import { createRequestIdSigner } from '../../src/proxy/experiments/token.js';
+import { createRequestIdSigner, issuedAt } from '../../src/proxy/experiments/token.js';
 import { assignVariant } from '../../src/proxy/experiments/assign.js';
 import { teamDraft } from '../../src/proxy/experiments/interleave.js';
 
@@ -13,14 +13,36 @@ describe('signed request ids', () => {
   const signer = createRequestIdSigner({ secret: 'current-secret-123', maxAgeMs: 7 * DAY, now: () => clock });
 
   it('verify what was signed for the same placement, variant and rank', async () => {
-    const id = await signer.sign('pdp', 'snappy');
-    assert.match(id, /^v1\.[A-Za-z0-9_-]{16}\.[0-9a-z]+\.-\.[A-Za-z0-9_-]{22}$/);
+    const id = await signer.sign('pdp', 'snappy', 4);
+    assert.match(id, /^v1\.[A-Za-z0-9_-]{16}\.[0-9a-z]+\.-4\.[A-Za-z0-9_-]{22}$/);
     assert.equal(await signer.verify(id, { placement: 'pdp', variant: 'snappy', rank: 3 }), 'ok');
-    assert.notEqual(await signer.sign('pdp', 'snappy'), id, 'every answer gets its own id');
+    assert.equal(await signer.verify(id, { placement: 'pdp', variant: 'snappy', rank: 4 }), 'ok');
+    assert.notEqual(await signer.sign('pdp', 'snappy', 4), id, 'every answer gets its own id');
+  });
+
+  it('refuse a rank the answer did not have: a page view of 4 items has no rank 5', async () => {
+    const id = await signer.sign('pdp', 'snappy', 4);
+    assert.equal(await signer.verify(id, { placement: 'pdp', variant: 'snappy', rank: 5 }), 'forged');
+    assert.equal(await signer.verify(await signer.sign('pdp', 'snappy', 0), { placement: 'pdp', variant: 'snappy', rank: 1 }), 'forged');
+    // A changed count breaks the signature.
+    const [v, nonce, issued, , sig] = id.split('.');
+    assert.equal(await signer.verify([v, nonce, issued, '-40', sig].join('.'), { placement: 'pdp', variant: 'snappy', rank: 5 }), 'forged');
+  });
+
+  it('verify ids of proxies before 0.5, signed without the count, until they age out', async () => {
+    const legacy = createRequestIdSigner({ secret: 'current-secret-123', maxAgeMs: 7 * DAY, now: () => clock });
+    const id = await legacy.sign('pdp', 'snappy', '-');
+    assert.match(id, /^v1\.[A-Za-z0-9_-]{16}\.[0-9a-z]+\.-\.[A-Za-z0-9_-]{22}$/);
+    assert.equal(await signer.verify(id, { placement: 'pdp', variant: 'snappy', rank: 9 }), 'ok');
+  });
+
+  it('tell when an id was issued', async () => {
+    const id = await signer.sign('pdp', 'snappy', 4);
+    assert.equal(issuedAt(id), Math.floor(clock / 1000) * 1000);
   });
 
   it('refuse another placement or variant, a changed field, and garbage', async () => {
-    const id = await signer.sign('pdp', 'snappy');
+    const id = await signer.sign('pdp', 'snappy', 4);
     assert.equal(await signer.verify(id, { placement: 'home', variant: 'snappy', rank: 1 }), 'forged');
     assert.equal(await signer.verify(id, { placement: 'pdp', variant: 'adobe', rank: 1 }), 'forged');
     const [v, nonce, issued, teams, sig] = id.split('.');
@@ -30,7 +52,7 @@ describe('signed request ids', () => {
     assert.equal(await signer.verify('', { placement: 'pdp', variant: 'snappy', rank: 1 }), 'malformed');
     assert.equal(await signer.verify('v1.'.padEnd(10_000, 'a'), { placement: 'pdp', variant: 'snappy', rank: 1 }), 'malformed');
     const other = createRequestIdSigner({ secret: 'another-secret-456', maxAgeMs: 7 * DAY, now: () => clock });
-    assert.equal(await signer.verify(await other.sign('pdp', 'snappy'), { placement: 'pdp', variant: 'snappy', rank: 1 }), 'forged');
+    assert.equal(await signer.verify(await other.sign('pdp', 'snappy', 4), { placement: 'pdp', variant: 'snappy', rank: 1 }), 'forged');
   });
 
   it('credit only the team the answer gave each rank', async () => {
@@ -41,12 +63,12 @@ describe('signed request ids', () => {
     assert.equal(await signer.verify(id, { placement: 'mix', variant: 'interleave', team: 'related', rank: 1 }, teams), 'forged');
     assert.equal(await signer.verify(id, { placement: 'mix', variant: 'interleave', team: 'popular', rank: 5 }, teams), 'forged');
     assert.equal(await signer.verify(id, { placement: 'mix', variant: 'interleave', rank: 1 }, teams), 'forged');
-    const plain = await signer.sign('pdp', 'default');
+    const plain = await signer.sign('pdp', 'default', 4);
     assert.equal(await signer.verify(plain, { placement: 'pdp', variant: 'default', team: 'popular', rank: 1 }, teams), 'forged');
   });
 
   it('refuse ids older than the maximum age or from the future', async () => {
-    const id = await signer.sign('pdp', 'default');
+    const id = await signer.sign('pdp', 'default', 4);
     clock += 7 * DAY + 1000;
     assert.equal(await signer.verify(id, { placement: 'pdp', variant: 'default', rank: 1 }), 'stale');
     clock -= 7 * DAY + 1000 + 5 * 60_000;
@@ -58,14 +80,14 @@ describe('signed request ids', () => {
     const node = createRequestIdSigner({ secret: 'current-secret-123', maxAgeMs: 7 * DAY, now: () => clock, hmac: (secret, text) => createHmac('sha256', secret).update(text).digest().subarray(0, 16) });
     const id = await node.sign('mix', 'interleave', 'ab');
     assert.equal(await signer.verify(id, { placement: 'mix', variant: 'interleave', team: 'x', rank: 1 }, ['x', 'y']), 'ok');
-    assert.equal(await node.verify(await signer.sign('pdp', 'default'), { placement: 'pdp', variant: 'default', rank: 1 }), 'ok');
+    assert.equal(await node.verify(await signer.sign('pdp', 'default', 4), { placement: 'pdp', variant: 'default', rank: 1 }), 'ok');
   });
 
   it('still verify ids of the previous secret during a rotation, and sign with the new one', async () => {
-    const old = await signer.sign('pdp', 'default');
+    const old = await signer.sign('pdp', 'default', 4);
     const rotated = createRequestIdSigner({ secret: 'next-secret-789', previousSecret: 'current-secret-123', maxAgeMs: 7 * DAY, now: () => clock });
     assert.equal(await rotated.verify(old, { placement: 'pdp', variant: 'default', rank: 1 }), 'ok');
-    const fresh = await rotated.sign('pdp', 'default');
+    const fresh = await rotated.sign('pdp', 'default', 4);
     assert.equal(await signer.verify(fresh, { placement: 'pdp', variant: 'default', rank: 1 }), 'forged');
   });
 });

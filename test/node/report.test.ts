@@ -428,6 +428,19 @@ describe('the verdicts', () => {
     assert.equal(early.placements[0]!.verdict!.status, 'not-yet');
   });
 
+  it('shows a rate within its own interval, never above 100%, when clicks outnumber impressions', () => {
+    // A click within a card's first visible second has no impression: 3 clicks on 1 impression happen.
+    const report = buildReport({
+      from: '2026-11-01', to: '2026-11-14', interleaving: [],
+      aggregates: [{ ...base, variant: 'alpha', impressions: 1, clicks: 3, addToCarts: 2 }, { ...base, variant: 'beta', impressions: 10, clicks: 1 }],
+      daily: [{ day: '2026-11-02', placement: 'pdp', variant: 'alpha', impressions: 1, clicks: 3 }],
+    });
+    const [alpha] = report.placements[0]!.variants;
+    for (const rate of [alpha!.ctr, alpha!.addToCartRate]) assert.ok(rate.value === 1 && rate.value >= rate.low! && rate.value <= rate.high!, JSON.stringify(rate));
+    assert.equal(alpha!.clicks, 3, 'the count itself is shown as it is');
+    assert.equal(report.placements[0]!.daily[0]!.points[0]!.ctr, 1);
+  });
+
   it('with three variants, names a winner only when it beats both others', () => {
     const three = (clicks: [number, number, number]) =>
       buildReport({

@@ -16,9 +16,10 @@ import { PLACEMENT_NAME } from '../config.js';
 import { repeatedKey } from '../repeated-key.js';
 import { readTextCapped } from '../capped-body.js';
 import type { EventStore, StoredEvent } from './store.js';
-import type { EventType, WireEvent } from '../../model/event.js';
+import { EVENT_LIMITS, type EventType, type WireEvent } from '../../model/event.js';
+import { UNPRINTABLE } from '../../format/text.js';
 import { StoreUnavailable } from './unavailable.js';
-import { sha256Hex } from '../sha256-hex.js';
+import { issuedAt } from '../experiments/token.js';
 
 export type RequestIdVerdict = 'ok' | 'forged' | 'stale' | 'malformed';
 
@@ -45,16 +46,19 @@ const EVENT_TYPES: readonly EventType[] = ['impression', 'click', 'add-to-cart',
 const BATCH_ID = /^b_[A-Za-z0-9_-]{16,64}$/;
 const REQUEST_ID = /^v1\.[A-Za-z0-9._-]{1,250}$/;
 const CURRENCY = /^[A-Z]{3}$/;
-/** Item, tracker and order ids are the vendor's or the shop's: any text but control characters. */
-const CONTROL = /[\p{Cc}\p{Cf}\u2028\u2029]/u;
+/**
+ * Item, tracker and order ids are the vendor's or the shop's: any text but what the proxy's
+ * own answers never hold (control characters, bidi overrides, line breaks; src/format/text.ts).
+ * A soft hyphen or an emoji's zero-width joiner is a vendor's id as served, so it is kept.
+ */
+const CONTROL = new RegExp(`${UNPRINTABLE.source}|[\u2028\u2029]`);
 const COMMON_FIELDS = new Set(['type', 'placement', 'requestId', 'variant', 'itemId', 'rank', 'team', 'trackerId', 'at']);
 const ORDER_FIELDS = ['orderId', 'quantity', 'price', 'currency'] as const;
 const MAX_ID_LENGTH = 200;
-const MAX_ORDER_ID_LENGTH = 128;
 
-/** The wire event (src/model/event.ts) once checked, its order fields together and all present. */
+/** The wire event (src/model/event.ts) once checked, its order fields together (the order id is checked, not kept). */
 type ParsedEvent = Omit<WireEvent, 'orderId' | 'quantity' | 'price' | 'currency'> & {
-  order?: { orderId: string; quantity: number; price: number; currency: string };
+  order?: { quantity: number; price: number; currency?: string | undefined };
 };
 
 const isRecord = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null && !Array.isArray(value);
@@ -124,15 +128,16 @@ export function createEventsHandler(deps: EventsHandlerDeps): (request: Request)
     } else if (raw.team !== undefined) throw new InvalidParameter(`${path}.team`, 'is only allowed on events of an interleaved answer');
     if (raw.trackerId !== undefined) event.trackerId = text(raw.trackerId, `${path}.trackerId`, MAX_ID_LENGTH);
     if (type === 'order') {
-      const missing = ORDER_FIELDS.find((name) => raw[name] === undefined);
+      const missing = ORDER_FIELDS.find((name) => name !== 'currency' && raw[name] === undefined);
       if (missing) throw new InvalidParameter(`${path}.${missing}`, 'is required on order events');
       const price = raw.price;
-      if (typeof price !== 'number' || !Number.isFinite(price) || price < 0 || price > 1e9) throw new InvalidParameter(`${path}.price`, 'must be a number from 0 to 1000000000');
+      if (typeof price !== 'number' || !Number.isFinite(price) || price < 0 || price > EVENT_LIMITS.maxPrice) throw new InvalidParameter(`${path}.price`, `must be a number from 0 to ${EVENT_LIMITS.maxPrice}`);
+      text(raw.orderId, `${path}.orderId`, EVENT_LIMITS.maxOrderIdLength);
       event.order = {
-        orderId: text(raw.orderId, `${path}.orderId`, MAX_ORDER_ID_LENGTH),
-        quantity: integer(raw.quantity, `${path}.quantity`, 1, 1000),
+        quantity: integer(raw.quantity, `${path}.quantity`, 1, EVENT_LIMITS.maxQuantity),
         price,
-        currency: text(raw.currency, `${path}.currency`, 3, CURRENCY_RULE),
+        // Optional, as trackOrder's: the report shows orders without one apart.
+        currency: raw.currency === undefined ? undefined : text(raw.currency, `${path}.currency`, 3, CURRENCY_RULE),
       };
     }
     return event;
@@ -173,7 +178,7 @@ export function createEventsHandler(deps: EventsHandlerDeps): (request: Request)
     const now = deps.now();
     const { batchId, events } = parseBatch(await readBody(request, maxBodyBytes), now);
     await verify(events);
-    const stored = await Promise.all(events.map((event) => toStored(event, batchId)));
+    const stored = events.map((event) => toStored(event, batchId));
     let counts: { accepted: number; duplicates: number };
     try {
       counts = await deps.store.insertBatch(batchId, stored);
@@ -187,14 +192,18 @@ export function createEventsHandler(deps: EventsHandlerDeps): (request: Request)
   };
 }
 
-/** The first 16 hex characters of SHA-256: enough to tell order lines apart, without keeping the order id. */
-const shortHash = (value: string) => sha256Hex(value, 8);
-
-async function toStored(event: ParsedEvent, batchId: string): Promise<StoredEvent> {
+/**
+ * One event of each type per rank of a page view: the key is type, request id and rank. A
+ * request id is signed with its answer's number of ranks (experiments/token.ts), so however
+ * many item ids a script invents under one page view, it adds no more than the page view
+ * could show, click or order. For orders that means one line per recommended item and page
+ * view: a second order of the same product after one click is not counted again, and no
+ * order id is kept, not even as a hash (shop order numbers are few enough to try them all).
+ */
+function toStored(event: ParsedEvent, batchId: string): StoredEvent {
   const { type, placement, variant, requestId, itemId, rank, team, trackerId, order } = event;
-  const base = `${type}:${requestId}:${itemId}`;
   return {
-    eventKey: order ? `${base}:${await shortHash(order.orderId)}` : base,
+    eventKey: `${type}:${requestId}:${rank}`,
     batchId,
     type,
     placement,
@@ -207,6 +216,7 @@ async function toStored(event: ParsedEvent, batchId: string): Promise<StoredEven
     quantity: order?.quantity,
     revenue: order ? order.quantity * order.price : undefined,
     currency: order?.currency,
-    occurredAt: new Date(event.at),
+    // Never before its answer was served: the shopper's clock may be behind, and a script's `at` anything.
+    occurredAt: new Date(Math.max(event.at, issuedAt(requestId) || 0)),
   };
 }

@@ -26,7 +26,7 @@ export interface SqlClient {
 export type { EventType };
 
 export interface StoredEvent {
-  /** The dedup key: `type:requestId:itemId`, for orders `order:requestId:itemId:<sha256(orderId), 16 hex>`. */
+  /** The dedup key: `type:requestId:rank` (one event of each type per rank of a page view; events/ingest.ts). */
   eventKey: string;
   batchId: string;
   type: EventType;

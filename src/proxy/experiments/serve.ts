@@ -40,8 +40,9 @@ export interface ServedPlacement {
 
 export function servePlacement(name: string, placement: Placement, options: { signer?: RequestIdSigner | undefined; log: (line: string) => void }): ServedPlacement {
   const signer = placement.events ? options.signer : undefined;
+  // A plain answer's id bounds its ranks by its item count; an interleaved one's by its teams.
   const sign = async (body: RecsAnswer, variant: string, teams?: string): Promise<RecsAnswer> =>
-    signer ? { ...body, requestId: await signer.sign(name, variant, teams), variant } : body;
+    signer ? { ...body, requestId: await signer.sign(name, variant, teams ?? body.items.length), variant } : body;
 
   if (placement.provider === 'split') {
     const variants = Object.entries(placement.variants).map(([variant, { weight }]) => ({ name: variant, weight }));

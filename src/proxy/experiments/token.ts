@@ -1,22 +1,24 @@
 /**
  * Signed request ids: every answer of a placement with events carries one, and
  * `POST /events` counts an event only when its request id was signed by this proxy for
- * the same placement, variant and (interleaved) team, and is not too old. A script on
- * the page can still act like a shopper, but it cannot invent page views, move an event
- * to another placement or variant, or credit the other team.
+ * the same placement, variant and (interleaved) team, at a rank the answer had, and is not
+ * too old. A script on the page can still act like a shopper, but it cannot invent page
+ * views, give one page view more ranks than it showed, move an event to another placement
+ * or variant, or credit the other team.
  *
- *   v1.<nonce>.<issued>.<teams>.<signature>
+ *   v1.<nonce>.<issued>.<ranks>.<signature>
  *
- * nonce: 12 random bytes (base64url); issued: seconds since 1970 (base 36); teams: the
+ * nonce: 12 random bytes (base64url); issued: seconds since 1970 (base 36); ranks: the
  * interleaved team of each rank as letters (`a` = the placement's first variant, `b` the
- * second; `-` when not interleaved); signature: HMAC-SHA256 over those fields plus the
- * placement and variant names, truncated to 128 bits (base64url).
+ * second), or `-` and the number of items when not interleaved (`-8`; a bare `-`, from
+ * proxies before 0.5, bounds no rank and ages out); signature: HMAC-SHA256 over those
+ * fields plus the placement and variant names, truncated to 128 bits (base64url).
  *
  * Rotation (docs/experiments.md): new ids are signed with RECS_EVENTS_SECRET; ids signed
  * with RECS_EVENTS_SECRET_PREVIOUS still verify, until they are older than the maximum age.
  */
 const encoder = new TextEncoder();
-const TOKEN = /^v1\.([A-Za-z0-9_-]{16})\.([0-9a-z]{1,10})\.(-|[ab]{1,100})\.([A-Za-z0-9_-]{22})$/;
+const TOKEN = /^v1\.([A-Za-z0-9_-]{16})\.([0-9a-z]{1,10})\.(-\d{0,4}|[ab]{1,100})\.([A-Za-z0-9_-]{22})$/;
 export const TEAM_LETTERS = ['a', 'b'] as const;
 
 export type Verdict = 'ok' | 'forged' | 'stale' | 'malformed';
@@ -30,10 +32,15 @@ export interface RequestIdClaim {
 }
 
 export interface RequestIdSigner {
-  /** `teams`: for an interleaved answer, the team letter of each rank. */
-  sign(placement: string, variant: string, teams?: string): Promise<string>;
+  /** `ranks`: the answer's number of items, or for an interleaved answer the team letter of each rank. */
+  sign(placement: string, variant: string, ranks: number | string): Promise<string>;
   /** `teamNames`: an interleaved placement's two variants, in config order (team letters a and b). */
   verify(token: string, claim: RequestIdClaim, teamNames?: readonly string[]): Promise<Verdict>;
+}
+
+/** When a well-formed id says it was issued (ms since 1970); verify it first. */
+export function issuedAt(token: string): number {
+  return parseInt(token.split('.')[2] ?? '', 36) * 1000;
 }
 
 function base64url(bytes: Uint8Array): string {
@@ -67,10 +74,10 @@ export function createRequestIdSigner(options: { secret: string; previousSecret?
   const mac = async (secret: string, text: string) => base64url(await hmac(secret, text));
 
   return {
-    async sign(placement, variant, teams = '-') {
+    async sign(placement, variant, ranks) {
       const nonce = base64url(crypto.getRandomValues(new Uint8Array(12)));
       const issued = Math.floor(options.now() / 1000).toString(36);
-      const body = `v1.${nonce}.${issued}.${teams}`;
+      const body = `v1.${nonce}.${issued}.${typeof ranks === 'number' ? `-${ranks}` : ranks}`;
       return `${body}.${await mac(secrets[0]!, `${body}.${placement}.${variant}`)}`;
     },
 
@@ -82,9 +89,13 @@ export function createRequestIdSigner(options: { secret: string; previousSecret?
       let valid = false;
       for (const secret of secrets) valid = sameText(await mac(secret, `${body}.${claim.placement}.${claim.variant}`), signature) || valid;
       if (!valid) return 'forged';
-      // The team must be the one the signed answer gave that rank.
-      const teamLetter = teams === '-' ? undefined : teams[claim.rank - 1];
-      if (teams === '-' ? claim.team !== undefined : teamLetter === undefined || teamNames?.[TEAM_LETTERS.indexOf(teamLetter as 'a' | 'b')] !== claim.team) return 'forged';
+      // The rank must be one the signed answer had, and an interleaved rank's team the one it gave that rank.
+      if (teams[0] === '-') {
+        if (claim.team !== undefined || (teams.length > 1 && claim.rank > Number(teams.slice(1)))) return 'forged';
+      } else {
+        const teamLetter = teams[claim.rank - 1];
+        if (teamLetter === undefined || teamNames?.[TEAM_LETTERS.indexOf(teamLetter as 'a' | 'b')] !== claim.team) return 'forged';
+      }
       const age = options.now() - parseInt(issued, 36) * 1000;
       // A little skew between proxy instances' clocks is tolerated; a future id is not real.
       if (age > options.maxAgeMs || age < -60_000) return 'stale';

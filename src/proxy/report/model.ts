@@ -127,7 +127,7 @@ export function buildReport(input: {
         variant,
         points: input.daily
           .filter((d) => d.placement === name && d.variant === variant)
-          .map((d) => ({ day: d.day, impressions: d.impressions, clicks: d.clicks, ctr: d.impressions > 0 ? d.clicks / d.impressions : null })),
+          .map((d) => ({ day: d.day, impressions: d.impressions, clicks: d.clicks, ctr: d.impressions > 0 ? Math.min(d.clicks / d.impressions, 1) : null })),
       })),
     };
   });
@@ -137,8 +137,12 @@ export function buildReport(input: {
 function variantReport(row: VariantAggregate): VariantReport {
   const n = row.impressions;
   const ratio = (x: number) => (n > 0 ? x / n : NaN);
-  const ctr = wilson(Math.min(row.clicks, n), n);
-  const cart = wilson(Math.min(row.addToCarts, n), n);
+  // A rate counts at most one per impression, as its interval does: a click within a card's
+  // first visible second has no impression, so clicks can outnumber impressions (never 300%).
+  const clicks = Math.min(row.clicks, n);
+  const addToCarts = Math.min(row.addToCarts, n);
+  const ctr = wilson(clicks, n);
+  const cart = wilson(addToCarts, n);
   const orders = poissonRate(row.orders, n, 1000);
   return {
     variant: row.variant,
@@ -147,8 +151,8 @@ function variantReport(row: VariantAggregate): VariantReport {
     clicks: row.clicks,
     addToCarts: row.addToCarts,
     orders: row.orders,
-    ctr: estimate(ratio(row.clicks), ctr.low, ctr.high),
-    addToCartRate: estimate(ratio(row.addToCarts), cart.low, cart.high),
+    ctr: estimate(ratio(clicks), ctr.low, ctr.high),
+    addToCartRate: estimate(ratio(addToCarts), cart.low, cart.high),
     ordersPer1000: estimate(ratio(row.orders) * 1000, orders.low, orders.high),
     revenue: row.revenue.map((r) => {
       const interval = meanInterval(r.sum, r.sumSquares, n);

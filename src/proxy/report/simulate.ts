@@ -10,7 +10,6 @@
  * (crypto.subtle for the order hash), so it runs wherever the proxy runs.
  */
 import { teamDraft } from '../experiments/interleave.js';
-import { sha256Hex } from '../sha256-hex.js';
 
 /** mulberry32: a small, fast, seeded PRNG with uniform output in [0, 1). */
 export function seededRandom(seed: number): () => number {
@@ -175,7 +174,7 @@ export interface SimulateOptions {
   pageViews: number;
   placements: SimPlacement[];
   /** The proxy's request-id signer. */
-  sign(placement: string, variant: string, teams?: string): Promise<string>;
+  sign(placement: string, variant: string, ranks: number | string): Promise<string>;
   /** Catalog ids and unit prices (the demo's catalog); 40 made-up items when absent. */
   catalog?: readonly { id: string; price: number }[];
   currency?: string;
@@ -248,30 +247,29 @@ export async function simulateDemo(sink: SimSink, options: SimulateOptions): Pro
       }
       countRequest(day, placement.name, variant, teams !== undefined);
       pageViews++;
-      const requestId = await options.sign(placement.name, variant, teams);
+      const requestId = await options.sign(placement.name, variant, teams ?? shown.length);
       const outcome = shop(shown, model, random);
       const base = { batchId: '', placement: placement.name, variant, requestId };
       for (let r = 1; r <= outcome.viewed; r++) {
         const item = shown[r - 1]!;
         const common = { ...base, itemId: item.id, rank: r, ...(item.team === undefined ? {} : { team: item.team }) };
         let t = at + r * 500;
-        pending.push({ ...common, type: 'impression', eventKey: `impression:${requestId}:${item.id}`, occurredAt: new Date(t) });
+        pending.push({ ...common, type: 'impression', eventKey: `impression:${requestId}:${r}`, occurredAt: new Date(t) });
         if (outcome.clicks[r - 1]) {
           t += 4_000 + Math.floor(random() * 20_000);
-          pending.push({ ...common, type: 'click', eventKey: `click:${requestId}:${item.id}`, occurredAt: new Date(t) });
+          pending.push({ ...common, type: 'click', eventKey: `click:${requestId}:${r}`, occurredAt: new Date(t) });
         }
         if (outcome.addToCarts[r - 1]) {
           t += 10_000 + Math.floor(random() * 60_000);
-          pending.push({ ...common, type: 'add-to-cart', eventKey: `add-to-cart:${requestId}:${item.id}`, occurredAt: new Date(t) });
+          pending.push({ ...common, type: 'add-to-cart', eventKey: `add-to-cart:${requestId}:${r}`, occurredAt: new Date(t) });
         }
         const quantity = outcome.quantities[r - 1]!;
         if (quantity > 0) {
           t += 60_000 + Math.floor(random() * 600_000);
-          const orderId = `SIM-${options.seed}-${placement.name}-${view}`;
           pending.push({
             ...common,
             type: 'order',
-            eventKey: `order:${requestId}:${item.id}:${await orderHash(orderId)}`,
+            eventKey: `order:${requestId}:${r}`,
             quantity,
             revenue: Math.round(quantity * item.price * 100) / 100,
             currency,
@@ -286,9 +284,6 @@ export async function simulateDemo(sink: SimSink, options: SimulateOptions): Pro
   await sink.addRequests([...requests.values()]);
   return { events, pageViews };
 }
-
-/** The order part of an order event's dedup key: sha256(orderId), hex, 16 characters. */
-export const orderHash = (orderId: string): Promise<string> => sha256Hex(orderId, 8);
 
 /**
  * The demo's experiments (recs.config.json): a split and an interleave of the demo's two
