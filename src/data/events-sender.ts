@@ -7,7 +7,7 @@
  * later or dropped, and consent (consent.ts) is asked before anything is sent or stored.
  */
 import type { RecItem } from '../model/types.js';
-import type { Credit, EventType, WireEvent } from '../model/event.js';
+import { EVENT_LIMITS, type Credit, type EventType, type WireEvent } from '../model/event.js';
 
 export type { EventType, WireEvent };
 import type { RecsElement } from '../elements/recs-element.js';
@@ -129,9 +129,21 @@ function record(element: RecsElement, type: EventType, item: RecItem): void {
   if (type !== 'impression') remember({ url, ...credit });
 }
 
+/**
+ * An answer's id says when it was issued (`v1.<nonce>.<issued, base 36 seconds>.…`, README);
+ * the proxy refuses the whole batch of an event whose id is past its age (a tab restored
+ * after a week, an order crediting last week's click), so such an event is not sent. An
+ * hour's margin covers clocks and the wait before sending; an id of another shape (a backend
+ * of the merchant's own) is always sent.
+ */
+const expired = (requestId: string) => {
+  const issued = /^v1\.[\w-]{16}\.([\da-z]+)\./.exec(requestId);
+  return !!issued && Date.now() - parseInt(issued[1]!, 36) * 1000 > EVENT_LIMITS.maxAgeMs - 3600_000;
+};
+
 function enqueue(url: string, event: WireEvent): void {
   const key = `${event.type}:${event.requestId}:${event.itemId}:${event.orderId ?? ''}`;
-  if (sent.has(key)) return;
+  if (sent.has(key) || expired(event.requestId)) return;
   sent.add(key);
   queue.push({ url, event });
   if (queue.length > MAX_KEPT) queue.shift();
@@ -259,18 +271,21 @@ const isPrice = (value: unknown): value is number => typeof value === 'number' &
 export function trackOrder(order: Order): void {
   const { orderId, lines, currency } = (order ?? {}) as Partial<Order>;
   const quantities = Array.isArray(lines) ? lines.map((line) => line?.quantity ?? 1) : [];
+  // What the proxy takes (EVENT_LIMITS): anything past it would make it refuse the batch, and the events beside it.
   const valid =
-    typeof orderId === 'string' && /^[^\s\p{C}]{1,128}$/u.test(orderId) &&
+    typeof orderId === 'string' && /^[^\s\p{C}]+$/u.test(orderId) && orderId.length <= EVENT_LIMITS.maxOrderIdLength &&
     Array.isArray(lines) && lines.length <= 100 &&
-    lines.every((line, index) => typeof line?.id === 'string' && isPrice(line.price) && Number.isInteger(quantities[index]) && quantities[index]! > 0) &&
+    lines.every((line, index) => typeof line?.id === 'string' && isPrice(line.price) && line.price <= EVENT_LIMITS.maxPrice && Number.isInteger(quantities[index]) && quantities[index]! > 0 && quantities[index]! <= EVENT_LIMITS.maxQuantity) &&
     (currency === undefined || (typeof currency === 'string' && /^[A-Za-z]{3}$/.test(currency)));
   if (!valid) {
-    console.warn('recs-widget: trackOrder needs { orderId, lines: [{ id, quantity, price }], currency? }; nothing sent');
+    console.warn('recs-widget: trackOrder needs { orderId (at most 128 characters), lines: [{ id, quantity (at most 1000), price (at most 1e9) }], currency? }; nothing sent');
     return;
   }
   if (off()) return;
   const known = attributions();
   const at = Date.now();
+  // An order's lines go in a batch of their own: should the proxy refuse one, the page's other events still count.
+  flush();
   lines.forEach((line, index) => {
     const attribution = known.find((each) => each.itemId === line.id);
     if (!attribution) return;
@@ -282,4 +297,5 @@ export function trackOrder(order: Order): void {
     if (currency) event.currency = currency.toUpperCase();
     enqueue(url, event);
   });
+  flush();
 }

@@ -185,7 +185,7 @@ describe('POST /events: one page view weighs no more than what it showed', () =>
     let answer: { requestId: string; variant: string } | undefined;
     for (let n = 0; answer?.variant !== 'b'; n++) answer = await answerOf('best', { shopper: `attacker-key-${n}` });
     for (let start = 0; start < 1000; start += 50) {
-      const events = [];
+      const events: object[] = [];
       for (let i = start; i < start + 50; i++) {
         events.push(event(answer!, 'best', 'impression', `x-${i}`, 1 + (i % 4)), event(answer!, 'best', 'click', `x-${i}`, 1 + (i % 4)));
       }

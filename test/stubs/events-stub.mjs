@@ -16,7 +16,8 @@ const logOf = (uid) => {
 };
 
 let answers = 0;
-const requestId = (uid) => `v1.${uid.replace(/[^\w]/g, '').padEnd(16, 'x').slice(0, 16)}.${(++answers).toString(36)}.-.signatureSignatureSig`;
+/** Shaped as the proxy's (src/proxy/experiments/token.ts): a nonce unique per answer, issued now (base 36 seconds; the sender reads it), the ranks, a signature. */
+const requestId = (uid) => `v1.${uid.replace(/[^\w]/g, '').padEnd(10, 'x').slice(0, 10)}${(++answers).toString(36).padStart(6, '0')}.${Math.floor(Date.now() / 1000).toString(36)}.-.signatureSignatureSig`;
 const items = (count) => Array.from({ length: count }, (_, index) => ({ id: `sku-${index + 1}`, title: `Product ${index + 1}`, url: `#p${index + 1}` }));
 
 function answer(scenario, uid) {
