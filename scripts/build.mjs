@@ -68,8 +68,11 @@ writeFileSync(join(dist, 'recs.css'), minifyTemplates(`css\`${reserve}\``).slice
 
 // 2. The npm entries: side-effect-free index.js, define.js and the React wrapper react.js, with lit,
 // zod, nanostores and react external. @lit/react (1 KB) is inlined, so React users need no extra dependency.
+// Templates are compacted as in recs.js: hydration matches a template by a digest of its text, and the
+// proxy's server-rendered HTML comes from the compacted one.
 await build({
   ...common,
+  plugins: [minifyTemplatesPlugin],
   build: {
     outDir: dist,
     emptyOutDir: false,
@@ -77,7 +80,8 @@ await build({
     minify: false,
     lib: { entry: { index: 'src/index.ts', define: 'src/define.ts', react: 'src/react.ts' }, formats: ['es'] },
     rolldownOptions: {
-      external: [/^lit($|\/)/, /^@lit\/(?!react($|\/))/, /^zod($|\/)/, /^nanostores($|\/)/, /^react($|\/)/],
+      // @lit-labs/ssr-client too: inlined, it brought its own copy of lit-html, a second Lit on the page.
+      external: [/^lit($|\/)/, /^@lit\/(?!react($|\/))/, /^@lit-labs\/ssr-client($|\/)/, /^zod($|\/)/, /^nanostores($|\/)/, /^react($|\/)/],
       output: {
         entryFileNames: '[name].js',
         chunkFileNames: 'lib/[name].js',

@@ -15,7 +15,8 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { promisify } from 'node:util';
@@ -121,6 +122,18 @@ describe('the npm package in a fresh consumer project', () => {
     }
     const unwanted = paths.filter((path) => /(^|\/)(test|tests|fixtures|demo|bench|docs|screenshots)\//.test(path) || /\.(test|spec)\.[cm]?[jt]sx?$/.test(path) || /\.(png|jpe?g|gif|webp|avif)$/i.test(path));
     assert.deepEqual(unwanted, []);
+  });
+
+  it('exports the reserved-space stylesheet: import \'recs-widget/recs.css\' resolves in the consumer', () => {
+    const resolved = createRequire(join(app, 'package.json')).resolve('recs-widget/recs.css');
+    assert.equal(resolved, join(app, 'node_modules/recs-widget/dist/recs.css'));
+    assert.match(readFileSync(resolved, 'utf8'), /recs-carousel/);
+  });
+
+  it('brings no Lit of its own: the npm chunks import lit and @lit-labs/ssr-client from the app', () => {
+    const lib = join(app, 'node_modules/recs-widget/dist/lib');
+    const copies = readdirSync(lib).filter((name) => readFileSync(join(lib, name), 'utf8').includes('createPolicy("lit-html"'));
+    assert.deepEqual(copies, [], 'these npm chunks carry their own copy of lit-html');
   });
 
   it('type-checks the consumer with TypeScript strict (the package, its types and their dependencies)', async () => {
