@@ -4,7 +4,8 @@ import { readFileSync } from 'node:fs';
 // the plugins below only teach the analyzer three things about how this code is written:
 //   1. attribute names come from `static properties`, including helper calls such as
 //      `stringAttribute('api-key')` and constants such as `numberAttribute`; `state: true`
-//      properties are internal, and Lit's default attribute name is the lowercased property;
+//      properties are internal, and Lit's default attribute name is the lowercased property
+//      (the kebab-cased one inside `kebabAttributes({ … })`);
 //   2. tag names come from define.ts's `HTMLElementTagNameMap` (it defines in a loop);
 //   3. private members (`#name`) are not public API and are left out;
 //   4. the request fields' properties and attributes come from the field table
@@ -64,9 +65,12 @@ function litStaticPropertiesPlugin() {
       if (!ts.isClassDeclaration(node) || !node.name) return;
       const declaration = moduleDoc.declarations?.find((each) => each.name === node.name.text);
       const member = node.members.find((each) => ts.isPropertyDeclaration(each) && each.name.getText() === 'properties' && each.modifiers?.some((mod) => mod.kind === ts.SyntaxKind.StaticKeyword));
-      if (!declaration || !member?.initializer || !ts.isObjectLiteralExpression(member.initializer)) return;
+      // `kebabAttributes({ … })` (src/elements/recs-element.ts): attributes default to the kebab-cased property name.
+      const kebab = member?.initializer && ts.isCallExpression(member.initializer) && member.initializer.expression.getText() === 'kebabAttributes';
+      const literal = kebab ? member.initializer.arguments[0] : member?.initializer;
+      if (!declaration || !literal || !ts.isObjectLiteralExpression(literal)) return;
       const sourceFile = node.getSourceFile();
-      for (const property of member.initializer.properties) {
+      for (const property of literal.properties) {
         if (!ts.isPropertyAssignment(property)) continue;
         const name = property.name.getText(sourceFile);
         const options = evaluate(ts, property.initializer, sourceFile) ?? {};
@@ -78,11 +82,13 @@ function litStaticPropertiesPlugin() {
           continue;
         }
         if (!field) continue;
+        // The analyzer's own Lit plugin marks declared properties public; it reads only a literal.
+        if (kebab) field.privacy ??= 'public';
         if (options.attribute === false) {
           delete field.attribute;
           continue;
         }
-        const attributeName = typeof options.attribute === 'string' ? options.attribute : name.toLowerCase();
+        const attributeName = typeof options.attribute === 'string' ? options.attribute : kebab ? name.replace(/[A-Z]/g, (letter) => `-${letter.toLowerCase()}`) : name.toLowerCase();
         field.attribute = attributeName;
         if (options.reflect === true) field.reflects = true;
         const typeText = field.type?.text ?? (options.type?.type ? options.type.type.toLowerCase() : undefined);

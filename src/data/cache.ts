@@ -78,6 +78,8 @@ export function writeCache(key: string, result: RecsResult, now = Date.now()): v
  * result is handed to `onStale` at once and kept if revalidation fails.
  */
 export async function withSessionCache<T extends RecsResult>(request: string, ttl: number, options: LoadOptions, load: () => Promise<T>): Promise<T> {
+  // This chunk was loaded after the request started: the widget may have left the page meanwhile.
+  options.signal.throwIfAborted();
   const key = cacheKey(request);
   const cached = readCache(key, ttl);
   const stale = cached?.result as T | undefined;

@@ -27,11 +27,11 @@ export async function fetchVendor(
   { signal, redirect, read }: FetchVendorOptions,
 ): Promise<{ body: unknown; headers: Headers }> {
   const { vendor } = adapter;
-  const { method, url, headers, body } = request;
   let response: Response;
   let text: string;
   try {
-    response = await fetch(url, { method, headers, body: body ?? null, signal, credentials: 'omit', redirect });
+    // The request's method, headers and body as they are (fetch ignores its other fields).
+    response = await fetch(request.url, { ...request, signal, credentials: 'omit', redirect });
     text = await (read ? read(response, vendor) : response.text());
   } catch (error) {
     if (signal.aborted) throw signal.reason;

@@ -1,7 +1,7 @@
 import type { RecsRequest, RecsResult } from '../model/types.js';
 import { cleanResult } from '../model/clean-item.js';
 import type { VendorAdapter } from '../transports/adapter.js';
-import { loadTransport, type Source, type Transport } from '../transports/registry.js';
+import { loadTransport, registered, type Source, type Transport } from '../transports/registry.js';
 import { withPolicy } from './policy.js';
 import { shareRequest } from './shared-requests.js';
 import { fetchVendor } from './http.js';
@@ -35,18 +35,22 @@ export async function runAdapter(adapter: VendorAdapter, request: RecsRequest, s
 const isAdapter = (source: Source): source is VendorAdapter => 'buildRequest' in source;
 
 /**
- * One source through policy and sharing: the registry's source (waited for until the
- * timeout when not registered yet), timeout, retries, one request per page, and
- * cleanResult on whatever it answered.
+ * One source through policy and sharing: the registry's name (waited for until the
+ * timeout when not registered yet), then its source and its answer as one try under the
+ * policy (so a factory that never settles times out too), retries, one request per page,
+ * and cleanResult on whatever it answered.
  */
 function fetchOne(request: RecsRequest, options: LoadOptions): Promise<RecsResult> {
   const { signal, timeout, transport } = options;
   const run = async (shared: AbortSignal) => {
-    const source = transport ?? (await loadTransport(request.transport, AbortSignal.any([shared, AbortSignal.timeout(timeout)])));
-    const answer = await withPolicy((attempt) => (isAdapter(source) ? runAdapter(source, request, attempt) : source.fetch(request, { signal: attempt })), {
-      signal: shared,
-      timeout,
-    });
+    if (!transport) await registered(request.transport, AbortSignal.any([shared, AbortSignal.timeout(timeout)]));
+    const answer = await withPolicy(
+      async (attempt) => {
+        const source = transport ?? (await loadTransport(request.transport));
+        return isAdapter(source) ? runAdapter(source, request, attempt) : source.fetch(request, { signal: attempt });
+      },
+      { signal: shared, timeout },
+    );
     return cleanResult(answer, request.transport);
   };
   if (transport) return run(signal);

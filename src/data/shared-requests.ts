@@ -12,6 +12,8 @@ const inFlight = new Map<string, Shared>();
  * a widget that lets go earlier ignores the answer (elements drop superseded results).
  */
 export function shareRequest<T>(key: string, start: (signal: AbortSignal) => Promise<T>, signal: AbortSignal): Promise<T> {
+  // A widget that let go already (removed while a chunk loaded) starts nothing: its abort has fired and would not again.
+  signal.throwIfAborted();
   let entry = inFlight.get(key);
   if (!entry) {
     const controller = new AbortController();

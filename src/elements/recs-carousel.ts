@@ -1,5 +1,5 @@
 import { css, html, nothing, type PropertyDeclarations, type PropertyValues, type TemplateResult } from 'lit';
-import { RecsElement, whenShown } from './recs-element.js';
+import { RecsElement, kebabAttributes, whenShown } from './recs-element.js';
 import { baseStyles } from './styles.js';
 import type { TrackController } from './track-controller.js';
 
@@ -23,9 +23,9 @@ import type { TrackController } from './track-controller.js';
  */
 export class RecsCarousel extends RecsElement {
   // Only its own: Lit inherits RecsElement's declarations (repeating them would make every accessor again).
-  static override properties: PropertyDeclarations = {
-    slidesPerView: { attribute: 'slides-per-view', type: Number },
-  };
+  static override properties: PropertyDeclarations = kebabAttributes({
+    slidesPerView: { type: Number },
+  });
 
   /** Cards per view; overrides `--recs-slides-per-view` and the responsive default. */
   declare slidesPerView: number | undefined;
@@ -52,8 +52,8 @@ export class RecsCarousel extends RecsElement {
         --_spv: var(--recs-slides-per-view, 2);
         display: grid;
         grid-auto-flow: column;
-        grid-auto-columns: var(--recs-card-width, calc((100% - (var(--_spv) - 1) * var(--_gap)) / var(--_spv)));
-        gap: var(--_gap);
+        grid-auto-columns: var(--recs-card-width, calc((100% - (var(--_spv) - 1) * var(--recs-gap, 16px)) / var(--_spv)));
+        gap: var(--recs-gap, 16px);
         overflow-x: auto;
         overscroll-behavior-x: contain;
         scroll-snap-type: x mandatory;
@@ -83,9 +83,9 @@ export class RecsCarousel extends RecsElement {
     super.updated(changed);
     const track = this.renderRoot.querySelector<HTMLElement>('.track');
     // Through the CSSOM, not a style attribute, so a strict Content-Security-Policy allows it.
+    // An empty value removes the property (CSSOM), leaving the responsive default.
     const spv = Number(this.slidesPerView);
-    if (spv > 0) track?.style.setProperty('--_spv', String(spv));
-    else track?.style.removeProperty('--_spv');
+    track?.style.setProperty('--_spv', spv > 0 ? String(spv) : '');
     // Until then Previous and Next stay disabled (as before the first measure) and every card is a tab stop.
     if (this.state === 'ready') whenShown().then((chunk) => (this.#view ??= new chunk.TrackController(this)), () => {});
   }
@@ -94,15 +94,13 @@ export class RecsCarousel extends RecsElement {
     const labels = this.resolvedLabels;
     const ready = this.state === 'ready';
     const slides = { total: this.items.length };
+    const heading = this.heading?.trim();
+    // No white space between tags and parts: text nodes that nothing shows.
     return html`<section
       part="region"
       aria-roledescription="carousel"
-      aria-labelledby=${this.heading ? 'heading' : nothing}
-      aria-label=${this.heading ? nothing : labels.region}
-    >
-      <div class="header">
-        ${this.renderHeading()}
-        <div class="controls">
+      aria-labelledby=${heading ? 'heading' : nothing}
+      aria-label=${heading ? nothing : labels.region}><div class="header">${this.renderHeading()}<div class="controls">
           <button part="prev" class="nav" type="button" aria-label=${labels.previous} ?disabled=${!ready || this.#view?.atStart !== false} @click=${() => this.#view?.page(-1)}>
             <span class="arrow" aria-hidden="true">‹</span>
           </button>
@@ -111,11 +109,11 @@ export class RecsCarousel extends RecsElement {
           </button>
         </div>
       </div>
-      <div part="track" class="track" @scroll=${this.#view?.measure} @keydown=${this.#view?.keydown}>
-        ${/* Slides are divs (a group role is not allowed on an li); skeletons are list items, so they keep a list, laid out as the track's own cells. */ ready
+      <div part="track" class="track" @scroll=${this.#view?.measure} @keydown=${this.#view?.keydown}>${
+        /* Slides are divs (a group role is not allowed on an li); skeletons are list items, so they keep a list, laid out as the track's own cells. */ ready
           ? this.renderItems(slides)
-          : html`<ul class="skeletons" role="none">${this.renderItems()}</ul>`}
-      </div>
+          : html`<ul class="skeletons" role="none">${this.renderItems()}</ul>`
+      }</div>
     </section>`;
   }
 }

@@ -23,11 +23,20 @@ const numberAttribute = { fromAttribute: (value: string | null) => fieldFromText
 /** `lazy` is on unless the attribute says off: false, 0, off or no, in any case. */
 const lazyAttribute = { fromAttribute: (value: string | null) => !/^\s*(false|0|off|no)\s*$/i.test(value ?? '') };
 
-/** The request fields' properties and attributes, from the field table (src/model/fields.ts). */
+/**
+ * Property declarations whose attributes are their names in kebab case (`productUrl`: `product-url`) unless they say
+ * otherwise, instead of Lit's lowercased names (custom-elements-manifest.config.mjs reads them the same way). @internal
+ */
+export const kebabAttributes = (properties: PropertyDeclarations): PropertyDeclarations => {
+  for (const name in properties) (properties[name] as { attribute?: unknown }).attribute ??= attributeOf(name);
+  return properties;
+};
+
+/** The request fields' properties, from the field table (src/model/fields.ts). */
 const requestProperties: Record<string, PropertyDeclaration> = {};
 for (const [field, spec] of FIELD_ENTRIES) {
   const property = propertyOf(field);
-  if (spec.kind !== 'cart' && spec.element !== 0) requestProperties[property] = { attribute: attributeOf(property), converter: spec.kind === 'number' ? numberAttribute : undefined };
+  if (spec.kind !== 'cart' && spec.element !== 0) requestProperties[property] = { converter: spec.kind === 'number' ? numberAttribute : undefined };
 }
 
 /**
@@ -118,29 +127,29 @@ export interface RecsElement extends RequestProperties {}
  * @csspart empty - The built-in empty message (with `empty-label`).
  */
 export abstract class RecsElement extends LitElement {
-  static override properties: PropertyDeclarations = {
+  static override properties: PropertyDeclarations = kebabAttributes({
     transport: {},
     ...requestProperties,
     timeout: { converter: numberAttribute },
     heading: {},
-    productUrl: { attribute: 'product-url' },
+    productUrl: {},
     lazy: { converter: lazyAttribute },
     events: { converter: lazyAttribute },
     exclude: {},
     fallback: {},
-    cacheTtl: { attribute: 'cache-ttl', converter: numberAttribute },
-    dedupePage: { attribute: 'dedupe-page', type: Boolean },
-    addToCart: { attribute: 'add-to-cart', type: Boolean },
+    cacheTtl: { converter: numberAttribute },
+    dedupePage: { type: Boolean },
+    addToCart: { type: Boolean },
     labels: { attribute: false },
-    prevLabel: { attribute: 'prev-label' },
-    nextLabel: { attribute: 'next-label' },
-    outOfStockLabel: { attribute: 'out-of-stock-label' },
-    slideLabel: { attribute: 'slide-label' },
-    emptyLabel: { attribute: 'empty-label' },
-    addToCartLabel: { attribute: 'add-to-cart-label' },
+    prevLabel: {},
+    nextLabel: {},
+    outOfStockLabel: {},
+    slideLabel: {},
+    emptyLabel: {},
+    addToCartLabel: {},
     state: { reflect: true },
     items: { attribute: false },
-  };
+  });
 
   /**
    * The page API of the copy of the bundle that defined the elements: a second copy's
@@ -195,6 +204,8 @@ export abstract class RecsElement extends LitElement {
   #autoId = `recs-${++widgetCount}`;
   /** The result on screen, so the same result (a stale cache entry kept after a failed refresh) is announced once. */
   #shown: LoadedRecs | undefined;
+  /** Shows the result on screen again, selected anew. */
+  #reselect: (() => void) | undefined;
 
   /** The element's id, or a generated one: which widget an event came from. */
   get widgetId(): string {
@@ -205,8 +216,8 @@ export abstract class RecsElement extends LitElement {
   get resolvedLabels(): RecsLabels {
     const labels: Record<string, string> = { ...DEFAULT_LABELS, ...this.labels };
     // Each word's attribute property is its name and "Label" (prevLabel for previous); the region has none.
-    // An empty one is unset, as every empty attribute (a CMS field left blank must not leave a button unnamed).
-    for (const key in labels) labels[key] = (this as unknown as Record<string, string | undefined>)[`${key === 'previous' ? 'prev' : key}Label`] || labels[key]!;
+    // An empty or blank one is unset, as every empty attribute (a CMS field left blank must not leave a button unnamed).
+    for (const key in labels) labels[key] = (this as unknown as Record<string, string | undefined>)[`${key === 'previous' ? 'prev' : key}Label`]?.trim() || labels[key]!;
     return labels as unknown as RecsLabels;
   }
 
@@ -224,6 +235,8 @@ export abstract class RecsElement extends LitElement {
   #cards: KeptCards = { byItem: new WeakMap() };
   /** Ends the first render's wait for data (scheduleUpdate). */
   #renderNow: (() => void) | undefined;
+  /** The first update's pass that only takes back properties set before the upgrade (scheduleUpdate). */
+  #holding = false;
 
   constructor() {
     super();
@@ -239,8 +252,9 @@ export abstract class RecsElement extends LitElement {
   override connectedCallback(): void {
     super.connectedCallback();
     this.#unlisten = $context.listen(() => this.requestUpdate());
-    // Start the vendor chunk and card chunk downloads now, so they are ready before the request and its answer.
-    if (typeof this.transport === 'string') loadTransport(this.transport).catch(() => {});
+    // Start the vendor chunk and card chunk downloads now, so they are ready before the request and its answer
+    // (a one-off transport object's name, `custom`, and an unset one's are not registered: they load nothing).
+    loadTransport(this.#transportName()).catch(() => {});
     loadCards().catch(() => {});
     // Back on the page: an abandoned request starts again, shown cards are watched for impressions again.
     this.requestUpdate();
@@ -275,6 +289,9 @@ export abstract class RecsElement extends LitElement {
     super.willUpdate(changed);
     // An update of only what loading itself set (state, items) has the request already made: not built again.
     if (!requested.has(this) || [...changed.keys()].some((key) => key !== 'state' && key !== 'items')) this.#request();
+    // What only decides which of the result's products show and where they link: the result on screen is selected again
+    // (unless the request changed with it: its own result is selected then).
+    if (changed.has('exclude') || changed.has('productUrl') || changed.has('dedupePage')) this.#reselect?.();
     requested.add(this);
   }
 
@@ -324,12 +341,13 @@ export abstract class RecsElement extends LitElement {
       if (!run.isLatest()) return;
       const error = toRecsError(thrown);
       release(this);
-      this.#shown = undefined;
+      this.#shown = this.#reselect = undefined;
       this.items = [];
       this.error = error;
       this.state = 'error';
       this.#renderNow?.();
       await this.updateComplete;
+      if (!run.isLatest()) return;
       emit(this, 'recs-error', { error, ...this.eventContext() });
     }
   }
@@ -338,6 +356,10 @@ export abstract class RecsElement extends LitElement {
   async #show(result: LoadedRecs, request: RecsRequest, run: Run): Promise<void> {
     if (!run.isLatest() || result === this.#shown) return;
     this.#shown = result;
+    this.#reselect = () => {
+      this.#shown = undefined;
+      this.#show(result, request, run).catch(() => {});
+    };
     const excluded = excludedIds(request, this.exclude);
     if (this.dedupePage) for (const id of claimedByOthers(this)) excluded.add(id);
     const items = selectItems(result.items, { excluded, limit: displayLimit(this.limit), productUrl: this.productUrl });
@@ -385,9 +407,9 @@ export abstract class RecsElement extends LitElement {
     return { widgetId: this.widgetId, transport: this.#transportName(), trackerId: this.trackerId };
   }
 
-  /** The transport's registry name; `custom` for a one-off object, empty when unset. */
+  /** The transport's registry name (stray spaces from a CMS left out); `custom` for a one-off object, empty when unset. */
   #transportName(): string {
-    return typeof this.transport === 'string' ? this.transport : this.transport ? 'custom' : '';
+    return typeof this.transport === 'string' ? this.transport.trim() : this.transport ? 'custom' : '';
   }
 
   /** The cards (or skeletons while waiting) as list items, for the layout to place. */
@@ -403,19 +425,20 @@ export abstract class RecsElement extends LitElement {
       labels: this.resolvedLabels,
       price: (item) => formatPrice(item.price, locale, currency),
       addToCart: this.addToCart,
-      template: this.#template(),
+      // A designer's card template: the element's `<template>` child.
+      template: this.querySelector<HTMLTemplateElement>(':scope > template'),
       slides,
     };
     return cardChunk.buildCards(this.ownerDocument, this.items, options, this.#cards);
   }
 
-  /** A designer's card template: the element's `<template>` child. */
-  #template(): HTMLTemplateElement | null {
-    return this.querySelector(':scope > template');
+  protected renderHeading(): TemplateResult | typeof nothing {
+    // A blank heading is none (the carousel's region is then named by its label).
+    return this.heading?.trim() ? html`<h2 part="heading" class="heading" id="heading">${this.heading}</h2>` : nothing;
   }
 
-  protected renderHeading(): TemplateResult | typeof nothing {
-    return this.heading ? html`<h2 part="heading" class="heading" id="heading">${this.heading}</h2>` : nothing;
+  protected override shouldUpdate(): boolean {
+    return !this.#holding;
   }
 
   /** Each element's own layout around the cards. */
@@ -446,6 +469,11 @@ export abstract class RecsElement extends LitElement {
     if (this.hasUpdated) return super.scheduleUpdate();
     const data = this.querySelector(':scope>[data-recs]');
     if (!data) {
+      // Properties set before the element was defined (a framework, a script ahead of recs.js) are Lit's to give back,
+      // at the start of an update: a first one that renders nothing (shouldUpdate) does only that, so the request sees them.
+      this.#holding = true;
+      super.scheduleUpdate();
+      this.#holding = false;
       // The request goes out now; the first render waits for its answer, up to SKELETON_DELAY. So data that comes
       // in time is rendered as cards straight away, with no skeletons built, laid out and painted first, and a slow
       // answer gets its skeletons then. Meanwhile dist/recs.css holds the space (until the element has a state).
@@ -453,7 +481,10 @@ export abstract class RecsElement extends LitElement {
       return new Promise<void>((render) => {
         this.#renderNow = render;
         setTimeout(render, SKELETON_DELAY);
-      }).then(() => super.scheduleUpdate());
+      }).then(() => {
+        this.requestUpdate();
+        super.scheduleUpdate();
+      });
     }
     return Promise.all([import('./hydrate.js'), loadCards()]).then(([{ adopt }]) => {
       const result = adopt(this, data);

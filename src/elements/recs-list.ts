@@ -14,7 +14,7 @@ export class RecsList extends RecsElement {
     css`
       .grid {
         display: grid;
-        gap: var(--_gap);
+        gap: var(--recs-gap, 16px);
         grid-template-columns: repeat(auto-fill, minmax(min(var(--recs-card-width, 180px), 100%), 1fr));
       }
     `,

@@ -12,11 +12,6 @@ export const baseStyles = css`
     /* As wide as the space it is in, also as a flex item or centred (where auto is its content's width: a carousel's is 0). */
     width: -webkit-fill-available;
     width: -moz-available;
-    --_gap: var(--recs-gap, 16px);
-    --_radius: var(--recs-radius, 8px);
-    --_accent: var(--recs-color-accent, #2f5bd3);
-    --_muted: var(--recs-color-muted, #5c5c5c);
-    --_skeleton: var(--recs-skeleton-color, #ececec);
   }
   :host([hidden]) { display: none; }
   /* On the inner root, not the host: a page rule like * { all: unset } resets the host's font and colour. */
@@ -26,14 +21,14 @@ export const baseStyles = css`
   ul, p { list-style: none; margin: 0; padding: 0; }
   button { display: inline-grid; place-items: center; padding: 0 12px; min-height: 24px; font: inherit; cursor: pointer; }
   button:disabled { opacity: 0.4; cursor: default; }
-  :focus-visible { outline: 2px solid var(--_accent); outline-offset: 2px; }
-  .add { margin-top: 8px; height: 36px; border: 0; border-radius: var(--_radius); color: var(--recs-button-text, #fff); background: var(--_accent); }
-  [part=empty], .brand { color: var(--_muted); }
+  :focus-visible { outline: 2px solid var(--recs-color-accent, #2f5bd3); outline-offset: 2px; }
+  .add { margin-top: 8px; height: 36px; border: 0; border-radius: var(--recs-radius, 8px); color: var(--recs-button-text, #fff); background: var(--recs-color-accent, #2f5bd3); }
+  [part=empty], .brand { color: var(--recs-color-muted, #5c5c5c); }
   /* One line, so its height is known before the script runs (dist/recs.css). */
   .heading { margin: 0 0 12px; font: var(--recs-heading-font, 600 18px/24px system-ui, sans-serif); color: var(--recs-heading-color, inherit); white-space: nowrap; overflow: hidden; text-overflow: ellipsis; }
   .card, .link { display: flex; flex-direction: column; min-width: 0; }
-  .link { gap: 4px; flex: 1; color: inherit; text-decoration: none; border-radius: var(--_radius); }
-  .media { aspect-ratio: var(--recs-image-ratio, 1/1); border-radius: var(--_radius); overflow: hidden; background: var(--recs-image-background, #f2f2f2); }
+  .link { gap: 4px; flex: 1; color: inherit; text-decoration: none; border-radius: var(--recs-radius, 8px); }
+  .media { aspect-ratio: var(--recs-image-ratio, 1/1); border-radius: var(--recs-radius, 8px); overflow: hidden; background: var(--recs-image-background, #f2f2f2); }
   .media img { width: 100%; height: 100%; object-fit: var(--recs-image-fit, cover); }
   /* A broken image (recs-element.ts), or none: the plain media background. */
   img.error, img:not([src]) { visibility: hidden; }
@@ -46,10 +41,10 @@ export const baseStyles = css`
    * A skeleton is one element, so the loading render and its first frame stay cheap: the image box
    * before it, and after it a bar for each of the card's text lines (brand, two of title, price).
    */
-  .skeleton::before, .skeleton::after { content: ''; background: var(--_skeleton); }
-  .skeleton::before { aspect-ratio: var(--recs-image-ratio, 1/1); border-radius: var(--_radius); }
+  .skeleton::before, .skeleton::after { content: ''; background: var(--recs-skeleton-color, #ececec); }
+  .skeleton::before { aspect-ratio: var(--recs-image-ratio, 1/1); border-radius: var(--recs-radius, 8px); }
   /* The card's 4px gap below the image, then four 12px bars 24px apart, each in the middle of a 20px line. */
-  .skeleton::after { height: 92px; background: repeating-linear-gradient(#0000 0 8px, var(--_skeleton) 0 20px, #0000 0 24px); }
+  .skeleton::after { height: 92px; background: repeating-linear-gradient(#0000 0 8px, var(--recs-skeleton-color, #ececec) 0 20px, #0000 0 24px); }
   /* The add-to-cart button's space: 8px margin and 36px (.add). */
   :host([add-to-cart]) .skeleton { padding-bottom: 44px; }
   /* Empty and error ([state^=e]): the slot (a block) over the skeletons, hidden, so the page keeps its place; the collapse attribute gives the space back. */

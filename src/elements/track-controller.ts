@@ -18,6 +18,8 @@ export class TrackController implements ReactiveController {
   #last = '';
   /** The Previous or Next button that had focus before a render, so focus survives it being disabled. */
   #focusedNav: Element | null | undefined;
+  /** The items the track shows. */
+  #items: unknown;
 
   constructor(private readonly host: RecsElement) {
     host.addController(this);
@@ -56,6 +58,9 @@ export class TrackController implements ReactiveController {
       if (track) this.#resize.observe(track);
       this.#track = track;
     }
+    // New results (a carousel kept for another product, as an SPA does) start at their first card, at once.
+    if (this.#items && this.#items !== this.host.items) track?.scrollTo({ left: 0, behavior: 'instant' });
+    this.#items = this.host.items;
     // After layout, outside the update.
     if (track) requestAnimationFrame(this.measure);
   }
@@ -86,6 +91,8 @@ export class TrackController implements ReactiveController {
 
   /** Arrow keys move to the neighbouring card (mirrored right to left), Home and End to the ends. */
   keydown = (event: KeyboardEvent): void => {
+    // With a modifier the keys are the browser's and the page's (Alt+Left is Back, Shift+End selects).
+    if (event.altKey || event.ctrlKey || event.metaKey || event.shiftKey) return;
     const cards = this.#cards();
     const current = Math.max(cards.findIndex((card) => card.contains(this.host.shadowRoot!.activeElement)), 0);
     const forward = this.#forward();

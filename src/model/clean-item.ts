@@ -39,15 +39,20 @@ const texts = (value: unknown): string[] | undefined => {
   return list.length ? list : undefined;
 };
 
+/** The longest id kept (as events carry it, src/proxy/events/ingest.ts). */
+const MAX_ID = 200;
+
 /**
  * The single place where an item becomes safe to show, whatever its source:
  * no id or no title drops it (undefined); URLs pass safeUrl; prices are finite;
  * everything else is plain text or left out.
  */
 export function cleanItem(raw: RawItem): RecItem | undefined {
-  const id = plainText(raw.id, 200);
+  // An id is never cut short: two long ids sharing their start would become one product. A longer one drops the item
+  // (plainText marks a cut one with …, which makes it longer than MAX_ID).
+  const id = plainText(raw.id, MAX_ID + 1);
   const title = plainText(raw.title);
-  if (!id || !title) return undefined;
+  if (!id || !title || id.length > MAX_ID) return undefined;
   const item: Record<string, unknown> = { id, title };
   // Only fields with a value (a plain call per field: cleaning is on the path from answer to cards).
   const put = (name: string, value: unknown) => value !== undefined && (item[name] = value);

@@ -122,11 +122,14 @@ export const attributeOf = (property: string): string => property.replace(/[A-Z]
 /** The proxy parameter name of a field: its property's name (`productIds` travels as `productId`). */
 export const wireNameOf = propertyOf;
 
-/** The personal identifiers: a request carrying any of them is never cached by a CDN or put in a URL. */
-export const PERSONAL_FIELDS = FIELD_ENTRIES.filter(([, spec]) => spec.personal).map(([field]) => field);
+/**
+ * The personal identifiers: a request carrying any of them is never cached by a CDN or put in a URL. Marked pure so
+ * dist/recs.js, which only asks hasPersonalIdentifier, leaves the list out.
+ */
+export const PERSONAL_FIELDS = /* @__PURE__ */ FIELD_ENTRIES.filter(([, spec]) => spec.personal).map(([field]) => field);
 
 export function hasPersonalIdentifier(request: Partial<RecsRequest>): boolean {
-  return PERSONAL_FIELDS.some((field) => Boolean(request[field]));
+  return FIELD_ENTRIES.some(([field, spec]) => spec.personal && Boolean(request[field]));
 }
 
 /**

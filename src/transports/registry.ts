@@ -34,7 +34,7 @@ export function registerTransport(name: string, factory: TransportFactory): void
 }
 
 /** Resolves when `name` is registered (at once when it is), or rejects when `signal` aborts first (without one: at once). */
-async function registered(name: string, signal?: AbortSignal): Promise<void> {
+export async function registered(name: string, signal?: AbortSignal): Promise<void> {
   if (factories.has(name)) return;
   await new Promise((resolve, reject) => {
     const unknown = () => reject(new RecsFailure('invalid-request', `Unknown transport "${name}"`));

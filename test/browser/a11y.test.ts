@@ -130,6 +130,15 @@ describe('<recs-carousel> follows the WAI-ARIA carousel pattern', () => {
     ]);
   });
 
+  it('is named by its label when the heading is only spaces (no blank heading to be named by)', async () => {
+    const el = await mount('recs-carousel', 'ok', { heading: '  ' });
+    await stateIs(el, 'ready');
+    const region = part(el, 'region');
+    expect(shadow(el).querySelector('[part="heading"]')?.outerHTML, 'a blank heading').to.equal(undefined);
+    expect(region.getAttribute('aria-labelledby')).to.equal(null);
+    expect(region.getAttribute('aria-label')).to.equal('Recommendations');
+  });
+
   it('disables Previous at the start and Next at the end', async () => {
     const el = await mount('recs-carousel', 'ok', { heading: 'You may also like', 'slides-per-view': '2' });
     await stateIs(el, 'ready');
@@ -225,6 +234,22 @@ describe('<recs-carousel> follows the WAI-ARIA carousel pattern', () => {
     expect(focusedRank(), 'focused card').to.equal('1');
     await waitUntil(() => atStart(el), 'Home did not scroll back to the start');
   });
+
+  for (const [modifier, key] of [['altKey', 'ArrowLeft'], ['altKey', 'ArrowRight'], ['ctrlKey', 'End'], ['metaKey', 'ArrowRight'], ['shiftKey', 'Home']] as const) {
+    it(`leaves ${key} with ${modifier.replace('Key', '')} to the browser (Alt+Left is Back, Shift+Home selects)`, async () => {
+      const el = await mount('recs-carousel', 'ok', { 'slides-per-view': '2' });
+      await stateIs(el, 'ready');
+      // Keys are handled once the track is measured (Next then usable): before that a test would prove nothing.
+      await waitUntil(() => !part<HTMLButtonElement>(el, 'next').disabled, 'Next never enabled');
+      const link = cards(el)[1]!.querySelector<HTMLElement>('[part="link"]')!;
+      link.focus();
+      // Dispatched, not pressed: a real Alt+Left would take the test page back.
+      const event = new KeyboardEvent('keydown', { key, [modifier]: true, bubbles: true, composed: true, cancelable: true });
+      link.dispatchEvent(event);
+      expect(event.defaultPrevented, 'the key was taken').to.equal(false);
+      expect(focused(), 'focus moved').to.equal('link@2');
+    });
+  }
 
   it('Arrow keys keep focus on template cards while the carousel scrolls', async () => {
     const template = '<template><a data-href class="tpl"><span data-field="title"></span></a></template>';

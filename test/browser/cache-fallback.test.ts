@@ -1,6 +1,7 @@
-import { expect, fixture, oneEvent, waitUntil } from '@open-wc/testing';
+import { expect, fixture, html, oneEvent, waitUntil } from '@open-wc/testing';
 import type { RecsElement } from '../../src/elements/recs-element.js';
 import { cacheKey, readCache, writeCache } from '../../src/data/cache.js';
+import { registerTransport } from '../../src/transports/registry.js';
 import { uid, received } from './helpers.js';
 import '../../src/define.js';
 
@@ -54,6 +55,20 @@ describe('session cache (cache-ttl)', () => {
     expect(titles(el)).to.deep.equal(['Kept']);
     expect(el.getAttribute('state')).to.equal('ready');
     expect(errors).to.equal(0);
+  });
+
+  it('a widget taken off the page right after it connects leaves no request running (the cache chunk was still loading)', async () => {
+    const name = uid('silent');
+    const signals: AbortSignal[] = [];
+    registerTransport(name, () => ({ fetch: (_request, { signal }) => (signals.push(signal), new Promise(() => {})) }));
+    const wrapper = await fixture<HTMLDivElement>(html`<div></div>`);
+    const el = document.createElement('recs-list') as RecsElement;
+    for (const [attribute, value] of Object.entries({ transport: name, lazy: 'false', 'cache-ttl': '60' })) el.setAttribute(attribute, value);
+    wrapper.append(el);
+    await new Promise((resolve) => setTimeout(resolve)); // the request has started, its cache chunk is on its way
+    el.remove();
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    expect(signals.filter((signal) => !signal.aborted), 'requests still running').to.have.length(0);
   });
 
   it('cleans what it reads back: a script URL written into session storage never reaches a card', async () => {

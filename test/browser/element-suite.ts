@@ -484,6 +484,38 @@ export function pageAwarenessSuite(tag: Tag): void {
     });
   });
 
+  describe(`<${tag}> attributes that change only which products show and where they link`, () => {
+    it('a new exclude list hides the newly excluded product at once, with no new request', async () => {
+      const id = uid();
+      const el = await mount(`/stub/proxy/ok/${id}`, { exclude: 'sku-1' });
+      await waitUntil(() => el.getAttribute('state') === 'ready');
+      expect(titles(el)).to.deep.equal(['Hiking sock', 'Rain jacket', 'Water bottle']);
+      el.setAttribute('exclude', 'sku-2');
+      await waitUntil(() => titles(el)[0] === 'Trail shoe', `the cards stayed ${titles(el).join(', ')}`, { timeout: 2000 });
+      expect(titles(el)).to.deep.equal(['Trail shoe', 'Rain jacket', 'Water bottle']);
+      expect(await received(id), 'requests').to.have.length(1);
+    });
+
+    it('a new product-url changes the links of products without a URL', async () => {
+      const el = await mount(`/stub/proxy/ok/${uid()}`, { 'product-url': '/old/{id}' });
+      await waitUntil(() => el.getAttribute('state') === 'ready');
+      const link = () => cards(el)[2]!.querySelector('[part="link"]')!.getAttribute('href');
+      expect(link()).to.equal('/old/sku-3');
+      el.setAttribute('product-url', '/new/{id}');
+      await waitUntil(() => link() === '/new/sku-3', `the link stayed ${link()}`, { timeout: 2000 });
+      expect(el.items[2]!.url).to.equal('/new/sku-3');
+    });
+
+    it('dedupe-page added after the cards show leaves out what another widget shows', async () => {
+      const first = await mount(`/stub/proxy/ok/${uid()}`, { 'dedupe-page': '' });
+      await waitUntil(() => first.getAttribute('state') === 'ready');
+      const second = await mount(`/stub/proxy/ok/${uid()}`);
+      await waitUntil(() => second.getAttribute('state') === 'ready');
+      second.setAttribute('dedupe-page', '');
+      await waitUntil(() => second.getAttribute('state') === 'empty', `the second widget stayed ${second.getAttribute('state')}`, { timeout: 2000 });
+    });
+  });
+
   describe(`<${tag}> add to cart`, () => {
     it('shows a button per card that fires a cancelable recs-add-to-cart and does not navigate', async () => {
       const el = await mount(`/stub/proxy/ok/${uid()}`, { 'add-to-cart': '', id: 'pdp-recs', 'add-to-cart-label': 'In den Warenkorb' });

@@ -329,6 +329,23 @@ describe('5. empty attributes, as CMS templates render them, are unset', () => {
     expect(part(el, 'badge').textContent).to.equal('Out of stock');
   });
 
+  it('label attributes of only spaces count as empty too: the buttons keep their names, the badge its word', async () => {
+    const blank = { 'prev-label': '  ', 'next-label': ' ', 'slide-label': '  ', 'out-of-stock-label': ' ' };
+    const el = await mount('recs-carousel', `/stub/proxy/ok/${uid()}`, blank);
+    await stateIs(el, 'ready');
+    expect(part(el, 'prev').getAttribute('aria-label')).to.equal('Previous');
+    expect(part(el, 'next').getAttribute('aria-label')).to.equal('Next');
+    expect(cards(el)[0]!.getAttribute('aria-label')).to.equal('1 of 4');
+    expect(part(el, 'badge').textContent).to.equal('Out of stock');
+  });
+
+  it('transport=" proxy " (stray spaces from a CMS field) works like transport="proxy"', async () => {
+    const el = await mount('recs-list', `/stub/proxy/ok/${uid()}`, { transport: ' proxy ' });
+    await waitUntil(() => el.getAttribute('state') === 'ready' || el.getAttribute('state') === 'error', 'never settled', { timeout: 4000 });
+    expect(el.getAttribute('state'), el.error?.message).to.equal('ready');
+    expect(cards(el)).to.have.length(4);
+  });
+
   it('price-min="" and price-max="" send no price filter', async () => {
     const id = uid();
     const wrapper = await fixture(html`<div><recs-list transport="proxy" endpoint=${`/stub/proxy/ok/${id}`} lazy="false" price-min="" price-max=""></recs-list></div>`);
@@ -424,6 +441,19 @@ describe('12. custom transports go through the same safety net', () => {
     expect(titles(el)).to.deep.equal(['First', 'Second']);
   });
 
+  it("a custom transport's ids longer than 200 characters are never cut short: those products are left out, so two never become one", async () => {
+    const long = 'x'.repeat(200);
+    const el = document.createElement('recs-list') as RecsElement;
+    el.lazy = false;
+    el.transport = {
+      fetch: async () => ({ items: [{ id: `${long}-A`, title: 'Long A' }, { id: `${long}-B`, title: 'Long B' }, { id: long, title: '200 characters' }, { id: 'c', title: 'Short' }] }),
+    };
+    await fixture(el);
+    await stateIs(el, 'ready');
+    expect(titles(el)).to.deep.equal(['200 characters', 'Short']);
+    expect(el.items[0]!.id).to.equal(long);
+  });
+
   it('a custom transport answering { items: null } shows the error state with invalid-response', async () => {
     const el = document.createElement('recs-list') as RecsElement;
     el.lazy = false;
@@ -431,6 +461,36 @@ describe('12. custom transports go through the same safety net', () => {
     const failed = oneEvent(el, 'recs-error');
     await fixture(el);
     expect((await failed).detail.error.code).to.equal('invalid-response');
+  });
+
+  /** A widget on `transport` (a registered name or a one-off object) with a 500 ms timeout, its state and its errors. */
+  const hanging = async (transport: string | RecsElement['transport']) => {
+    const wrapper = await fixture<HTMLDivElement>(html`<div style="width: 760px"></div>`);
+    const el = document.createElement('recs-list') as RecsElement;
+    el.lazy = false;
+    el.timeout = 500;
+    el.transport = transport;
+    const seen = events(el);
+    wrapper.append(el);
+    await stateIs(el, 'error', 4000);
+    expect(seen.errors.map((error) => error.code)).to.deep.equal(['timeout']);
+    expect(shadow(el).querySelector('slot[name="error"]')?.getAttribute('name'), 'the error slot').to.equal('error');
+  };
+
+  it('a registered transport that never answers (and ignores its signal) ends in the error state after the timeout', async () => {
+    const name = uid('silent');
+    registerTransport(name, () => ({ fetch: () => new Promise(() => {}) }));
+    await hanging(name);
+  });
+
+  it('a one-off transport object that never answers ends in the error state after the timeout', async () => {
+    await hanging({ fetch: () => new Promise(() => {}) });
+  });
+
+  it('a registered transport whose factory never delivers ends in the error state after the timeout', async () => {
+    const name = uid('stuck');
+    registerTransport(name, () => new Promise(() => {}));
+    await hanging(name);
   });
 
   it('setContext({ cart: null }) empties the cart: the product left out comes back, with no error', async () => {
@@ -495,5 +555,60 @@ describe('smaller: copies, lazy spelling, redundant context, fallback errors', (
     const { detail } = await oneEvent(el, 'recs-error');
     expect(detail.error.code).to.equal('invalid-request');
     expect(detail.error.message).to.contain('fallback');
+  });
+});
+
+describe('properties set before the element is defined (a framework, or a script ahead of recs.js)', () => {
+  /** A list element of a tag not defined yet, on the page, with `setUp` done to it before its class is defined. */
+  const upgradeLater = async (setUp: (el: RecsElement) => void) => {
+    const tag = `recs-late-${uid().toLowerCase()}`;
+    const wrapper = await fixture<HTMLDivElement>(html`<div style="width: 760px"></div>`);
+    const el = document.createElement(tag) as RecsElement;
+    setUp(el);
+    wrapper.append(el);
+    const seen = events(el);
+    const { RecsList } = await import('../../src/elements/recs-list.js');
+    customElements.define(tag, class extends RecsList {});
+    return { el, seen };
+  };
+
+  it('a transport object and a limit set before the upgrade are used by the first request: cards, no error', async () => {
+    const { el, seen } = await upgradeLater((el) => {
+      el.setAttribute('lazy', 'false');
+      el.transport = { fetch: async () => ({ items: [{ id: 'p1', title: 'One' }, { id: 'p2', title: 'Two' }, { id: 'p3', title: 'Three' }] }) };
+      el.limit = 2;
+    });
+    await stateIs(el, 'ready');
+    await sleep(200);
+    expect(titles(el)).to.deep.equal(['One', 'Two']);
+    expect(seen.errors, 'recs-error').to.deep.equal([]);
+  });
+
+  it('a productId set before the upgrade is in the only request sent', async () => {
+    const id = uid();
+    const { el, seen } = await upgradeLater((el) => {
+      for (const [name, value] of Object.entries({ transport: 'proxy', endpoint: `/stub/proxy/ok/${id}`, lazy: 'false' })) el.setAttribute(name, value);
+      el.productId = 'sku-7';
+    });
+    await stateIs(el, 'ready');
+    await sleep(200);
+    expect((await urls(id)).map((url) => url.searchParams.get('productId'))).to.deep.equal(['sku-7']);
+    expect(seen.load, 'recs-load').to.equal(1);
+  });
+});
+
+describe('a carousel kept for another product (an SPA route change)', () => {
+  it('starts the new recommendations at their first card, with Previous disabled', async () => {
+    const el = await mount('recs-carousel', `/stub/proxy/ok/${uid()}`, { 'slides-per-view': '2', 'product-id': 'sku-8' }, 'width: 420px');
+    await stateIs(el, 'ready');
+    const track = part(el, 'track');
+    await waitUntil(() => !part<HTMLButtonElement>(el, 'next').disabled, 'Next never enabled');
+    track.scrollTo({ left: track.scrollWidth, behavior: 'instant' });
+    await waitUntil(() => !part<HTMLButtonElement>(el, 'prev').disabled && part<HTMLButtonElement>(el, 'next').disabled, 'never at the end');
+    const loaded = oneEvent(el, 'recs-load');
+    el.setAttribute('product-id', 'sku-9');
+    await loaded;
+    await waitUntil(() => part<HTMLButtonElement>(el, 'prev').disabled, `Previous stayed enabled, the track at ${track.scrollLeft}`, { timeout: 2000 });
+    expect(track.scrollLeft).to.be.lessThan(2);
   });
 });

@@ -318,12 +318,17 @@ const UNPRINTABLE = /[\u0000-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069]/;
 /** A string that still has something to show once controls and spaces are gone. */
 const hasPrintable = (value: unknown) => typeof value === 'string' && value.replace(new RegExp(UNPRINTABLE.source, 'g'), '').trim() !== '';
 const isShownText = (value: unknown) => typeof value === 'string' && value.trim() !== '' && value === value.trim() && !UNPRINTABLE.test(value);
+/** The longest id an item keeps: a longer one is never cut short (two would become one), the item is dropped. */
+const MAX_ID = 200;
+/** An id an item can keep: printable, and at most MAX_ID characters once controls and runs of white space are one space. */
+const isUsableId = (value: unknown) => hasPrintable(value) && (value as string).replace(new RegExp(UNPRINTABLE.source, 'g'), ' ').replace(/\s+/g, ' ').trim().length <= MAX_ID;
 
 function assertSafeItems(items: RecsResult['items']): void {
   assert.ok(Array.isArray(items));
   const ids = new Set<string>();
   for (const item of items) {
     assert.ok(isShownText(item.id), `id ${JSON.stringify(item.id)}`);
+    assert.ok(item.id.length <= MAX_ID, `id of ${item.id.length} characters`);
     assert.ok(isShownText(item.title), `title ${JSON.stringify(item.title)}`);
     assert.ok(!ids.has(item.id), `duplicate id ${item.id}`);
     ids.add(item.id);
@@ -379,7 +384,7 @@ describe('fuzzing the normalizers (seed ' + SEED + ', ' + RUNS + ' runs per prop
         check(generated('valid'), (body) => {
           for (const received of asReceived(body)) {
             const entries = list(received) as Record<string, unknown>[];
-            const usable = entries.some((entry) => hasPrintable(entry.id) && hasPrintable(entry[title]));
+            const usable = entries.some((entry) => isUsableId(entry.id) && hasPrintable(entry[title]));
             // A documented response is never rejected, unless it has entries and none is usable (the one rule, cleanResult).
             if (!usable && entries.length) {
               assert.equal(assertSafeOrInvalid(normalize, received), undefined, 'an answer with no usable entry must be invalid-response');
@@ -428,6 +433,10 @@ describe('fuzzing the normalizers (seed ' + SEED + ', ' + RUNS + ' runs per prop
     for (let level = 0; level < 20_000; level++) nested = [nested];
     const yespo = normalizeYespoResponse([{ id: 1, name: 'Sock', tags_size: [{ toString: 1 }, 'M'], tags_fit: nested }]);
     assert.deepEqual(yespo.items[0]?.attributes, { size: 'M' });
+    // Ids are never cut short: two long ones sharing their first 200 characters would have become one product.
+    const long = 'x'.repeat(MAX_ID);
+    const ids = normalizeProxyResult({ items: [{ id: `${long}-A`, title: 'A' }, { id: `${long}-B`, title: 'B' }, { id: long, title: 'C' }] }).items.map((item) => item.id);
+    assert.deepEqual(ids, [long]);
     assert.ok(!isHttpOrRelative('\u0001javascript:alert(1)') && !isHttpOrRelative('java\nscript:x') && isHttpOrRelative('/p/1') && isHttpOrRelative('HTTPS://x'));
   });
 });
