@@ -29,13 +29,7 @@ function formatter(tag: string | undefined, currency: string | undefined | null)
 export function formatPrice(price: Price | undefined, locale?: string, currency?: string): string {
   if (!price || !Number.isFinite(price.amount)) return '';
   if (price.text) return price.text;
-  // The choice is made once per locale and currencies: a card costs one look-up.
-  const key = `${locale}|${currency}|${price.currency}`;
-  let made = chosen.get(key);
-  if (!made) {
-    for (const option of [currency, price.currency, null]) for (const tag of [locale, undefined]) made ??= formatter(tag, option) ?? undefined;
-    chosen.set(key, made!);
-  }
-  return made!.format(price.amount);
+  // The first formatter Intl makes (a plain number in the browser's locale always is); usually the first tried, one look-up.
+  for (const option of [currency, price.currency, null]) for (const tag of [locale, undefined]) { const made = formatter(tag, option); if (made) return made.format(price.amount); }
+  return '';
 }
-const chosen = new Map<string, Intl.NumberFormat>();
