@@ -4,15 +4,13 @@
  * track is a scroll container with 2px of padding, so a ring outside the link was clipped away on cards 2..N and
  * cut on card 1; the built-in ring, and the designer guide's template ring, are now drawn inside the link.
  */
-import { expect, fixture, html, nextFrame, waitUntil } from '@open-wc/testing';
+import { expect, fixture, html, nextFrame } from '@open-wc/testing';
 import { sendKeys } from '@web/test-runner-commands';
 import type { RecsElement } from '../../src/elements/recs-element.js';
 import '../../src/define.js';
+import { shadow, stateIs } from './helpers.js';
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
-const shadow = (el: Element) => el.shadowRoot!;
-const stateIs = (el: Element, state: string, timeout = 6000) =>
-  waitUntil(() => el.getAttribute('state') === state, `state never became ${state} (is ${el.getAttribute('state')})`, { timeout });
 
 async function mount(attributes: Record<string, string> = {}, inner = ''): Promise<RecsElement> {
   const wrapper = await fixture<HTMLDivElement>(html`<div style="width: 760px"></div>`);

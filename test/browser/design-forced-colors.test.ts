@@ -4,16 +4,12 @@
  * colours) has a transparent border, which forced colours paint, as Previous/Next have. (The loading skeletons,
  * drawn with background colours, are blank under forced colours: left so, docs/designer.md.)
  */
-import { expect, fixture, html, nextFrame, waitUntil } from '@open-wc/testing';
+import { expect, fixture, html, nextFrame } from '@open-wc/testing';
 import { emulateMedia } from '@web/test-runner-commands';
 import type { RecsElement } from '../../src/elements/recs-element.js';
 import '../../src/define.js';
+import { TAGS, shadow, stateIs } from './helpers.js';
 
-type Tag = 'recs-list' | 'recs-carousel';
-const TAGS: Tag[] = ['recs-list', 'recs-carousel'];
-const shadow = (el: Element) => el.shadowRoot!;
-const stateIs = (el: Element, state: string, timeout = 6000) =>
-  waitUntil(() => el.getAttribute('state') === state, `state never became ${state} (is ${el.getAttribute('state')})`, { timeout });
 
 describe('designer: forced colors (Windows high contrast)', () => {
   before(() => emulateMedia({ forcedColors: 'active' }));

@@ -5,15 +5,11 @@
  * left, and an ancestor's `white-space: nowrap` made every title one clipped line. (`text-transform`,
  * `letter-spacing` and `text-indent` still inherit, as for any text: docs/designer.md.)
  */
-import { expect, fixture, html, nextFrame, waitUntil } from '@open-wc/testing';
+import { expect, fixture, html, nextFrame } from '@open-wc/testing';
 import type { RecsElement } from '../../src/elements/recs-element.js';
 import '../../src/define.js';
+import { TAGS, type Tag, shadow, stateIs } from './helpers.js';
 
-type Tag = 'recs-list' | 'recs-carousel';
-const TAGS: Tag[] = ['recs-list', 'recs-carousel'];
-const shadow = (el: Element) => el.shadowRoot!;
-const stateIs = (el: Element, state: string, timeout = 6000) =>
-  waitUntil(() => el.getAttribute('state') === state, `state never became ${state} (is ${el.getAttribute('state')})`, { timeout });
 
 const ITEMS = [
   { id: 'a', title: 'Merino trail jacket with taped seams and a hood', brand: 'Acme', url: '/p/a', price: { amount: 89, currency: 'EUR' } },

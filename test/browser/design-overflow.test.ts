@@ -5,15 +5,11 @@
  * add-to-cart label spilled out of its fixed 36px button, white text on the page's white. Now the badge and the
  * label end with an ellipsis (the button's aria-label is whole) and the brand is a block.
  */
-import { expect, fixture, html, nextFrame, waitUntil } from '@open-wc/testing';
+import { expect, fixture, html, nextFrame } from '@open-wc/testing';
 import type { RecsElement } from '../../src/elements/recs-element.js';
 import '../../src/define.js';
+import { TAGS, type Tag, shadow, stateIs } from './helpers.js';
 
-type Tag = 'recs-list' | 'recs-carousel';
-const TAGS: Tag[] = ['recs-list', 'recs-carousel'];
-const shadow = (el: Element) => el.shadowRoot!;
-const stateIs = (el: Element, state: string, timeout = 6000) =>
-  waitUntil(() => el.getAttribute('state') === state, `state never became ${state} (is ${el.getAttribute('state')})`, { timeout });
 
 const ITEMS = [
   { id: 'a', title: 'Merino trail jacket', brand: 'Maison Extraordinaire de la Montagne', url: '/p/a', price: { amount: 12345.5, currency: 'EUR' }, inStock: false },

@@ -1,3 +1,4 @@
+import { waitUntil } from '@open-wc/testing';
 /** Shared by the browser tests: unique ids for stub routes and what a stub received. */
 let counter = 0;
 export const uid = (label = 't') => `${label}${Date.now().toString(36)}${(counter++).toString(36)}`;
@@ -14,3 +15,11 @@ export async function received(id: string): Promise<ReceivedRequest[]> {
 }
 
 export const never = new AbortController().signal;
+
+/** Both elements, for tests that run on each. */
+export const TAGS = ['recs-list', 'recs-carousel'] as const;
+export type Tag = (typeof TAGS)[number];
+export const shadow = (el: Element): ShadowRoot => el.shadowRoot!;
+/** Waits until the element reports `state` (its reflected attribute). */
+export const stateIs = (el: Element, state: string, timeout = 6000): Promise<void> =>
+  waitUntil(() => el.getAttribute('state') === state, `state never became ${state} (is ${el.getAttribute('state')})`, { timeout });
