@@ -44,7 +44,9 @@ function buildSnappyRequest(request: RecsRequest, settings: SnappySettings) {
   }
   if (request.collectionId) url.searchParams.set('collectionId', request.collectionId);
   const include = request.include?.filter((entry) => SNAPPY_INCLUDES.includes(entry));
-  if (include?.length) url.searchParams.set('include', include.join(','));
+  // The document's `style: form, explode: false`: one value, its entries joined by a literal comma (searchParams
+  // would send `brand%2Ctags`, one entry to a strict server). The entries are from SNAPPY_INCLUDES: nothing to escape.
+  if (include?.length) url.search += `&include=${include.join(',')}`;
   const headers: Record<string, string> = { accept: 'application/json' };
   if (settings.apiKey) headers['x-api-key'] = settings.apiKey;
   return { method: 'GET' as const, url: url.href, headers };

@@ -51,6 +51,8 @@ describe('snappy transport', () => {
     expect(url.searchParams.get('filter[price][lte]')).to.equal('50');
     expect(url.searchParams.get('collectionId')).to.equal('6527bb3567f414000c15d2c7');
     expect(url.searchParams.get('include')).to.equal('brand,tags');
+    // OpenAPI `style: form, explode: false`: the comma between entries is a literal delimiter, not %2C.
+    expect(url.search).to.contain('&include=brand,tags');
   });
 
   it('maps ProductV3: price from priceRange.min, image from the first image media item, brand name, category path', async () => {
