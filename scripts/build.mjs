@@ -83,8 +83,12 @@ await build({
       // @lit-labs/ssr-client too: inlined, it brought its own copy of lit-html, a second Lit on the page.
       external: [/^lit($|\/)/, /^@lit\/(?!react($|\/))/, /^@lit-labs\/ssr-client($|\/)/, /^zod($|\/)/, /^nanostores($|\/)/, /^react($|\/)/],
       output: {
-        entryFileNames: '[name].js',
-        chunkFileNames: 'lib/[name].js',
+        // One file per module, so an app's bundler drops what it does not use (trackOrder alone brings no Lit).
+        preserveModules: true,
+        preserveModulesRoot: 'src',
+        // The inlined @lit/react goes to lib/vendor/, not under a node_modules folder.
+        entryFileNames: (chunk) =>
+          ['index', 'define', 'react'].includes(chunk.name) ? '[name].js' : chunk.name.includes('node_modules/') ? `lib/vendor/${chunk.name.split('node_modules/').pop()}.js` : 'lib/[name].js',
         // The wrapper uses hooks: React Server Components frameworks (Next.js) must load it on the client.
         banner: (chunk) => (chunk.isEntry && chunk.name === 'react' ? "'use client';" : ''),
       },

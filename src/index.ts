@@ -3,6 +3,9 @@
  * types. No side effects: import `recs-widget/define` to register the elements.
  */
 import { RecsElement } from './elements/recs-element.js';
+import { setContext as ownSetContext } from './data/context.js';
+import { registerTransport as ownRegisterTransport } from './transports/registry.js';
+import { trackOrder as ownTrackOrder } from './data/events-hook.js';
 
 export { RecsElement };
 export type { RecsState } from './elements/recs-element.js';
@@ -29,9 +32,9 @@ export { REQUEST_FIELDS } from './model/fields.js';
  * the defined class at each call, so importing has no side effect and the load order does
  * not matter. Without a DOM, or with an element of that name from elsewhere, it is this copy's.
  */
-const pageApi = (): typeof RecsElement.pageApi =>
-  (globalThis.customElements?.get('recs-list') as unknown as typeof RecsElement | undefined)?.pageApi ?? RecsElement.pageApi;
-type PageApi = typeof RecsElement.pageApi;
+const ownPageApi = { setContext: ownSetContext, registerTransport: ownRegisterTransport, trackOrder: ownTrackOrder };
+type PageApi = typeof ownPageApi;
+const pageApi = (): PageApi => (globalThis.customElements?.get('recs-list') as unknown as { pageApi?: PageApi } | undefined)?.pageApi ?? ownPageApi;
 export const setContext: PageApi['setContext'] = (...args) => pageApi().setContext(...args);
 export const registerTransport: PageApi['registerTransport'] = (...args) => pageApi().registerTransport(...args);
 export const trackOrder: PageApi['trackOrder'] = (...args) => pageApi().trackOrder(...args);

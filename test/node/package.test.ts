@@ -132,7 +132,7 @@ describe('the npm package in a fresh consumer project', () => {
 
   it('brings no Lit of its own: the npm chunks import lit and @lit-labs/ssr-client from the app', () => {
     const lib = join(app, 'node_modules/recs-widget/dist/lib');
-    const copies = readdirSync(lib).filter((name) => readFileSync(join(lib, name), 'utf8').includes('createPolicy("lit-html"'));
+    const copies = (readdirSync(lib, { recursive: true }) as string[]).filter((name) => name.endsWith('.js') && readFileSync(join(lib, name), 'utf8').includes('createPolicy("lit-html"'));
     assert.deepEqual(copies, [], 'these npm chunks carry their own copy of lit-html');
   });
 
@@ -161,5 +161,18 @@ describe('the npm package in a fresh consumer project', () => {
       await browser.close();
       await server.close();
     }
+  });
+
+  it('tree-shakes: a checkout page importing only trackOrder bundles no Lit and no element', async () => {
+    const page = join(app, 'checkout'); // inside the app: its node_modules has the packed package
+    mkdirSync(page, { recursive: true });
+    writeFileSync(join(page, 'index.html'), '<script type="module" src="./main.js"></script>');
+    writeFileSync(join(page, 'main.js'), "import { trackOrder } from 'recs-widget';\ntrackOrder({ id: 'o-1', currency: 'EUR', lines: [] });\n");
+    const out = join(page, 'dist');
+    await build({ root: page, configFile: false, logLevel: 'error', build: { outDir: out } });
+    const entry = (readdirSync(join(out, 'assets')) as string[]).filter((name) => /^index-.*\.js$/.test(name));
+    assert.equal(entry.length, 1);
+    const code = readFileSync(join(out, 'assets', entry[0]!), 'utf8');
+    for (const marker of ['createPolicy("lit-html"', 'attachShadow', 'recs-carousel']) assert.ok(!code.includes(marker), `the trackOrder-only bundle has ${marker}`);
   });
 });
