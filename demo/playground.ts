@@ -240,9 +240,15 @@ export function themeCss(tag: ElementTag, theme: PlaygroundState['theme'], inden
   return `${note}${indent}${tag} {\n${lines.join('\n')}\n${indent}}`;
 }
 
-/** Exactly what to paste into a page: the script tag, the theme and the element. */
+/**
+ * Exactly what to paste into a page: the stylesheet (recs.css, beside the script: it holds the element's space until
+ * its first render, so it comes first), the script tag, the theme and the element.
+ */
 export function snippetFor(state: PlaygroundState): string {
-  const parts = [`<script type="module" src="${escapeAttribute(state.scriptSrc || DEFAULT_SCRIPT_SRC)}"></script>`];
+  const src = state.scriptSrc || DEFAULT_SCRIPT_SRC;
+  const parts = [
+    `<link rel="stylesheet" href="${escapeAttribute(src.replace(/[^/]*$/, 'recs.css'))}">\n<script type="module" src="${escapeAttribute(src)}"></script>`,
+  ];
   const css = themeCss(state.tag, state.theme, '  ');
   if (css) parts.push(`<style>\n${css}\n</style>`);
 

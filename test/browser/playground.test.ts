@@ -91,11 +91,19 @@ describe('snippetFor()', () => {
     scriptSrc: DEFAULT_SCRIPT_SRC,
   };
 
-  it('is the script tag and the element, with no style block when nothing is themed', () => {
+  it('is the stylesheet, the script tag and the element, with no style block when nothing is themed', () => {
     expect(snippetFor(base)).to.equal(
-      `<script type="module" src="${DEFAULT_SCRIPT_SRC}"></script>\n\n` +
+      '<link rel="stylesheet" href="https://cdn.example/recs-widget/dist/recs.css">\n' +
+        `<script type="module" src="${DEFAULT_SCRIPT_SRC}"></script>\n\n` +
         '<recs-carousel\n  transport="proxy"\n  endpoint="/recs/similar"\n  heading="You may also like"></recs-carousel>',
     );
+  });
+
+  it('links recs.css from beside the script, before it, wherever the script is hosted', () => {
+    const doc = new DOMParser().parseFromString(snippetFor({ ...base, scriptSrc: '/static/widgets/recs.js?v=2' }), 'text/html');
+    expect(doc.head.querySelector('link[rel="stylesheet"] + script')).to.not.equal(null);
+    expect(doc.querySelector('link')!.getAttribute('href')).to.equal('/static/widgets/recs.css');
+    expect(doc.querySelector('script')!.getAttribute('src')).to.equal('/static/widgets/recs.js?v=2');
   });
 
   it('writes boolean attributes bare, lazy="false" as a value, and the theme as a style block', () => {

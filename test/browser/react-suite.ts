@@ -178,6 +178,73 @@ export function reactSuite(major: '18' | '19'): void {
       root = bundle.ReactDOM.createRoot(container); // for afterEach
     });
 
+    // dist/recs.css (src/elements/reserve.css) sizes the space from attributes, before the element's first render:
+    // @lit/react alone set only properties, in a layout effect, so a <RecsList limit={4} heading> reserved ten cards.
+    /** Renders `child` and calls `check` in a layout effect around it: after the wrapper's own, before the first paint and the element's first render. */
+    const Check = ({ check, children }: { check: () => void; children?: ReactNamespace.ReactNode }) => (bundle.React.useLayoutEffect(() => void check(), []), children);
+    const renderChecked = (child: ReactNamespace.ReactElement, check: () => void) => root.render(bundle.React.createElement(Check, { check }, child));
+
+    it('writes the attributes recs.css reads before the first paint and the element\'s first render', async () => {
+      const { transport } = recordingTransport(hang);
+      const atFirstRender: Record<string, string | null>[] = [];
+      const names = ['transport', 'product-id', 'limit', 'heading', 'add-to-cart', 'slides-per-view', 'lazy', 'dedupe-page', 'labels', 'state'];
+      const snapshot = (node: Element) => Object.fromEntries(names.map((name) => [name, node.getAttribute(name)]));
+      renderChecked(bundle.React.createElement(components.RecsCarousel, {
+        transport: 'proxy', endpoint: '/recs/pdp', productId: 'sku-1', limit: 8, heading: 'Dazu passt', addToCart: true,
+        slidesPerView: 3, lazy: false, dedupePage: false, labels: { next: 'Weiter' },
+      }), () => atFirstRender.push(snapshot(element('recs-carousel')!)));
+      await waitUntil(() => element('recs-carousel[state]'), 'never rendered');
+      const expected = { transport: 'proxy', 'product-id': 'sku-1', limit: '8', heading: 'Dazu passt', 'add-to-cart': '', 'slides-per-view': '3', lazy: 'false', 'dedupe-page': null, labels: null, state: null };
+      expect(atFirstRender).to.deep.equal([expected]);
+      const carousel = element<RecsCarouselElement>('recs-carousel')!;
+      expect(snapshot(carousel)).to.deep.equal({ ...expected, state: carousel.state });
+      expect([carousel.limit, carousel.addToCart, carousel.lazy, carousel.slidesPerView]).to.deep.equal([8, true, false, 3]);
+      // A transport object is a property only; a prop taken away takes its attribute along.
+      renderChecked(bundle.React.createElement(components.RecsCarousel, { transport, productId: 'sku-1', lazy: false }), () => {});
+      await waitUntil(() => !carousel.hasAttribute('limit'), 'the limit attribute stayed');
+      expect(snapshot(carousel)).to.deep.equal({ ...expected, state: carousel.state, transport: null, limit: null, heading: null, 'add-to-cart': null, 'slides-per-view': null });
+      expect([carousel.transport, carousel.limit, carousel.heading]).to.deep.equal([transport, undefined, undefined]);
+    });
+
+    describe('with recs.css', () => {
+      let sheet: HTMLLinkElement;
+      before(async () => {
+        sheet = Object.assign(document.createElement('link'), { rel: 'stylesheet', href: '/src/elements/reserve.css' });
+        await new Promise((resolve, reject) => document.head.append(Object.assign(sheet, { onload: resolve, onerror: reject })));
+      });
+      after(() => sheet.remove());
+
+      const images = Array.from({ length: 4 }, (_, index) => ({
+        id: `sku-${index + 1}`, title: index % 2 ? `Product ${index + 1}` : `A product with a long name that needs two lines or more ${index + 1}`,
+        url: `/products/sku-${index + 1}`, image: `/demo/public/images/sku-0${index + 1}.svg`, brand: 'Acme', price: { amount: 10 + index, currency: 'EUR' },
+      }));
+      type Shared = { transport: Transport; limit: number; heading: string; lazy: boolean };
+      const cases: [string, string, (props: Shared) => ReactNamespace.ReactElement][] = [
+        ['<RecsList limit={4} heading>', 'recs-list', (props) => bundle.React.createElement(components.RecsList, props)],
+        ['<RecsCarousel limit={4} heading addToCart slidesPerView={3}>', 'recs-carousel',
+          (props) => bundle.React.createElement(components.RecsCarousel, { ...props, addToCart: true, slidesPerView: 3 })],
+      ];
+      for (const [name, tag, make] of cases) {
+        it(`${name} reserves the height it renders`, async () => {
+          container.style.width = '800px';
+          const { transport } = recordingTransport(answerWith(images));
+          let reserved = 0;
+          let rendered: string | null = 'unknown';
+          renderChecked(make({ transport, limit: 4, heading: 'You may also like', lazy: false }), () => {
+            rendered = element(tag)!.getAttribute('state');
+            reserved = element(tag)!.getBoundingClientRect().height;
+          });
+          await waitUntil(() => element(`${tag}[state="ready"]`), 'never loaded');
+          const shown = element<HTMLElement>(tag)!;
+          await waitUntil(() => [...shown.shadowRoot!.querySelectorAll('img')].every((img) => img.complete), 'images never loaded');
+          await new Promise((resolve) => requestAnimationFrame(() => requestAnimationFrame(resolve)));
+          expect(rendered, 'recs.css reserves space only before the first render').to.equal(null);
+          expect(reserved).to.be.greaterThan(0);
+          expect(Math.abs(shown.getBoundingClientRect().height - reserved), `reserved ${reserved}px, rendered ${shown.getBoundingClientRect().height}px`).to.be.below(0.5);
+        });
+      }
+    });
+
     it('sets every declared property as a property', () => {
       // @lit/react sets a prop as a property when the name is on the prototype, else as an attribute.
       for (const element of [RecsCarouselElement, RecsListElement]) {

@@ -58,7 +58,12 @@ describe('framework typings', () => {
     }
   });
 
-  it('accept the Vue component (vue-tsc, strictTemplates)', async () => {
+  it('compile the Vue component of docs/frameworks.md as written: test/types/vue/FrameworksDoc.vue is that snippet', () => {
+    const docs = readFileSync(join(root, 'docs/frameworks.md'), 'utf8');
+    assert.ok(docs.includes(`\`\`\`vue\n${readFileSync(join(types, 'vue/FrameworksDoc.vue'), 'utf8')}\`\`\``), 'the snippet and FrameworksDoc.vue differ');
+  });
+
+  it('accept the Vue components (vue-tsc, strictTemplates)', async () => {
     const { code, output } = await compile('vue-tsc', join(types, 'vue/tsconfig.json'));
     assert.equal(code, 0, output);
   });
