@@ -14,10 +14,15 @@ export function parseRetryAfter(header: string | null, now = Date.now()): number
   return Number.isNaN(date) ? undefined : Math.max(0, (date - now) / 1000);
 }
 
-/** The failure for an HTTP status, with the codes 429, 404 and 400/422 have of their own. */
-export function failureForStatus(status: number, vendor: string, retryAfterHeader: string | null): RecsFailure {
+/**
+ * The failure for an answer that is not ok, by its HTTP status (429, 404 and 400/422 have codes of their own) and
+ * Retry-After. An opaque redirect is one fetchVendor told the browser not to follow (`redirect: 'manual'`).
+ */
+export function failureForStatus(response: Response, vendor: string): RecsFailure {
+  const { status } = response;
+  if (response.type === 'opaqueredirect') return new RecsFailure('http', `${vendor}: redirect refused`);
   const code = status === 429 ? 'rate-limited' : status === 404 ? 'not-found' : status === 400 || status === 422 ? 'invalid-request' : 'http';
-  return new RecsFailure(code, `${vendor}: HTTP ${status}`, { status, retryAfter: parseRetryAfter(retryAfterHeader) });
+  return new RecsFailure(code, `${vendor}: HTTP ${status}`, { status, retryAfter: parseRetryAfter(response.headers.get('retry-after')) });
 }
 
 const BASE_DELAY_MS = 300;
@@ -52,11 +57,12 @@ export interface RetryState {
   /** The first try's error. */
   error: unknown;
   deadline: number;
-  retries: number;
+  /** Retries after the first try, 2 when not given. */
+  retries?: number | undefined;
 }
 
 /** withPolicy after its first try failed (src/data/policy.ts): retries with backoff while they can end before the deadline. */
-export async function retry<T>(attempt: (signal: AbortSignal) => Promise<T>, { signal, failure, error, deadline, retries }: RetryState): Promise<T> {
+export async function retry<T>(attempt: (signal: AbortSignal) => Promise<T>, { signal, failure, error, deadline, retries = 2 }: RetryState): Promise<T> {
   for (let tries = 0; ; tries++) {
     const delay = tries < retries && isRetryable(error) ? retryDelay(tries, error as RecsFailure) : Infinity;
     // A try that could only end after the deadline is not started.

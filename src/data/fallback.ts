@@ -7,7 +7,8 @@ import { FIELD_ENTRIES, attributeOf, fieldFromText, propertyOf } from '../model/
  * The request for the `fallback` attribute: a proxy route (`/recs/bestsellers`, or any
  * URL), or a JSON object of attributes that replace the primary's, such as
  * `{"transport":"yespo","source-id":"1244"}`, read as the element reads its attributes
- * (the field table), by attribute or property name.
+ * (the field table), by attribute or property name. A fallback on another transport
+ * keeps the request but not the primary's `endpoint` and `api-key`.
  *
  * A malformed fallback is `invalid-request`; but when the primary failed, the error
  * keeps the primary's code and status (the cause a page may act on), and its message
@@ -15,14 +16,20 @@ import { FIELD_ENTRIES, attributeOf, fieldFromText, propertyOf } from '../model/
  */
 export function fallbackRequest(request: RecsRequest, fallback: string, primary?: RecsError): RecsRequest {
   const malformed = (message: string) => (primary ? new RecsFailure(primary.code, `${primary.message}; ${message}`, primary) : new RecsFailure('invalid-request', message));
-  if (!fallback.startsWith('{')) return { ...request, transport: 'proxy', endpoint: fallback };
-  let overrides: Record<string, unknown>;
-  try {
-    overrides = JSON.parse(fallback);
-  } catch {
-    throw malformed('fallback must be a route URL or a JSON object of attributes');
+  let overrides: Record<string, unknown> = { transport: 'proxy', endpoint: fallback };
+  if (fallback.startsWith('{')) {
+    try {
+      overrides = JSON.parse(fallback);
+    } catch {
+      throw malformed('fallback must be a route URL or a JSON object of attributes');
+    }
   }
   const next: Record<string, unknown> = { ...request };
+  // A transport's settings (the fields that never leave the browser: endpoint, api-key) belong to it: another
+  // transport gets its own from the fallback or its default, never the primary's (a Snappy key sent to Yespo).
+  if (overrides.transport !== undefined && String(overrides.transport) !== request.transport) {
+    for (const [field, spec] of FIELD_ENTRIES) if (spec.wire === 0) delete next[field];
+  }
   for (const [name, value] of Object.entries(overrides)) {
     if (name === 'transport') {
       next.transport = String(value);

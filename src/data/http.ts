@@ -10,28 +10,30 @@ export const afterFailure = () => import('./after-failure.js');
 
 export interface FetchVendorOptions {
   signal: AbortSignal;
-  /** `manual` where redirects are refused (the proxy: they would carry the key to another host). */
-  redirect?: RequestRedirect | undefined;
+  /** Ignored: fetchVendor never follows a redirect, on either runner (src/proxy's callers still say `manual`). */
+  redirect?: 'manual' | undefined;
   /** How the body is read; the proxy's reader refuses redirects and stops at a size cap (src/proxy/capped-body.ts). */
   read?: ((response: Response, vendor: string) => Promise<string>) | undefined;
 }
 
 /**
- * The one HTTP call of both runners: never sends cookies, turns every failure into a
+ * The one HTTP call of both runners: never sends cookies, never follows a redirect, turns every failure into a
  * RecsFailure with a code (the adapter's describeError refines HTTP errors from the
  * vendor's documented error codes), and lets an abort pass through untouched.
  */
 export async function fetchVendor(
   adapter: Pick<VendorAdapter<never>, 'vendor' | 'describeError'>,
   request: VendorRequest,
-  { signal, redirect, read }: FetchVendorOptions,
+  { signal, read }: FetchVendorOptions,
 ): Promise<{ body: unknown; headers: Headers }> {
   const { vendor } = adapter;
   let response: Response;
   let text: string;
   try {
-    // The request's method, headers and body as they are (fetch ignores its other fields).
-    response = await fetch(request.url, { ...request, signal, credentials: 'omit', redirect });
+    // The request's method, headers and body as they are (fetch ignores its other fields). A redirect is never
+    // followed: it would carry the key, a POST body with the shopper's e-mail or an identifier in the URL to whatever
+    // host it names. A browser answers it as an opaque redirect (an `http` failure); the proxy's `read` refuses the 3xx.
+    response = await fetch(request.url, { ...request, signal, credentials: 'omit', redirect: 'manual' });
     text = await (read ? read(response, vendor) : response.text());
   } catch (error) {
     if (signal.aborted) throw signal.reason;
@@ -39,13 +41,15 @@ export async function fetchVendor(
   }
   let json: unknown;
   try {
-    json = JSON.parse(text);
+    // In the browser (no `read`: the proxy's caps at its own maxResponseBytes) cards need a few kB: a larger answer
+    // is not parsed, so JSON.parse cannot hold the page (30 MB took a second).
+    json = JSON.parse(!read && text.length > 2e6 ? '' : text);
   } catch {
-    if (response.ok) throw new RecsFailure('invalid-response', `${vendor}: response is not valid JSON`);
+    if (response.ok) throw new RecsFailure('invalid-response', `${vendor}: response is not valid JSON or over 2 MB`);
   }
   if (!response.ok) {
     const { status } = response;
-    const failure = (await afterFailure().catch(() => undefined))?.failureForStatus(status, vendor, response.headers.get('retry-after')) ?? new RecsFailure('http', `${vendor}: HTTP ${status}`, { status });
+    const failure = (await afterFailure().catch(() => undefined))?.failureForStatus(response, vendor) ?? new RecsFailure('http', `${vendor}: HTTP ${status}`, { status });
     throw adapter.describeError?.(failure, json) ?? failure;
   }
   return { body: json, headers: response.headers };

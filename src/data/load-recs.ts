@@ -1,7 +1,7 @@
 import type { RecsRequest, RecsResult } from '../model/types.js';
 import { cleanResult } from '../model/clean-item.js';
 import type { VendorAdapter } from '../transports/adapter.js';
-import { loadTransport, registered, type Source, type Transport } from '../transports/registry.js';
+import { loadTransport, registered, type Transport } from '../transports/registry.js';
 import { withPolicy } from './policy.js';
 import { shareRequest } from './shared-requests.js';
 import { fetchVendor } from './http.js';
@@ -32,8 +32,6 @@ export async function runAdapter(adapter: VendorAdapter, request: RecsRequest, s
   return adapter.parseResponse(body, headers);
 }
 
-const isAdapter = (source: Source): source is VendorAdapter => 'buildRequest' in source;
-
 /**
  * One source through policy and sharing: the registry's name (waited for until the
  * timeout when not registered yet), then its source and its answer as one try under the
@@ -47,7 +45,8 @@ function fetchOne(request: RecsRequest, options: LoadOptions): Promise<RecsResul
     const answer = await withPolicy(
       async (attempt) => {
         const source = transport ?? (await loadTransport(request.transport));
-        return isAdapter(source) ? runAdapter(source, request, attempt) : source.fetch(request, { signal: attempt });
+        // An adapter runs over the one HTTP helper; a transport's own fetch does its own I/O.
+        return 'buildRequest' in source ? runAdapter(source, request, attempt) : source.fetch(request, { signal: attempt });
       },
       { signal: shared, timeout },
     );

@@ -5,7 +5,8 @@ export interface PolicyOptions {
   signal: AbortSignal;
   /** Overall budget in ms for all attempts together. */
   timeout: number;
-  retries?: number;
+  /** Retries after the first try; 2 when not given (the default is in the after-failure chunk). */
+  retries?: number | undefined;
 }
 
 /**
@@ -17,7 +18,7 @@ export interface PolicyOptions {
  * loaded once a try failed: if it cannot load, that failure stands.
  */
 export async function withPolicy<T>(attempt: (signal: AbortSignal) => Promise<T>, options: PolicyOptions): Promise<T> {
-  const { signal: callerSignal, timeout, retries = 2 } = options;
+  const { signal: callerSignal, timeout, retries } = options;
   const deadline = Date.now() + timeout;
   const signal = AbortSignal.any([callerSignal, AbortSignal.timeout(timeout)]);
   // A try ends when the signal aborts, whether it listens or not; failure() then says why.

@@ -15,12 +15,12 @@ export function shareRequest<T>(key: string, start: (signal: AbortSignal) => Pro
   // A widget that let go already (removed while a chunk loaded) starts nothing: its abort has fired and would not again.
   signal.throwIfAborted();
   let entry = inFlight.get(key);
+  // Forgets this entry, not a newer one under the same key: once it settled, or once no widget waits for it.
+  const forget = () => inFlight.get(key) === entry && inFlight.delete(key);
   if (!entry) {
     const controller = new AbortController();
-    const shared: Shared = { controller, waiting: 0, promise: start(controller.signal) };
-    const forget = () => inFlight.get(key) === shared && inFlight.delete(key);
-    shared.promise.then(forget, forget);
-    inFlight.set(key, (entry = shared));
+    inFlight.set(key, (entry = { controller, waiting: 0, promise: start(controller.signal) }));
+    entry.promise.then(forget, forget);
   }
   const shared = entry;
   shared.waiting++;
@@ -28,7 +28,7 @@ export function shareRequest<T>(key: string, start: (signal: AbortSignal) => Pro
     'abort',
     () => {
       if (--shared.waiting) return;
-      if (inFlight.get(key) === shared) inFlight.delete(key);
+      forget();
       shared.controller.abort();
     },
     { once: true },

@@ -305,9 +305,12 @@ export abstract class RecsElement extends LitElement {
     this.#run(request, timeout, (run) => this.#load(request, timeout, run), this.transport !== this.#lastTransport);
   }
 
-  /** The timeout in use: a positive `timeout`, else 8000 ms. */
+  /**
+   * The timeout in use: a positive `timeout`, at most 1e9 ms (11 days: AbortSignal.timeout throws past 2^53 ms, and
+   * timers hold 2^31 - 1), else 8000 ms.
+   */
   #timeout(): number {
-    return this.timeout! > 0 ? this.timeout! : 8000;
+    return Math.min(this.timeout! > 0 ? this.timeout! : 8000, 1e9);
   }
 
   /** Starts `work` for this request unless it is the run under way already (FetchController). */

@@ -59,7 +59,9 @@ export function cleanItem(raw: RawItem): RecItem | undefined {
   put('url', safeUrl(raw.url));
   put('image', safeUrl(raw.image));
   const price = isRecord(raw.price) ? raw.price : { amount: raw.price ?? raw.amount, currency: raw.currency };
-  const amount = finite(price.amount);
+  // Only plain decimals: Number() reads "0x1F" as 31 and "0b101" as 5 (AWS and Yespo send prices as text); with no
+  // letter, it reads nothing else.
+  const amount = typeof price.amount == 'string' && /[a-z]/i.test(price.amount) ? undefined : finite(price.amount);
   const currency = plainText(price.currency, 3);
   // Shown as given, so never cut short: a longer text is not used. Its spaces stay (Intl's no-break spaces).
   const text = typeof price.text == 'string' ? price.text.replace(UNPRINTABLE, '').trim() : '';
@@ -93,6 +95,13 @@ function attributesOf(raw: unknown): Record<string, string> | undefined {
   return Object.keys(attributes).length ? attributes : undefined;
 }
 
+/**
+ * The most entries of one answer that are parsed and cleaned. At most 100 cards show; the rest leaves room for
+ * duplicates, unusable entries and products left out (cart, other widgets). Cleaning a 200,000-entry answer held
+ * the page for seconds.
+ */
+export const MAX_ENTRIES = 500;
+
 /** Cleans a list, dropping unusable entries and duplicate ids (first one wins, ranks stay in order). */
 export function cleanItems(raws: readonly unknown[]): RecItem[] {
   const seen = new Set<string>();
@@ -117,7 +126,7 @@ export function cleanItems(raws: readonly unknown[]): RecItem[] {
 export function cleanResult(answer: unknown, source: string): RecsResult {
   const raws = isRecord(answer) ? answer.items : undefined;
   if (!Array.isArray(raws)) throw new RecsFailure('invalid-response', `${source}: the answer has no items list`);
-  const items = cleanItems(raws);
+  const items = cleanItems(raws.slice(0, MAX_ENTRIES));
   if (raws.length && !items.length) throw new RecsFailure('invalid-response', `${source}: no item in the answer has an id and a title`);
   const result: Record<string, unknown> = { items };
   // The proxy's request id and variant (events quote them) are checked as tokens by the events sender.

@@ -129,7 +129,7 @@ export const wireNameOf = propertyOf;
 export const PERSONAL_FIELDS = /* @__PURE__ */ FIELD_ENTRIES.filter(([, spec]) => spec.personal).map(([field]) => field);
 
 export function hasPersonalIdentifier(request: Partial<RecsRequest>): boolean {
-  return FIELD_ENTRIES.some(([field, spec]) => spec.personal && Boolean(request[field]));
+  return FIELD_ENTRIES.some(([field, spec]) => spec.personal && request[field]);
 }
 
 /**
@@ -141,7 +141,8 @@ export function fieldFromText(kind: FieldSpec['kind'], value: unknown): string |
   const text = typeof value === 'string' ? value.trim() : undefined;
   if (kind === 'number') {
     const number = text ? Number(text) : value;
-    return typeof number === 'number' && Number.isFinite(number) ? number : undefined;
+    // Number.isFinite is false for anything not a number (it does not convert).
+    return Number.isFinite(number) ? (number as number) : undefined;
   }
   if (!text) return undefined;
   if (kind !== 'list') return text;

@@ -7,7 +7,7 @@
  */
 import type { RecsRequest } from '../model/types.js';
 import type { RecsFailure } from '../model/errors.js';
-import type { RawItem } from '../model/clean-item.js';
+import { MAX_ENTRIES, type RawItem } from '../model/clean-item.js';
 
 export interface VendorRequest {
   method: 'GET' | 'POST';
@@ -56,7 +56,8 @@ export function parseEntries<T>(
   schema: { safeParse(value: unknown): { success: true; data: T } | { success: false } },
   normalize: (entry: T) => RawItem,
 ): RawItem[] {
-  return entries.map((entry) => {
+  // Entries past those cleanResult cleans are not parsed either.
+  return entries.slice(0, MAX_ENTRIES).map((entry) => {
     const parsed = schema.safeParse(entry);
     return parsed.success ? normalize(parsed.data) : {};
   });

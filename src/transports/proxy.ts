@@ -48,7 +48,8 @@ export const proxyAdapter: VendorAdapter = {
   },
   /** The proxy's JSON error (`{ error: { code, message } }`) keeps its message: it is our proxy's own words. */
   describeError(failure, body) {
-    const message = isRecord(body) && isRecord(body.error) ? body.error.message : undefined;
+    // A JSON body: optional chaining reads it as isRecord would.
+    const message = (body as { error?: { message?: unknown } } | null | undefined)?.error?.message;
     return typeof message === 'string' ? new RecsFailure(failure.code, `proxy: ${message.slice(0, 300)}`, failure) : undefined;
   },
 };

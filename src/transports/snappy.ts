@@ -35,14 +35,22 @@ function buildSnappyRequest(request: RecsRequest, settings: SnappySettings) {
   if ((priceMin === undefined) !== (priceMax === undefined)) {
     throw new RecsFailure('invalid-request', 'snappy: price-min and price-max must be set together');
   }
+  // The document's bounds have `minimum: 0`; a range that ends below its start matches nothing.
+  if (priceMin! < 0 || priceMin! > priceMax!) {
+    throw new RecsFailure('invalid-request', 'snappy: price-min and price-max must be 0 or more, price-min no more than price-max');
+  }
   const url = vendorUrl(settings.endpoint || SNAPPY_DEFAULT_ENDPOINT, `/v3/products/${encodeURIComponent(productId)}/recommendations`);
   url.searchParams.set('location', location);
-  url.searchParams.set('page[limit]', String(Math.min(Math.max(request.limit, 0), SNAPPY_MAX_LIMIT)));
+  // `page[limit]` is an integer 0..20 (a fallback's or a property's limit may be 2.5).
+  url.searchParams.set('page[limit]', String(Math.min(Math.max(Math.floor(request.limit), 0), SNAPPY_MAX_LIMIT)));
   if (priceMin !== undefined && priceMax !== undefined) {
     url.searchParams.set('filter[price][gte]', String(priceMin));
     url.searchParams.set('filter[price][lte]', String(priceMax));
   }
   if (request.collectionId) url.searchParams.set('collectionId', request.collectionId);
+  // Only the endpoint's documented parameters go: it documents no `fields`, and `priceRange` comes back "only when
+  // `fields` includes `priceRange`", so a card has Snappy's price only if an answer carries one anyway. brand and tags
+  // come back only when `include` names them (the widget's `include`).
   const include = request.include?.filter((entry) => SNAPPY_INCLUDES.includes(entry));
   // The document's `style: form, explode: false`: one value, its entries joined by a literal comma (searchParams
   // would send `brand%2Ctags`, one entry to a strict server). The entries are from SNAPPY_INCLUDES: nothing to escape.

@@ -10,8 +10,13 @@ import { basicAuthorization, parseEntries, vendorUrl, type VendorAdapter } from 
 
 export const YESPO_DEFAULT_ENDPOINT = 'https://yespo.io';
 
-/** Yespo's identifiers in the order we prefer them when a page sets several (webId is Yespo's advice for sites). */
-const YESPO_IDENTIFIERS = ['webId', 'contactId', 'externalCustomerId', 'email', 'phone'] as const;
+/**
+ * The identifiers we send, in the order we prefer them when a page sets several (webId is Yespo's advice for sites).
+ * Yespo's document also takes email and phone, but only as query parameters of this GET (it has no POST form), and
+ * the field contract keeps an e-mail or phone number out of every URL (access logs, CDN and proxy logs keep URLs):
+ * they are never sent, in the browser or from the proxy (the same adapter); alone they are `invalid-request`.
+ */
+const YESPO_IDENTIFIERS = ['webId', 'contactId', 'externalCustomerId'] as const;
 
 /** A proxy placement's `sourceId` fixes the data source (the recommendation type): it wins over the widget's. */
 export interface YespoSettings {
@@ -30,7 +35,7 @@ function buildYespoRequest(request: RecsRequest, settings: YespoSettings) {
   }
   const identifier = YESPO_IDENTIFIERS.find((name) => request[name]);
   if (!identifier) {
-    throw new RecsFailure('invalid-request', 'yespo: one of web-id, contact-id, external-customer-id, email or phone is required');
+    throw new RecsFailure('invalid-request', 'yespo: one of web-id, contact-id or external-customer-id is required (e-mail and phone would go in the URL)');
   }
   const url = vendorUrl(settings.endpoint || YESPO_DEFAULT_ENDPOINT, `/api/v2/contacts/recoms/${sourceId}`);
   url.searchParams.set(identifier, String(request[identifier]));

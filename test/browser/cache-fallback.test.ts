@@ -2,6 +2,8 @@ import { expect, fixture, html, oneEvent, waitUntil } from '@open-wc/testing';
 import type { RecsElement } from '../../src/elements/recs-element.js';
 import { cacheKey, readCache, writeCache } from '../../src/data/cache.js';
 import { registerTransport } from '../../src/transports/registry.js';
+import { fallbackRequest } from '../../src/data/fallback.js';
+import type { RecsRequest } from '../../src/model/types.js';
 import { uid, received } from './helpers.js';
 import '../../src/define.js';
 
@@ -147,6 +149,49 @@ describe('fallback chain', () => {
     const malformed = await mount({ endpoint: `/stub/proxy/404/${uid()}`, fallback: '{not json' });
     await waitUntil(() => malformed.getAttribute('state') === 'error');
     expect(malformed.error!.message).to.contain('fallback');
+  });
+
+  describe("a fallback on another transport does not inherit the primary's endpoint and api-key", () => {
+    it("the README's example (proxy route, then Yespo) sends Yespo's request to Yespo, not to the proxy route", async () => {
+      const sent: string[] = [];
+      const original = window.fetch;
+      // No network in tests: Yespo's real host answers an empty list here.
+      window.fetch = (async (input: RequestInfo | URL, init?: RequestInit) => {
+        const url = String(input);
+        if (!url.includes('/api/v2/contacts/recoms/')) return original(input, init);
+        sent.push(url);
+        return new Response('[]', { headers: { 'content-type': 'application/json' } });
+      }) as typeof fetch;
+      try {
+        const el = await mount({ endpoint: `/stub/proxy/404/${uid()}`, 'web-id': 'web-42', fallback: '{"transport":"yespo","source-id":"1244"}' });
+        await waitUntil(() => el.getAttribute('state') === 'empty', 'never empty', { timeout: 5000 });
+        expect(sent.map((url) => new URL(url, location.href).origin)).to.deep.equal(['https://yespo.io']);
+      } finally {
+        window.fetch = original;
+      }
+    });
+
+    it("a Snappy key is never sent to the Yespo fallback as its Basic credentials", async () => {
+      const id = uid('yespo');
+      const el = await mount({
+        transport: 'snappy', endpoint: `/stub/snappy/${uid()}`, 'api-key': 'SNAPPY-KEY', 'product-id': 'missing00000', location: 'US', 'web-id': 'web-42',
+        fallback: JSON.stringify({ transport: 'yespo', endpoint: `/stub/yespo/${id}`, 'source-id': '1244' }),
+      });
+      await ready(el);
+      const [sent] = await received(id);
+      expect(sent!.headers.authorization).to.equal(undefined);
+    });
+
+    it('keeps what the fallback sets, and both settings when the transport stays the same', () => {
+      const primary: RecsRequest = { transport: 'snappy', endpoint: 'https://api.snappy.com/public-api', apiKey: 'SNAPPY-KEY', productIds: ['655277e68e0719000d6c3fd5'], webId: 'w-1', limit: 10 };
+      const yespo = fallbackRequest(primary, '{"transport":"yespo","source-id":"1244"}');
+      expect([yespo.endpoint, yespo.apiKey, yespo.webId, yespo.sourceId]).to.deep.equal([undefined, undefined, 'w-1', '1244']);
+      const own = fallbackRequest(primary, '{"transport":"yespo","endpoint":"https://yespo.io","api-key":"YESPO-KEY"}');
+      expect([own.endpoint, own.apiKey]).to.deep.equal(['https://yespo.io', 'YESPO-KEY']);
+      expect(fallbackRequest(primary, '{"collection-id":"c-1"}')).to.deep.include({ endpoint: primary.endpoint, apiKey: 'SNAPPY-KEY' });
+      const route = fallbackRequest(primary, '/recs/bestsellers');
+      expect([route.transport, route.endpoint, route.apiKey]).to.deep.equal(['proxy', '/recs/bestsellers', undefined]);
+    });
   });
 
   it('refuses a fallback attribute with no usable value (limit "abc") instead of sending a broken request', async () => {

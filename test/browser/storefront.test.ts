@@ -506,6 +506,27 @@ describe('12. custom transports go through the same safety net', () => {
   });
 });
 
+describe('vendor edges: the page context and the timeout', () => {
+  it("a shopper's e-mail given to setContext never goes into a Yespo URL: a Yespo widget without a web id says invalid-request", async () => {
+    setContext({ email: 'bob@example.com' });
+    try {
+      const id = uid();
+      const el = await mount('recs-list', `/stub/yespo/${id}`, { transport: 'yespo', 'source-id': '1244' });
+      await stateIs(el, 'error');
+      expect(el.error!.code).to.equal('invalid-request');
+      expect(await received(id)).to.deep.equal([]);
+    } finally {
+      setContext({ email: undefined });
+    }
+  });
+
+  it('timeout="1e16" (past what AbortSignal.timeout takes) still loads the cards', async () => {
+    const el = await mount('recs-list', `/stub/proxy/ok/${uid()}`, { timeout: '1e16' });
+    await stateIs(el, 'ready');
+    expect(titles(el)).to.have.length(4);
+  });
+});
+
 describe('smaller: copies, lazy spelling, redundant context, fallback errors', () => {
   it('a copy of a loaded widget (cloneNode) placed off screen waits with placeholders instead of claiming to be ready', async () => {
     const wrapper = await fixture<HTMLDivElement>(html`<div style="width: 600px"><recs-list transport="proxy" endpoint=${`/stub/proxy/ok/${uid()}`}></recs-list></div>`);

@@ -4,7 +4,7 @@ import { yespoAdapter } from '../../src/transports/yespo.js';
 import { proxyAdapter } from '../../src/transports/proxy.js';
 import type { VendorAdapter } from '../../src/transports/adapter.js';
 import { runAdapter } from '../../src/data/load-recs.js';
-import { cleanResult } from '../../src/model/clean-item.js';
+import { MAX_ENTRIES, cleanResult } from '../../src/model/clean-item.js';
 import { RecsFailure } from '../../src/model/errors.js';
 import type { RecsRequest } from '../../src/model/types.js';
 import { uid, received, never } from './helpers.js';
@@ -55,20 +55,53 @@ describe('snappy transport', () => {
     expect(url.search).to.contain('&include=brand,tags');
   });
 
-  it('maps ProductV3: price from priceRange.min, image from the first image media item, brand name, category path', async () => {
-    const { items } = await snappyTransport.fetch(request(uid('snappy')), { signal: never });
+  it('maps ProductV3: image from the first image media item, brand name with include=brand, category path', async () => {
+    const { items } = await snappyTransport.fetch(request(uid('snappy'), { include: ['brand'] }), { signal: never });
     expect(items.map((item) => item.id)).to.deep.equal(['655277e68e0719000d6c3fd6', '6527bb3567f414000c15d2c8', '6601aa0e2c9d44000b7f1e01']);
     expect(items[0]).to.deep.include({
       title: 'NFL 25-Layer StadiumView Wall Art',
       image: 'https://media.snappy.com/image/o1xc17wfbda6cl91hm0r6_picture-1.jpg?w=1000&h=1000&q=80&f=auto',
-      price: { amount: 244.99, currency: 'USD' },
       brand: 'YouTheFan',
       category: ['Fan Merchandise', 'NFL', 'NFL Memorabilia', 'Wall Art'],
     });
     expect(items[0]!.url).to.equal(undefined); // Snappy has no URL: the element's product-url template supplies it
     expect(items[1]!.brand).to.equal(undefined);
     expect(items[2]!.image).to.equal(undefined);
-    expect(items[2]!.price).to.equal(undefined);
+  });
+
+  it('shows no brand unless include names it: Snappy returns ProductBrandV3 "only when include=brand"', async () => {
+    const { items } = await snappyTransport.fetch(request(uid('snappy')), { signal: never });
+    expect(items.map((item) => item.brand)).to.deep.equal([undefined, undefined, undefined]);
+  });
+
+  it('sends only the documented parameters: no `fields`, so priceRange ("only when fields includes priceRange") does not come back', async () => {
+    const id = uid('snappy');
+    const { items } = await snappyTransport.fetch(request(id, { include: ['brand'] }), { signal: never });
+    const url = new URL((await received(id))[0]!.url, location.href);
+    expect([...url.searchParams.keys()].sort()).to.deep.equal(['include', 'location', 'page[limit]']);
+    expect(items.map((item) => item.price)).to.deep.equal([undefined, undefined, undefined]);
+  });
+
+  it('takes the price from priceRange.min when an answer carries one', async () => {
+    const body = await (await fetch('/test/fixtures/snappy/related-products.json')).json();
+    const { items } = cleanResult(snappyAdapter.parseResponse(body, new Headers()), 'snappy');
+    expect(items.map((item) => item.price)).to.deep.equal([{ amount: 244.99, currency: 'USD' }, { amount: 32, currency: 'USD' }, undefined]);
+  });
+
+  it('sends page[limit] as an integer 0..20 whatever the limit (a fallback may say 2.5)', () => {
+    const limitOf = (limit: number) => new URL(buildSnappyRequest(request('x', { limit })).url, location.href).searchParams.get('page[limit]');
+    expect([2.5, 0.4, -3, 99].map(limitOf)).to.deep.equal(['2', '0', '0', '20']);
+  });
+
+  it('refuses a negative price bound or price-min above price-max (the document: minimum 0)', async () => {
+    for (const [priceMin, priceMax] of [[-5, 50], [10, -1], [60, 50]]) {
+      const id = uid();
+      const error = await failure(snappyTransport.fetch(request(id, { priceMin, priceMax }), { signal: never }));
+      expect(error.code, `${priceMin}..${priceMax}`).to.equal('invalid-request');
+      expect(await received(id)).to.deep.equal([]);
+    }
+    const url = new URL(buildSnappyRequest(request('x', { priceMin: 0, priceMax: 0 })).url, location.href);
+    expect(url.searchParams.get('filter[price][gte]')).to.equal('0');
   });
 
   it('sends no price filter unless both bounds are set, and says so', async () => {
@@ -127,6 +160,17 @@ describe('yespo transport', () => {
     expect(buildYespoRequest(request('x')).headers.authorization).to.equal(undefined);
   });
 
+  it('never puts an e-mail or phone number in the URL: alone they are invalid-request, beside a web id they are left out', async () => {
+    for (const extra of [{ email: 'ann@example.com' }, { phone: '+15550100' }]) {
+      const id = uid();
+      const error = await failure(yespoTransport.fetch(request(id, { webId: undefined, ...extra }), { signal: never }));
+      expect(error.code).to.equal('invalid-request');
+      expect(await received(id)).to.deep.equal([]);
+    }
+    const url = buildYespoRequest(request('x', { email: 'ann@example.com', phone: '+15550100' })).url;
+    expect(url).not.to.match(/ann|example|5550100/);
+  });
+
   it('requires a data source id and an identifier', async () => {
     expect((await failure(yespoTransport.fetch(request(uid(), { sourceId: undefined }), { signal: never }))).code).to.equal('invalid-request');
     expect((await failure(yespoTransport.fetch(request(uid(), { webId: undefined }), { signal: never }))).code).to.equal('invalid-request');
@@ -141,6 +185,56 @@ describe('yespo transport', () => {
       inStock: true, attributes: { gender: 'unisex', clear_size: '39-42, 43-46' },
     });
     expect(items[1]!.inStock).to.equal(false);
+  });
+});
+
+describe('answers past what a page can use', () => {
+  it('refuses a body over 2 MB as invalid-response, before parsing it', async () => {
+    const error = await failure(proxyTransport.fetch({ transport: 'proxy', endpoint: `/stub/proxy/huge/${uid()}`, limit: 4 }, { signal: never }));
+    expect(error.code).to.equal('invalid-response');
+    expect(error.message).to.contain('2 MB');
+  });
+
+  it(`parses and cleans only the first ${MAX_ENTRIES} entries of a vendor list`, () => {
+    const body = Array.from({ length: MAX_ENTRIES + 100 }, (_, n) => ({ id: n, name: `Product ${n}` }));
+    const raw = yespoAdapter.parseResponse(body, new Headers());
+    expect(raw.items).to.have.length(MAX_ENTRIES);
+    expect(cleanResult({ items: body.map((entry) => ({ ...entry, title: entry.name })) }, 'proxy').items).to.have.length(MAX_ENTRIES);
+  });
+});
+
+describe('redirects are refused, never followed', () => {
+  // The stub redirects to itself on the other origin (localhost <-> 127.0.0.1) and logs what reaches it under the same uid.
+  const otherOrigin = async (id: string) => (await received(id)).filter((sent) => sent.headers.host !== location.host && sent.method !== 'OPTIONS');
+
+  for (const status of [302, 307]) {
+    it(`snappy: a ${status} ends as http "redirect refused" and the X-Api-Key goes nowhere else`, async () => {
+      const id = uid('redirect');
+      const error = await failure(snappyTransport.fetch({
+        transport: 'snappy', endpoint: `/stub/redirect/${id}/${status}/snappy/${id}`, apiKey: 'snappy-key', productIds: [SNAPPY_PRODUCT], location: 'US', limit: 4,
+      }, { signal: never }));
+      expect(error.code).to.equal('http');
+      expect(error.message).to.contain('redirect refused');
+      expect(await otherOrigin(id)).to.deep.equal([]);
+    });
+  }
+
+  it('yespo: a 307 does not take the web id and Basic credentials to another origin', async () => {
+    const id = uid('redirect');
+    const error = await failure(yespoTransport.fetch({
+      transport: 'yespo', endpoint: `/stub/redirect/${id}/307/yespo/${id}`, apiKey: 'secret', sourceId: '1244', webId: 'web-42', limit: 4,
+    }, { signal: never }));
+    expect(error.code).to.equal('http');
+    expect(await otherOrigin(id)).to.deep.equal([]);
+  });
+
+  it("proxy: a 307 on the POST does not send the shopper's e-mail to another origin", async () => {
+    const id = uid('redirect');
+    const error = await failure(proxyTransport.fetch({ transport: 'proxy', endpoint: `/stub/redirect/${id}/307/proxy/ok/${id}`, email: 'shopper@example.com', limit: 4 }, { signal: never }));
+    expect(error.code).to.equal('http');
+    const sent = await received(id);
+    expect(sent.map((request) => request.method)).to.deep.equal(['POST']);
+    expect(await otherOrigin(id)).to.deep.equal([]);
   });
 });
 

@@ -423,6 +423,15 @@ describe('fuzzing the normalizers (seed ' + SEED + ', ' + RUNS + ' runs per prop
         for (const received of asReceived(raws)) assertSafeItems(cleanItems(received as RawItem[]));
       });
     });
+
+    it('reads a price given as text only as a plain decimal (no 0x, 0b, 0o or exponent)', () => {
+      const amountText = fc.oneof(fc.string({ maxLength: 12 }), fc.stringMatching(/^\s?-?(0[xXbBoO])?[\da-fA-F]{0,4}(\.\d{0,3})?([eE]-?\d)?\s?$/));
+      check(amountText, (amount) => {
+        const price = cleanItems([{ id: 'a', title: 'A', amount }])[0]?.price;
+        const decimal = /^\s*[-+]?(\d+\.?\d*|\.\d+)\s*$/.test(amount);
+        assert.deepEqual(price, decimal ? { amount: Number(amount) } : undefined, JSON.stringify(amount));
+      });
+    });
   });
 
   it('examples that once got through, kept as fixed cases', () => {

@@ -5,6 +5,7 @@
 //   /stub/snappy/<uid>/v3/products/<productId>/recommendations   Snappy v3
 //   /stub/yespo/<uid>/api/v2/contacts/recoms/<dataSourceId>      Yespo
 //   /stub/proxy/<scenario>/<uid>                                 a merchant proxy route
+//   /stub/redirect/<uid>/<status>/<path>                          a redirect to /stub/<path> on the other origin
 //   /stub/log/<uid>                                              what <uid> received
 import { readFileSync } from 'node:fs';
 import { json as sendJson, readBody } from './stub-http.mjs';
@@ -23,15 +24,28 @@ function record(uid, ctx, body) {
 /** Every vendor stub answer allows any origin: the widgets call them cross-origin. */
 const json = (ctx, status, body, headers = {}) => sendJson(ctx, status, body, { 'access-control-allow-origin': '*', ...headers });
 
+/**
+ * ProductV3's optional fields as the document says they come: `brand` and `tags` only when `include` names them,
+ * `priceRange` only when `fields` includes it (a parameter the recommendations endpoint does not document).
+ */
+function asRequested(body, url) {
+  const include = url.searchParams.get('include')?.split(',') ?? [];
+  const fields = url.searchParams.get('fields')?.split(',') ?? [];
+  const keep = (name) => (name === 'priceRange' ? fields.includes(name) : include.includes(name));
+  const data = body.data.map((product) => Object.fromEntries(Object.entries(product).filter(([name]) => !['brand', 'tags', 'priceRange'].includes(name) || keep(name))));
+  return { data };
+}
+
 function snappy(ctx, uid, productId) {
   const url = new URL(ctx.url, 'http://stub');
+  const answer = (path) => json(ctx, 200, asRequested(JSON.parse(fixture(path)), url));
   if (productId === 'missing00000') return json(ctx, 404, fixture('snappy/product-not-found.json'));
   if (url.searchParams.get('collectionId') === 'nosuchcollection') return json(ctx, 422, fixture('snappy/collection-not-found.json'));
   if (productId === 'malformed000') return json(ctx, 200, '{"data": [');
   if (productId === 'badschema000') return json(ctx, 200, { products: [] });
-  if (productId === 'unusable0000') return json(ctx, 200, fixture('snappy/with-unusable-items.json'));
+  if (productId === 'unusable0000') return answer('snappy/with-unusable-items.json');
   if (productId === 'norelated000') return json(ctx, 200, { data: [] });
-  return json(ctx, 200, fixture('snappy/related-products.json'));
+  return answer('snappy/related-products.json');
 }
 
 async function proxy(ctx, scenario, attempt) {
@@ -57,6 +71,8 @@ async function proxy(ctx, scenario, attempt) {
     case 'no-items': return json(ctx, 200, { products: [] });
     // Added for the storefront tests (test/browser/storefront.test.ts).
     case 'five': return json(ctx, 200, { items: [1, 2, 3, 4, 5].map((n) => ({ id: `five-${n}`, title: `Product ${n}` })) });
+    // 2.6 MB: past the 2 MB a browser reads (src/data/http.ts).
+    case 'huge': return json(ctx, 200, { items: Array.from({ length: 20_000 }, (_, n) => ({ id: `sku-${n}`, title: `Product ${n} ${'x'.repeat(100)}` })) });
     case 'ok-then-500': return attempt === 1 ? json(ctx, 200, fixture('proxy/items.json')) : json(ctx, 500, { error: { code: 'internal', message: 'down' } });
     default: return json(ctx, 500, { error: 'unknown scenario' });
   }
@@ -85,6 +101,17 @@ export function vendorStubs() {
       return json(ctx, 200, fixture('yespo/contact-recoms.json'));
     }
     if (kind === 'proxy') return proxy(ctx, a, record(b, ctx, body));
+    if (kind === 'redirect') {
+      // localhost and 127.0.0.1 are one server but two origins: what follows the redirect lands in this uid's log with
+      // its host, so a test sees whether the key, the body or the identifier reached the other origin.
+      record(a, ctx, body);
+      const [host, port] = ctx.host.split(':');
+      const other = host === '127.0.0.1' ? 'localhost' : '127.0.0.1';
+      ctx.status = Number(b);
+      ctx.set('access-control-allow-origin', '*');
+      ctx.set('location', `http://${other}:${port}/stub/${parts.slice(4).join('/')}${ctx.querystring ? `?${ctx.querystring}` : ''}`);
+      return;
+    }
     return next();
   };
 }
