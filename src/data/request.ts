@@ -9,10 +9,11 @@ import { urlFromTemplate } from '../format/safe-url.js';
 const MAX_LIMIT = 100;
 const DEFAULT_LIMIT = 10;
 
-/** Cards a widget shows: its `limit` (0 to 100), 10 when unset or unreadable. */
+/** Cards a widget shows: its `limit` (1 to 100), 10 when unset or unreadable. */
 export function displayLimit(limit: unknown): number {
-  const value = fieldFromText('number', limit) as number | undefined;
-  return value === undefined ? DEFAULT_LIMIT : Math.min(Math.max(Math.trunc(value), 0), MAX_LIMIT);
+  const value = fieldFromText('number', limit) as number;
+  // A whole number from 1; anything else (0, -1, 4.5, "abc") is the default, as dist/recs.css reads it.
+  return Number.isInteger(value) && value > 0 ? Math.min(value, MAX_LIMIT) : DEFAULT_LIMIT;
 }
 
 /** Product ids never to show: the page's current product(s), the cart and the widget's `exclude`. */

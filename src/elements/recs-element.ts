@@ -115,7 +115,7 @@ export interface RecsElement extends RequestProperties {}
  * @cssproperty --recs-badge-color - Out-of-stock mark text colour (default #7a1d1d).
  * @cssproperty --recs-badge-background - Out-of-stock mark background (default #fbe9e9).
  * @csspart heading - The visible heading.
- * @csspart card - Each product card (an `li`), in rank order.
+ * @csspart card - Each product card (an `li` in the list, a `div` slide in the carousel), in rank order.
  * @csspart link - The card's link (`a`).
  * @csspart image - The product image.
  * @csspart brand - The brand line.
@@ -456,7 +456,8 @@ export abstract class RecsElement extends LitElement {
     // The layout stays in place from skeletons to cards (only its list's content changes, the cards in one fragment):
     // a new layout for the cards (as until 0.4.1) made their first frame about 5 ms longer for 100 cards (docs/bench.md).
     const layout = this.renderLayout();
-    return html`<div class="root" aria-busy=${state !== 'ready'}>${state === 'empty' || state === 'error'
+    // Busy only while loading: the empty and error states are final, and their slot is read out.
+    return html`<div class="root" aria-busy=${state == 'loading'}>${state === 'empty' || state === 'error'
       ? html`<slot name=${state}>${state === 'empty' && empty ? html`<p part="empty">${empty}</p>` : nothing}</slot>`
       : nothing}<div class="keep" @click=${this.#onClick} @error=${onImageError}>${layout}</div></div>`;
   }
@@ -472,6 +473,9 @@ export abstract class RecsElement extends LitElement {
     if (this.hasUpdated) return super.scheduleUpdate();
     const data = this.querySelector(':scope>[data-recs]');
     if (!data) {
+      // A state attribute copied with the markup (a Turbo snapshot put back, a saved page) is not this element's: while
+      // it stayed, dist/recs.css held no space (it holds it until the element has a state) for up to SKELETON_DELAY.
+      this.removeAttribute('state');
       // Properties set before the element was defined (a framework, a script ahead of recs.js) are Lit's to give back,
       // at the start of an update: a first one that renders nothing (shouldUpdate) does only that, so the request sees them.
       this.#holding = true;

@@ -468,3 +468,29 @@ describe('impressions with controlled visibility', () => {
     });
   }
 });
+
+describe('the cards region is busy only while loading', () => {
+  for (const tag of TAGS) {
+    it(`<${tag}>: aria-busy while loading, not once empty or failed (their slot is final content)`, async () => {
+      const busy = (el: Element) => el.shadowRoot!.querySelector('.root')!.getAttribute('aria-busy');
+      let answer!: (value: { items: never[] }) => void;
+      const empty = document.createElement(tag) as RecsElement;
+      empty.setAttribute('lazy', 'false');
+      empty.setAttribute('empty-label', 'Nothing to recommend yet');
+      empty.transport = { fetch: () => new Promise((resolve) => (answer = resolve)) };
+      const failed = document.createElement(tag) as RecsElement;
+      failed.setAttribute('lazy', 'false');
+      failed.innerHTML = '<p slot="error">Recommendations are unavailable right now.</p>';
+      failed.transport = { fetch: () => Promise.reject(new Error('down')) };
+      await fixture(html`<div style="width: 760px">${empty}${failed}</div>`);
+      await stateIs(empty, 'loading');
+      await empty.updateComplete;
+      expect(busy(empty)).to.equal('true');
+      answer({ items: [] });
+      await stateIs(empty, 'empty');
+      await stateIs(failed, 'error');
+      await Promise.all([empty.updateComplete, failed.updateComplete]);
+      expect([busy(empty), busy(failed)]).to.deep.equal(['false', 'false']);
+    });
+  }
+});

@@ -39,6 +39,8 @@ interface Case {
   hiddenByPage?: boolean;
   /** Without `<link rel="stylesheet" href="dist/recs.css">` (the control: the page must then shift). */
   bare?: boolean;
+  /** Run in the page once it has settled; then the page settles again (its cards back) before the shift is read. */
+  afterSettled?: string;
 }
 interface Measured {
   cls: number;
@@ -187,6 +189,12 @@ async function measure(test: Case): Promise<Measured> {
       }).every((img) => img.complete), test.tag);
     await frames(page);
     await until(100);
+    if (test.afterSettled) {
+      await page.evaluate(test.afterSettled);
+      await page.waitForFunction((name) => document.querySelector(name)!.shadowRoot?.querySelector('[part=card] img')?.complete, test.tag, { timeout: 10_000 });
+      await frames(page);
+      await until(100);
+    }
     const final = await height(page, test.tag);
     const widthAfter = await widthShare(page, test.tag);
     const { cls, shifts } = await page.evaluate(() => new Promise<{ cls: number; shifts: string[] }>((resolve) => {
@@ -316,6 +324,19 @@ for (const tag of ['recs-carousel', 'recs-list'] as const) {
           assert.deepEqual([result.reserved, result.skeletons, result.final], [0, 0, 0], label);
           assert.equal(result.cls, 0, label);
         }
+      }
+    });
+
+    it('reads a limit that is no whole number from 1 (a CMS field: 0, -1, 4.5) as the default 10 cards, before the script and after', async () => {
+      for (const width of [360, 1280] as const) {
+        for (const limit of ['0', '-1', '4.5']) await assertStill({ tag, width, answer: 10, attributes: { limit, heading: 'Bestsellers' } });
+      }
+    });
+
+    it('holds still when a snapshot of the page is put back (Turbo, a saved page): the copied state attribute is not believed', async () => {
+      // The clone has state="ready" and no shadow root: dist/recs.css must hold its space until its first render.
+      for (const width of [360, 1280] as const) {
+        await assertStill({ tag, width, attributes: { limit: '6', heading: 'More' }, afterSettled: 'document.body.replaceWith(document.body.cloneNode(true))' });
       }
     });
 
