@@ -13,6 +13,9 @@ const DEMO_REPORT_TOKEN = 'demo';
 /** What the dev server answers itself: recommendations, events and the report. */
 const PROXY_PATHS = /^\/(recs\/|events$|report(\.json$|\/|$))/;
 
+/** Whether the proxy answers this request URL: its path, whatever the query (`/report.json?placement=similar`). */
+export const isProxyPath = (url: string) => PROXY_PATHS.test(url.split('?')[0]!);
+
 /**
  * The demo's report is filled once, on an empty store, by a seeded simulation of a few
  * thousand page views over the last 14 days, signed like real answers; the demo page's
@@ -55,9 +58,10 @@ function recsProxy(): Plugin {
       const log = (line: string) => console.error(line);
       const store = eventStoreFromEnv(env, log);
       await fillDemoReport(store, env.RECS_EVENTS_SECRET).catch((error: unknown) => log(`demo report: not filled (${String(error)})`));
-      const app = createProxyApp(config, { env, readFile: fileReaderRelativeTo('recs.config.json'), log, events: { store } });
+      // The report password "demo" is shorter than the proxy accepts elsewhere (MIN_SECRET_LENGTH).
+      const app = createProxyApp(config, { env, readFile: fileReaderRelativeTo('recs.config.json'), log, events: { store }, allowShortSecrets: true });
       const listener = getRequestListener(app.fetch);
-      server.middlewares.use((request, response, next) => (PROXY_PATHS.test(request.url ?? '') ? void listener(request, response) : next()));
+      server.middlewares.use((request, response, next) => (isProxyPath(request.url ?? '/') ? void listener(request, response) : next()));
       server.httpServer?.once('close', () => void app.close().then(() => store.close()));
     },
   };

@@ -18,7 +18,7 @@ import type { RecsErrorCode, RecsRequest, RecsResult } from '../model/types.js';
 import { hasPersonalIdentifier } from '../model/fields.js';
 import { EVENT_LIMITS } from '../model/event.js';
 import { plainText } from '../format/text.js';
-import { PLACEMENT_NAME, type ProxyConfig } from './config.js';
+import { ConfigError, PLACEMENT_NAME, type ProxyConfig } from './config.js';
 import { fieldsFromBody, parseQuery, parseWidgetFields, queryOf, rememberedQuery } from './input.js';
 import { createCatalogStore } from './catalog.js';
 import { createResponseCache, type ResponseCache } from './response-cache.js';
@@ -31,7 +31,7 @@ import { createRequestIdSigner, type Hmac128 } from './experiments/token.js';
 import { createRequestCounter } from './experiments/request-counter.js';
 import type { EventStore } from './events/store.js';
 import { createEventsHandler } from './events/ingest.js';
-import { PLACEMENT_TAGS, htmlRequest, placementAttributes, placementCss, placementCssVersion, renderPlacementHtml, wantsHtml } from './html-answer.js';
+import { PLACEMENT_TAGS, htmlRequest, htmlVendorRequest, placementAttributes, placementCss, placementCssVersion, renderPlacementHtml, wantsHtml } from './html-answer.js';
 import { createReportRoutes } from './report/routes.js';
 
 export interface ProxyDeps {
@@ -59,7 +59,15 @@ export interface ProxyDeps {
    * on Workers the platform's Cache API (createHttpResponseCache, src/proxy/worker.ts).
    */
   cache?: ResponseCache<RecsResult>;
+  /** Accepts a RECS_EVENTS_SECRET or REPORT_TOKEN shorter than MIN_SECRET_LENGTH: the demo's dev server only (its report password "demo" is on its page). */
+  allowShortSecrets?: boolean;
 }
+
+/**
+ * The shortest RECS_EVENTS_SECRET and REPORT_TOKEN accepted. A short events secret can be
+ * found offline from one signed request id (then page views can be forged); a short token guessed.
+ */
+export const MIN_SECRET_LENGTH = 32;
 
 /** The fetch handler, and close() to store what is still counted in memory. */
 export type ProxyApp = Hono & { close(): Promise<void> };
@@ -78,6 +86,12 @@ const EXPOSE_HEADERS = ['retry-after'];
 export function createProxyApp(config: ProxyConfig, deps: ProxyDeps): ProxyApp {
   const now = deps.now ?? Date.now;
   const secrets = new Secrets(deps.env);
+  for (const name of ['RECS_EVENTS_SECRET', 'REPORT_TOKEN']) {
+    const value = secrets.optional(name);
+    if (value && value.length < MIN_SECRET_LENGTH && !deps.allowShortSecrets) {
+      throw new ConfigError('', `the environment variable ${name} must be at least ${MIN_SECRET_LENGTH} characters: a long random string (openssl rand -base64 32)`);
+    }
+  }
   const log = (line: string) => deps.log?.(secrets.redact(line));
   const catalogs = createCatalogStore({
     refreshMs: (config.catalog?.refreshSeconds ?? 300) * 1000,
@@ -106,11 +120,11 @@ export function createProxyApp(config: ProxyConfig, deps: ProxyDeps): ProxyApp {
   const allowedOrigins = new Set(config.allowedOrigins);
   const limiter = createRateLimiter({ ...config.limits.perClient, now });
 
-  /** One token from the client's bucket for a call that reaches a vendor; past the limit, 429 and no call. */
-  function spendToken(c: Context): void {
+  /** `count` tokens (default one) from the client's bucket, one per vendor call or server render; past the limit, 429 and no call. */
+  function spendToken(c: Context, count = 1): void {
     const address = deps.clientAddress?.(c);
-    if (address === undefined) return;
-    const decision = limiter.take(clientKey(c.req.header('x-forwarded-for'), address, config.limits.trustProxy));
+    if (address === undefined || count === 0) return;
+    const decision = limiter.take(clientKey(c.req.header('x-forwarded-for'), address, config.limits.trustProxy), count);
     if (!decision.ok) {
       throw new ProxyError(429, 'rate-limited', 'too many requests from this client; try again later', {
         headers: { 'retry-after': String(Math.min(decision.retryAfterSeconds, MAX_RETRY_AFTER_SECONDS)) },
@@ -223,25 +237,23 @@ export function createProxyApp(config: ProxyConfig, deps: ProxyDeps): ProxyApp {
       if (postQuery?.size) throw new InvalidParameter([...postQuery.keys()][0]!, 'belongs in the JSON body of a POST');
       const parsed = postQuery ? parseWidgetFields(await fieldsFromBody(c.req.raw), provider) : parseQuery(html?.query ?? query, provider);
       // The shopper key only picks a split's variant: it is never a vendor's input or part of a cache key.
-      const { shopper, ...request } = parsed;
+      const { shopper, ...fields } = parsed;
+      const request = html ? htmlVendorRequest(fields, html.display) : fields;
       const personal = hasPersonalIdentifier(request);
-      if (personal) spendToken(c);
-      let spent = personal;
+      /** The vendor calls loading `variants` makes: every one when personal (never cached), else the cache misses. */
+      const calls = (variants: readonly string[]) => (personal ? variants.length : variants.filter((variant) => !cache.has(cacheKey(name, variant, request))).length);
+      // One token per vendor call, taken before joining the cache (a refused client never fails a call other
+      // clients wait for). An interleave calls both variants' sources: both tokens at once, before either call.
+      if (served.teams) spendToken(c, calls(served.teams));
       /** The result last loaded: the answer is it, or it with per-request fields added (answerJson). */
       let loaded: RecsResult | undefined;
       const load = async (variant: string) => {
         const run = runners.get(`${name}\n${variant}`)!;
         const variantRequest = variant === 'default' ? request : { ...request, transport: served.leaves.get(variant)!.provider };
+        if (!served.teams) spendToken(c, calls([variant]));
         // Personal answers are never cached, here or by anyone downstream.
         if (personal) return { value: (loaded = await run(variantRequest)), hit: false };
-        const key = cacheKey(name, variant, request);
-        // Only a miss reaches the vendor; the token is taken before joining the cache, so a refused
-        // client never fails a vendor call that other clients are waiting for.
-        if (!spent && !cache.has(key)) {
-          spendToken(c);
-          spent = true;
-        }
-        const result = await cache.get(key, () => run(variantRequest), c.req.url);
+        const result = await cache.get(cacheKey(name, variant, request), () => run(variantRequest), c.req.url);
         loaded = result.value;
         return result;
       };
@@ -253,9 +265,11 @@ export function createProxyApp(config: ProxyConfig, deps: ProxyDeps): ProxyApp {
         const base = config.publicUrl ?? new URL(c.req.url).origin;
         const page = await renderPlacementHtml({
           tag: html.tag,
-          attributes: placementAttributes(request, html.display, `${base}/recs/${name}`),
+          attributes: placementAttributes(fields, html.display, `${base}/recs/${name}`),
           answer: answer.body,
           stylesheet: html.linkStyles ? `${base}/elements/${html.tag}.css?v=${await placementCssVersion(html.tag)}` : undefined,
+          // A render costs 50 to 100 times a cached answer: one not kept yet costs a token, like a vendor call.
+          beforeRender: () => spendToken(c),
         });
         const cacheControl = answer.body.requestId || !config.publicUrl ? 'private, no-store' : publicCacheControl;
         return new Response(page, { status: 200, headers: { ...headers, 'content-type': 'text/html; charset=utf-8', 'cache-control': cacheControl } });
@@ -301,13 +315,15 @@ export function createProxyApp(config: ProxyConfig, deps: ProxyDeps): ProxyApp {
       now,
       // Guessing the token: a few tries, then one every 10 s per client.
       allowFailedAuth: (client: string) => failedLogins.take(client).ok,
+      // Each placement's kind, variants and weights (the sample-ratio check).
+      placements: config.placements,
+      // The report includes the answers counted in memory so far.
+      beforeRead: () => counter!.flush().catch(() => undefined),
     });
     const clientOf = (c: Context) => clientKey(c.req.header('x-forwarded-for'), deps.clientAddress?.(c), config.limits.trustProxy);
-    // The report includes the answers counted in memory so far.
-    const flushed = () => counter!.flush().catch(() => undefined);
-    app.get('/report', async (c) => (await flushed(), report.report(c.req.raw, clientOf(c))));
-    app.get('/report.json', async (c) => (await flushed(), report.reportJson(c.req.raw, clientOf(c))));
-    app.get('/report/events.ndjson', async (c) => (await flushed(), report.exportNdjson(c.req.raw, clientOf(c))));
+    app.get('/report', (c) => report.report(c.req.raw, clientOf(c)));
+    app.get('/report.json', (c) => report.reportJson(c.req.raw, clientOf(c)));
+    app.get('/report/events.ndjson', (c) => report.exportNdjson(c.req.raw, clientOf(c)));
   }
 
   app.all('/recs/:placement', (c) => {

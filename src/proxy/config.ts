@@ -128,7 +128,7 @@ const whole = (min: number, max: number) =>
  * client take 60 s to send its headers and 5 minutes for its body, with no cap on
  * connections: a few slow clients can hold thousands of sockets. Edge runtimes ignore this block.
  */
-const SERVER_DEFAULTS = { headersTimeoutMs: 10_000, requestTimeoutMs: 20_000, keepAliveTimeoutMs: 5_000, maxConnections: 1_000 };
+const SERVER_DEFAULTS = { headersTimeoutMs: 10_000, requestTimeoutMs: 20_000, keepAliveTimeoutMs: 5_000, maxConnections: 1_000, maxConnectionsPerClient: 100 };
 const ServerSettings = z
   .strictObject({
     /** From the connection (or the end of the previous answer) to the last header line. */
@@ -139,6 +139,11 @@ const ServerSettings = z
     keepAliveTimeoutMs: z._default(ms(100, 300_000), SERVER_DEFAULTS.keepAliveTimeoutMs),
     /** Open connections at once; more are closed as they arrive. Keep it below the process's open-file limit. */
     maxConnections: z._default(whole(1, 1_000_000), SERVER_DEFAULTS.maxConnections),
+    /**
+     * Open connections at once from one client address (an IPv6 /64), so one client cannot take all
+     * of maxConnections. Not applied with limits.trustProxy: the connections then come from the proxy in front.
+     */
+    maxConnectionsPerClient: z._default(whole(1, 1_000_000), SERVER_DEFAULTS.maxConnectionsPerClient),
   })
   // Node refuses to start otherwise: the headers are part of the request.
   .check(z.refine((server) => server.headersTimeoutMs <= server.requestTimeoutMs, { message: 'must not be more than server.requestTimeoutMs', path: ['headersTimeoutMs'] }));

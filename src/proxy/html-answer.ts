@@ -30,6 +30,8 @@ export interface PlacementHtmlOptions {
    * inline `<style>`, for pages whose Content-Security-Policy has no `style-src 'unsafe-inline'`.
    */
   stylesheet?: string | undefined;
+  /** Called before rendering an element that is not kept yet (the route spends a rate-limit token); may throw to refuse. */
+  beforeRender?: () => void;
 }
 
 /** Identifiers of a shopper never go into HTML that a cache may keep or a crawler index. */
@@ -73,6 +75,7 @@ export async function renderPlacementHtml(options: PlacementHtmlOptions): Promis
   const key = JSON.stringify([tag, options.attributes, options.stylesheet, result.items, trackerId]);
   let rendered = renderedElements.get(key);
   if (!rendered) {
+    options.beforeRender?.();
     rendered = await renderElementOnce(options, result);
     // Map keeps insertion order: the first key is the oldest.
     if (renderedElements.size >= MAX_RENDERED) renderedElements.delete(renderedElements.keys().next().value!);
@@ -107,10 +110,15 @@ async function renderElementOnce(options: PlacementHtmlOptions, result: RecsResu
   return { open: element.slice(0, -`</${tag}>`.length), items };
 }
 
+/** Each element's stylesheet, made once: GET /elements/<tag>.css is public and not rate limited. */
+const cssTexts = new Map<PlacementTag, Promise<string>>();
+
 /** The element's shadow styles, for the URL given as `stylesheet` (cacheable: they change only with a release). */
-export async function placementCss(tag: PlacementTag): Promise<string> {
-  if (!(PLACEMENT_TAGS as readonly string[]).includes(tag)) throw new InvalidParameter('element', `must be one of ${PLACEMENT_TAGS.join(', ')}`);
-  return (await loadRenderer()).elementCss(tag);
+export function placementCss(tag: PlacementTag): Promise<string> {
+  if (!(PLACEMENT_TAGS as readonly string[]).includes(tag)) return Promise.reject(new InvalidParameter('element', `must be one of ${PLACEMENT_TAGS.join(', ')}`));
+  let css = cssTexts.get(tag);
+  if (!css) cssTexts.set(tag, (css = loadRenderer().then((renderer) => renderer.elementCss(tag))));
+  return css;
 }
 
 const cssVersions = new Map<PlacementTag, Promise<string>>();
@@ -172,6 +180,15 @@ export function htmlRequest(query: string): HtmlRequest {
   }
   if (!(PLACEMENT_TAGS as readonly string[]).includes(tag)) throw new InvalidParameter('element', `must be one of ${PLACEMENT_TAGS.join(', ')}`);
   return { tag: tag as PlacementTag, display, linkStyles, query: rest.toString() };
+}
+
+/**
+ * The request an HTML answer loads: the element leaves out the page's product(s) and `exclude`,
+ * so it asks for as many more, as the browser's element does (buildRequest), and its row stays full.
+ */
+export function htmlVendorRequest(request: RecsRequest, display: Record<string, string>): RecsRequest {
+  // The outer displayLimit only holds the sum to the most cards there are (100).
+  return { ...request, limit: displayLimit(displayLimit(request.limit) + excludedIds(request, display.exclude).size) };
 }
 
 /**

@@ -12,7 +12,7 @@
  * SIGTERM or SIGINT stops it gracefully: requests in flight are answered, then it exits 0.
  */
 import { ConfigError } from './config.js';
-import { eventStoreFromEnv, fileReaderRelativeTo, loadConfig, shutdownDeadlineMs, startProxyServer } from './server.js';
+import { eventStoreFromEnv, fileReaderRelativeTo, loadConfig, shutdownDeadlineMs, startProxyServer, stopProxy } from './server.js';
 
 const configPath = process.env.RECS_CONFIG || 'recs.config.json';
 
@@ -39,11 +39,9 @@ try {
   // Graceful: requests in flight are answered before the process exits (at most
   // shutdownDeadlineMs). `once`: a second signal ends the process at once, as usual.
   const stop = (signal: NodeJS.Signals) => {
-    console.log(`recs proxy: ${signal}, answering requests in flight (at most ${shutdownDeadlineMs(config)} ms), then stopping`);
-    void proxy
-      .close()
-      .then(() => store.close())
-      .then(() => process.exit(0));
+    const deadlineMs = shutdownDeadlineMs(config);
+    console.log(`recs proxy: ${signal}, answering requests in flight (at most ${deadlineMs} ms), then stopping`);
+    void stopProxy(proxy, store, deadlineMs).then(() => process.exit(0));
   };
   process.once('SIGINT', stop);
   process.once('SIGTERM', stop);

@@ -24,8 +24,11 @@ export interface RateLimiterOptions {
 export type RateDecision = { ok: true } | { ok: false; retryAfterSeconds: number };
 
 export interface RateLimiter {
-  /** Takes one token from `key`'s bucket, or says how long until there is one. */
-  take(key: string): RateDecision;
+  /**
+   * Takes `count` tokens (default one) from `key`'s bucket, all or none, or says how long until
+   * there are enough. A count above the burst takes the whole burst, so it is not refused for ever.
+   */
+  take(key: string, count?: number): RateDecision;
   /** Buckets held now (for tests and metrics). */
   readonly size: number;
 }
@@ -46,7 +49,8 @@ export function createRateLimiter(options: RateLimiterOptions): RateLimiter {
   const buckets = new Map<string, Bucket>();
 
   return {
-    take(key) {
+    take(key, count = 1) {
+      const cost = Math.min(count, burst);
       const time = now();
       const bucket = buckets.get(key) ?? { tokens: burst, at: time };
       buckets.delete(key);
@@ -56,12 +60,12 @@ export function createRateLimiter(options: RateLimiterOptions): RateLimiter {
       bucket.at = Math.max(bucket.at, time);
       buckets.set(key, bucket);
       if (buckets.size > maxClients) buckets.delete(buckets.keys().next().value!);
-      if (bucket.tokens >= 1) {
-        bucket.tokens -= 1;
+      if (bucket.tokens >= cost) {
+        bucket.tokens -= cost;
         return { ok: true };
       }
       // Whole seconds, as Retry-After carries them; never 0, which would invite an immediate retry.
-      return { ok: false, retryAfterSeconds: Math.max(1, Math.ceil((1 - bucket.tokens) / ratePerSecond)) };
+      return { ok: false, retryAfterSeconds: Math.max(1, Math.ceil((cost - bucket.tokens) / ratePerSecond)) };
     },
     get size() {
       return buckets.size;

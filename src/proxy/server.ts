@@ -9,12 +9,13 @@
 import { mkdir, readFile } from 'node:fs/promises';
 import { createHmac } from 'node:crypto';
 import { dirname, resolve } from 'node:path';
-import type { AddressInfo } from 'node:net';
-import type { Server, ServerResponse } from 'node:http';
+import type { AddressInfo, Socket } from 'node:net';
+import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import { serve } from '@hono/node-server';
 import { ConfigError, parseConfigText, type ProxyConfig } from './config.js';
 import { createProxyApp, type ProxyDeps } from './app.js';
 import { InvalidParameter } from './errors.js';
+import { clientKey } from './rate-limit.js';
 import { createEventStore, openEventStore, StoreUnavailable, type EventStore, type SqlClient } from './events/store.js';
 
 /** Reads and validates a config file. Throws ConfigError naming the field at fault. */
@@ -71,6 +72,18 @@ export interface RunningProxy {
    * connections left are cut. Calling it again returns the same promise.
    */
   close(): Promise<void>;
+}
+
+/**
+ * What `npm run proxy` does on SIGTERM: close() (requests in flight answered, then the counts
+ * stored), then the event store closed, resolving at `deadlineMs` whatever is left. Storing and
+ * closing wait for the store to open, which PGlite's first start makes many seconds.
+ */
+export async function stopProxy(proxy: RunningProxy, store: EventStore, deadlineMs: number): Promise<void> {
+  let timer: NodeJS.Timeout | undefined;
+  const deadline = new Promise<void>((resolve) => (timer = setTimeout(resolve, deadlineMs)));
+  await Promise.race([proxy.close().then(() => store.close()).catch(() => undefined), deadline]);
+  clearTimeout(timer);
 }
 
 /** Added to the longest upstream timeout: the time an answer takes to be built and written. */
@@ -147,6 +160,9 @@ export function startProxyServer(
       },
       (info: AddressInfo) => {
         const host = info.family === 'IPv6' ? `[${info.address}]` : info.address;
+        cutUnreadAnswers(server as Server, Math.max(limits.requestTimeoutMs, shutdownDeadlineMs(config)));
+        // Behind trusted proxies every connection comes from one of them: the cap would refuse shoppers.
+        if (!config.limits.trustProxy) capConnectionsPerClient(server as Server, limits.maxConnectionsPerClient);
         const closeServer = graceful(server as Server, shutdownDeadlineMs(config));
         // Then what the app still holds in memory (request counts) goes to the event store.
         resolvePromise({ url: `http://${host}:${info.port}`, close: () => closeServer().then(() => app.close()) });
@@ -155,6 +171,35 @@ export function startProxyServer(
     // Past the cap Node closes new connections as they arrive, before reading a byte.
     server.maxConnections = limits.maxConnections;
     server.once('error', reject);
+  });
+}
+
+/**
+ * Ends the connection of an answer not completely written `deadlineMs` after its request
+ * arrived. Node's timeouts bound receiving a request and idleness, not sending: a client that
+ * never reads (its socket buffers full) would otherwise hold its connection for ever.
+ * `deadlineMs` is at least the shutdown deadline, so a slow vendor's answer is never cut.
+ */
+function cutUnreadAnswers(server: Server, deadlineMs: number): void {
+  server.on('request', (request: IncomingMessage, response: ServerResponse) => {
+    const timer = setTimeout(() => request.socket.destroy(), deadlineMs);
+    response.once('close', () => clearTimeout(timer));
+  });
+}
+
+/** Closes a new connection at once when its client (clientKey: an address, an IPv6 /64) already has `max` open. */
+function capConnectionsPerClient(server: Server, max: number): void {
+  const open = new Map<string, number>();
+  server.on('connection', (socket: Socket) => {
+    const client = clientKey(undefined, socket.remoteAddress, false);
+    const count = (open.get(client) ?? 0) + 1;
+    open.set(client, count);
+    socket.once('close', () => {
+      const left = open.get(client)! - 1;
+      if (left) open.set(client, left);
+      else open.delete(client);
+    });
+    if (count > max) socket.destroy();
   });
 }
 

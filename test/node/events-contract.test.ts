@@ -43,7 +43,7 @@ describe('the widget\'s events sender against the real proxy', () => {
     writeFileSync(join(dir, 'catalog.json'), JSON.stringify(CATALOG));
     proxy = await startMeasuredProxy(
       { placements: { pdp: { provider: 'demo' }, odd: { provider: 'demo', catalog: join(dir, 'catalog.json') } } },
-      { RECS_EVENTS_SECRET: 'contract-test-secret-0123456789' },
+      { RECS_EVENTS_SECRET: 'contract-test-secret-0123456789-abcdef' },
       { now: () => Date.now() - proxyLag },
     );
     const g = globalThis as any;

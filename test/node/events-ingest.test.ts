@@ -165,11 +165,9 @@ describe('POST /events', () => {
     ['an order field on a click', withEvent(click({ quantity: 1 })), 400, 'events[1].quantity'],
     ['an order id on an impression', withEvent(click({ type: 'impression', orderId: 'A-1' })), 400, 'events[1].orderId'],
     ['no placement', without('placement'), 400, 'events[1].placement'],
-    ['an unknown placement', withEvent(click({ placement: 'nope' })), 400, 'events[1].placement'],
     ['a placement with a bad character', withEvent(click({ placement: 'pdp/../x' })), 400, 'events[1].placement'],
     ['a numeric placement', withEvent(click({ placement: 7 })), 400, 'events[1].placement'],
     ['no variant', without('variant'), 400, 'events[1].variant'],
-    ['a variant the placement does not have', withEvent(click({ variant: 'default' })), 400, 'events[1].variant'],
     ['a numeric variant', withEvent(click({ variant: 1 })), 400, 'events[1].variant'],
     ['no requestId', without('requestId'), 400, 'events[1].requestId'],
     ['a requestId of another form', withEvent(click({ requestId: 'abc' })), 400, 'events[1].requestId'],
@@ -187,9 +185,8 @@ describe('POST /events', () => {
     ['a fractional rank', withEvent(click({ rank: 1.5 })), 400, 'events[1].rank'],
     ['a rank as text', withEvent(click({ rank: '1' })), 400, 'events[1].rank'],
     ['a team on a plain answer', withEvent(click({ team: 'snappy' })), 400, 'events[1].team'],
-    ['no team on an interleaved answer', withEvent(click({ placement: 'mix', requestId: MIX, variant: 'interleave' })), 400, 'events[1].team'],
-    ['a team the placement does not have', withEvent(click({ placement: 'mix', requestId: MIX, variant: 'interleave', team: 'algolia' })), 400, 'events[1].team'],
-    ['the interleave as a team', withEvent(click({ placement: 'mix', requestId: MIX, variant: 'interleave', team: 'interleave' })), 400, 'events[1].team'],
+    // Only an item placed after one list ran out has no team, and its request id says so.
+    ['no team on an interleaved item that has one', withEvent(click({ placement: 'mix', requestId: MIX, variant: 'interleave' })), 403, 'events[1].requestId'],
     ['an empty trackerId', withEvent(click({ trackerId: '' })), 400, 'events[1].trackerId'],
     ['a long trackerId', withEvent(click({ trackerId: 't'.repeat(201) })), 400, 'events[1].trackerId'],
     ['a trackerId with a line break', withEvent(click({ trackerId: 'a\nb' })), 400, 'events[1].trackerId'],
@@ -228,6 +225,23 @@ describe('POST /events', () => {
       assert.equal(await stored(), 0);
     });
   }
+
+  it('skips an event of a placement, variant or team the configuration no longer has, counts it as rejected, and keeps the rest of the batch', async () => {
+    // The widget drops a refused batch: one event of an ended experiment must not take the page's other events with it.
+    const gone = [
+      click({ placement: 'nope' }),
+      click({ variant: 'default' }),
+      click({ placement: 'mix', requestId: MIX, variant: 'interleave', team: 'algolia' }),
+      click({ placement: 'mix', requestId: MIX, variant: 'interleave', team: 'interleave' }),
+    ];
+    const response = await handler(post({ batchId: batchId(), events: [click(), ...gone, click({ itemId: 'sku-2', rank: 2 })] }));
+    assert.deepEqual([response.status, await response.json()], [202, { accepted: 2, duplicates: 0, rejected: 4 }]);
+    assert.equal(await stored(), 2);
+    // Only the configuration's absence is forgiven: a forged id still refuses the whole batch.
+    const forged = await refusal(handler, post({ batchId: batchId(), events: [click({ rank: 3 }), ...gone, click({ requestId: 'v1.nnnnnnnnnnnnnnnn99.new.sig' })] }));
+    assert.deepEqual([forged.status, forged.extra.parameter], [403, 'events[5].requestId']);
+    assert.equal(await stored(), 2);
+  });
 
   it('refuses a body over its size cap with 413, with or without a content-length', async () => {
     const huge = JSON.stringify({ batchId: batchId(), events: [click({ itemId: 'x'.repeat(70_000) })] });

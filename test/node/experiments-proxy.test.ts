@@ -9,7 +9,7 @@ import { call, query, startMeasuredProxy } from './harness.js';
 import { SNAPPY_KEY, SNAPPY_LEAKY_PRODUCT, startSnappyStub } from './stubs/snappy.js';
 import type { Stub } from './stubs/stub-server.js';
 
-const SECRET = 'test-events-secret-0123456789';
+const SECRET = 'test-events-secret-0123456789-abcdef';
 
 describe('experiments through the proxy', () => {
   let proxy: Awaited<ReturnType<typeof startMeasuredProxy>>;
@@ -128,5 +128,73 @@ describe('an interleave with one side failing', () => {
     // Signed as a plain answer of its own items (no teams): `-` and the count.
     assert.match(answer.body.requestId, new RegExp(`^v1\\.[^.]+\\.[^.]+\\.-${answer.body.items.length}\\.`));
     assert.ok(proxy.logs.some((line) => /interleave mix: vendor failed .*serving house alone/.test(line)), proxy.logs.join('\n'));
+  });
+});
+
+describe('the report stores the counts it shows, for its reader only', () => {
+  const REPORT_TOKEN = 'report-token-for-tests-0123456789abcdef';
+  for (const [label, env] of [
+    ['REPORT_TOKEN unset (the report is off: 404)', { RECS_EVENTS_SECRET: SECRET }],
+    ['REPORT_TOKEN set, no credentials (401, then 429)', { RECS_EVENTS_SECRET: SECRET, REPORT_TOKEN }],
+  ] as const) {
+    it(`writes nothing to the event store for a refused caller: ${label}`, async () => {
+      // A fixed clock: the request counter never flushes on its own (every 5 s).
+      const now = Date.now();
+      // trustProxy: the reader is another client (X-Forwarded-For) than the one refused, who is blocked by then.
+      const limits = { perClient: { ratePerSecond: 10_000, burst: 10_000 }, trustProxy: 1 };
+      const proxy = await startMeasuredProxy({ limits, placements: { pdp: { provider: 'demo' } } }, env, { now: () => now });
+      const writes: number[] = [];
+      const addRequests = proxy.store.addRequests.bind(proxy.store);
+      proxy.store.addRequests = (rows) => (writes.push(rows.length), addRequests(rows));
+      try {
+        const url = query(`${proxy.url}/recs/pdp`, { productId: 'sku-01', limit: '4' });
+        for (let i = 0; i < 10; i += 1) {
+          assert.equal((await call(url)).status, 200);
+          for (const path of ['/report', '/report.json', '/report/events.ndjson']) {
+            const refused = await call(`${proxy.url}${path}`);
+            assert.ok([401, 404, 429].includes(refused.status), `${path}: ${refused.status}`);
+          }
+        }
+        assert.deepEqual(writes, [], 'a refused caller made the proxy store its counts');
+        if ('REPORT_TOKEN' in env) {
+          // The reader sees every answer counted so far: one write, then the report.
+          const report = await call(`${proxy.url}/report.json`, { headers: { authorization: `Bearer ${REPORT_TOKEN}`, 'x-forwarded-for': '203.0.113.7' } });
+          assert.equal(report.status, 200, report.text);
+          assert.deepEqual(writes, [1]);
+        }
+      } finally {
+        await proxy.close();
+      }
+    });
+  }
+});
+
+describe("a split's unit of variance, end to end", () => {
+  it("signs each shopper's bucket and the split's config fingerprint into the id, and keeps both on the shopper's events", async () => {
+    const split = (salt: string) => ({
+      provider: 'split',
+      salt,
+      variants: { popular: { provider: 'demo', ranking: 'popular', weight: 1 }, related: { provider: 'demo', ranking: 'related', weight: 1 } },
+    });
+    const proxy = await startMeasuredProxy({ placements: { ab: split('ab-2026-12') } }, { RECS_EVENTS_SECRET: SECRET });
+    try {
+      const answer = (shopper: string) => call(query(`${proxy.url}/recs/ab`, { productId: 'sku-01', limit: '4', shopper }));
+      const unit = (requestId: string) => /^v1\.[^.]+\.[^.]+\.-\d+\.s(\d{1,3})-([0-9a-f]{8})\.[^.]+$/.exec(requestId)?.slice(1);
+      const first = await answer('shopper-key-1-abcdef');
+      const again = await answer('shopper-key-1-abcdef');
+      assert.ok(unit(first.body.requestId), first.body.requestId);
+      assert.deepEqual(unit(again.body.requestId), unit(first.body.requestId), 'a shopper stays in one bucket');
+      const buckets = new Set<string>();
+      for (let i = 0; i < 20; i++) buckets.add(unit((await answer(`shopper-key-${i}-abcdef`)).body.requestId)![0]!);
+      assert.ok(buckets.size >= 15, `20 shoppers in ${buckets.size} buckets`);
+
+      const events = [1, 2].map((rank) => ({ type: 'impression', placement: 'ab', requestId: first.body.requestId, variant: first.body.variant, itemId: first.body.items[rank - 1].id, rank, at: Date.now() }));
+      const posted = await call(`${proxy.url}/events`, { method: 'POST', body: JSON.stringify({ batchId: 'b_unit-test-000000000001', events }) });
+      assert.equal(posted.status, 202, posted.text);
+      const rows = await proxy.store.sql.query<{ bucket: number; split: string }>('SELECT bucket, split FROM recs_events');
+      assert.deepEqual(rows.map((row) => [String(row.bucket), row.split]), [unit(first.body.requestId), unit(first.body.requestId)]);
+    } finally {
+      await proxy.close();
+    }
   });
 });

@@ -2,9 +2,12 @@ import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
 import { createHmac } from 'node:crypto';
-import { createRequestIdSigner, issuedAt } from '../../src/proxy/experiments/token.js';
-import { assignVariant } from '../../src/proxy/experiments/assign.js';
+import { createRequestIdSigner, issuedAt, splitUnitOf } from '../../src/proxy/experiments/token.js';
+import { BUCKETS, assignShopper, assignVariant } from '../../src/proxy/experiments/assign.js';
 import { teamDraft } from '../../src/proxy/experiments/interleave.js';
+import { servePlacement } from '../../src/proxy/experiments/serve.js';
+import type { Placement } from '../../src/proxy/config.js';
+import type { RecsResult } from '../../src/model/types.js';
 
 const DAY = 24 * 3600 * 1000;
 
@@ -90,6 +93,28 @@ describe('signed request ids', () => {
     const fresh = await rotated.sign('pdp', 'default', 4);
     assert.equal(await signer.verify(fresh, { placement: 'pdp', variant: 'default', rank: 1 }), 'forged');
   });
+
+  it("carry a split answer's shopper bucket and config fingerprint, signed; ids without them still verify", async () => {
+    const id = await signer.sign('bestsellers', 'snappy', 8, { bucket: 417, fingerprint: '3fa2b1c0' });
+    assert.match(id, /^v1\.[A-Za-z0-9_-]{16}\.[0-9a-z]+\.-8\.s417-3fa2b1c0\.[A-Za-z0-9_-]{22}$/);
+    assert.equal(await signer.verify(id, { placement: 'bestsellers', variant: 'snappy', rank: 8 }), 'ok');
+    assert.deepEqual(splitUnitOf(id), { bucket: 417, fingerprint: '3fa2b1c0' });
+    // Moving the page view to another bucket or configuration breaks the signature.
+    assert.equal(await signer.verify(id.replace('.s417-', '.s418-'), { placement: 'bestsellers', variant: 'snappy', rank: 1 }), 'forged');
+    assert.equal(await signer.verify(id.replace('-3fa2b1c0.', '-3fa2b1c1.'), { placement: 'bestsellers', variant: 'snappy', rank: 1 }), 'forged');
+    const plain = await signer.sign('bestsellers', 'snappy', 8);
+    assert.equal(await signer.verify(plain, { placement: 'bestsellers', variant: 'snappy', rank: 1 }), 'ok');
+    assert.equal(splitUnitOf(plain), undefined);
+  });
+
+  it('credit no team for an item placed after one list ran out (n), and refuse one for it', async () => {
+    const id = await signer.sign('mix', 'interleave', 'abn');
+    const teams = ['popular', 'related'];
+    assert.equal(await signer.verify(id, { placement: 'mix', variant: 'interleave', rank: 3 }, teams), 'ok');
+    assert.equal(await signer.verify(id, { placement: 'mix', variant: 'interleave', team: 'popular', rank: 3 }, teams), 'forged');
+    assert.equal(await signer.verify(id, { placement: 'mix', variant: 'interleave', team: 'related', rank: 3 }, teams), 'forged');
+    assert.equal(await signer.verify(id, { placement: 'mix', variant: 'interleave', rank: 1 }, teams), 'forged', 'a drafted item has a team');
+  });
 });
 
 describe('split assignment', () => {
@@ -110,6 +135,33 @@ describe('split assignment', () => {
     assert.ok(Math.abs(counts.a! / 4000 - 0.25) < 0.03, JSON.stringify(counts));
   });
 
+  it('puts each shopper in one of 1,000 buckets, sticky and spread evenly whatever the variant', async () => {
+    const perVariant: Record<string, number[]> = { a: new Array(10).fill(0), b: new Array(10).fill(0) };
+    for (let i = 0; i < 4000; i++) {
+      const { variant, bucket } = await assignShopper(variants, 'pdp', `shopper-${i}-key`);
+      assert.deepEqual(await assignShopper(variants, 'pdp', `shopper-${i}-key`), { variant, bucket });
+      assert.ok(Number.isInteger(bucket) && bucket >= 0 && bucket < BUCKETS);
+      perVariant[variant]![Math.floor(bucket / 100)]!++;
+    }
+    // Each variant's shoppers spread over the buckets alike (a tenth per hundred buckets, within sampling error).
+    for (const [variant, tenths] of Object.entries(perVariant)) {
+      const total = tenths.reduce((sum, n) => sum + n, 0);
+      for (const n of tenths) assert.ok(Math.abs(n / total - 0.1) < (variant === 'a' ? 0.04 : 0.025), `${variant}: ${tenths.join(',')}`);
+    }
+  });
+
+  it('does not move shoppers when the variants are listed in another order in recs.config.json', async () => {
+    const leaf = { provider: 'demo', timeoutMs: 1000 } as const;
+    const split = (order: string[]) =>
+      servePlacement('bestsellers', { provider: 'split', events: true, variants: Object.fromEntries(order.map((name) => [name, { ...leaf, weight: 50 }])) } as unknown as Placement, { log: () => {} });
+    const [one, other] = [split(['snappy', 'yespo']), split(['yespo', 'snappy'])];
+    const load = async () => ({ value: { items: [] }, hit: false });
+    for (let i = 0; i < 200; i++) {
+      const request = { limit: 4 } as never;
+      assert.equal((await one.answer(request, `k${i}`, load)).variant, (await other.answer(request, `k${i}`, load)).variant);
+    }
+  });
+
   it('reshuffles with another salt', async () => {
     let moved = 0;
     for (let i = 0; i < 400; i++) if ((await assignVariant(variants, 'pdp', `k${i}`)) !== (await assignVariant(variants, 'pdp-2027', `k${i}`))) moved++;
@@ -124,8 +176,25 @@ describe('team-draft interleaving', () => {
     const coins = [true, false];
     const { items, teams } = teamDraft(list(['1', '2', '3', '4']), list(['2', '5', '1', '6']), 6, () => coins.shift() ?? true);
     // Round 1: coin a -> a takes 1, b takes 2. Round 2: coin b -> b takes 5, a takes 3 (2 is taken).
+    // Round 3: a takes 4, its last; 6 fills the slot left but belongs to no team (n).
     assert.deepEqual(items.map((item) => item.id), ['1', '2', '5', '3', '4', '6']);
-    assert.equal(teams, 'abbaab');
+    assert.equal(teams, 'abbaan');
+  });
+
+  it('names teams by variant name, whatever the config order, and gives no team to items placed after one list ran out', async () => {
+    const leaf = { provider: 'demo', timeoutMs: 1000 } as const;
+    const signed: string[] = [];
+    const signer = { sign: async (_p: string, _v: string, ranks: number | string) => (signed.push(String(ranks)), 'v1.id'), verify: async () => 'ok' as const };
+    const lists: Record<string, { id: string }[]> = { related: list(['r1', 'r2', 'r3', 'r4', 'r5']), popular: list(['p1']) };
+    for (const order of [['related', 'popular'], ['popular', 'related']]) {
+      const served = servePlacement('similar', { provider: 'interleave', events: true, variants: Object.fromEntries(order.map((name) => [name, leaf])) } as unknown as Placement, { signer, log: () => {} });
+      assert.deepEqual(served.teams, ['popular', 'related']);
+      const { body } = await served.answer({ limit: 4 } as never, undefined, async (variant) => ({ value: { items: lists[variant]! } as unknown as RecsResult, hit: false }));
+      // popular (team a, first by name) has one item: once it is taken, the rest fill the list for no team.
+      const ranks = signed.at(-1)!;
+      assert.match(ranks, /^(annn|bann)$/);
+      assert.deepEqual(body.items.map((item) => item.team), [...ranks].map((letter) => ({ a: 'popular', b: 'related', n: undefined })[letter]));
+    }
   });
 
   it('for any two lists: no repeats, each team in its own order, picks balanced within one', () => {

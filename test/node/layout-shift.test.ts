@@ -191,7 +191,7 @@ async function measure(test: Case): Promise<Measured> {
     await until(100);
     if (test.afterSettled) {
       await page.evaluate(test.afterSettled);
-      await page.waitForFunction((name) => document.querySelector(name)!.shadowRoot?.querySelector('[part=card] img')?.complete, test.tag, { timeout: 10_000 });
+      await page.waitForFunction((name) => document.querySelector(name)!.shadowRoot?.querySelector<HTMLImageElement>('[part=card] img')?.complete, test.tag, { timeout: 10_000 });
       await frames(page);
       await until(100);
     }

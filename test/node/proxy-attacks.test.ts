@@ -311,6 +311,39 @@ describe('attack 3: one client runs up the vendor bill', () => {
     }
   });
 
+  it('an interleave costs a token per vendor it calls, both taken before either call', BOUNDED, async () => {
+    const other = await startCountingSnappyStub();
+    const BURST = 5;
+    const proxy = await startTestProxy(
+      {
+        // Nothing refills while the test runs.
+        limits: { perClient: { ratePerSecond: 0.001, burst: BURST } },
+        placements: { mix: { provider: 'interleave', events: false, variants: { left: snappy(stub.url), right: snappy(other.url) } } },
+      },
+      env,
+    );
+    try {
+      const url = `${proxy.url}/recs/mix`;
+      const started = stub.requests + other.requests;
+      const calls = () => stub.requests + other.requests - started;
+      const statuses: number[] = [];
+      for (let i = 0; i < BURST + 3; i += 1) {
+        // Identified (never cached) and anonymous misses (another limit each), in turn.
+        const answer = i % 2 ? await post(url, { productId: PRODUCT, customerId: `${CUSTOMER}-${i}` }) : await call(query(url, { productId: PRODUCT, limit: String(i + 1) }));
+        statuses.push(answer.status);
+      }
+      // Two answers take four tokens; the fifth token alone pays for neither side of the third.
+      assert.deepEqual(statuses, [200, 200, 429, 429, 429, 429, 429, 429]);
+      assert.equal(calls(), 4);
+      // Both sides cached: an anonymous repeat costs nothing.
+      assert.equal((await call(query(url, { productId: PRODUCT, limit: '1' }))).status, 200);
+      assert.equal(calls(), 4);
+    } finally {
+      await proxy.close();
+      await other.close();
+    }
+  });
+
   it('with trustProxy 1, each X-Forwarded-For client has its own bucket: one over its limit leaves another served', BOUNDED, async () => {
     const proxy = await startTestProxy({ limits: { ...LIMITS, trustProxy: 1 }, placements: { related: snappy(stub.url) } }, env);
     try {

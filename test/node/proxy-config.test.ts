@@ -5,7 +5,7 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ConfigError, parseConfig, parseConfigText } from '../../src/proxy/config.js';
-import { createProxyApp } from '../../src/proxy/app.js';
+import { MIN_SECRET_LENGTH, createProxyApp } from '../../src/proxy/app.js';
 import { REPO_ROOT, call } from './harness.js';
 
 const snappy = { provider: 'snappy', apiKeyEnv: 'SNAPPY_API_KEY' };
@@ -59,6 +59,23 @@ describe('config: recs.config.json is validated at start', () => {
     for (const publicUrl of ['https://recs.shop.example', 'https://shop.example/api', 'http://127.0.0.1:8787']) {
       assert.equal(parseConfig({ publicUrl, placements: { s: snappy } }).publicUrl, publicUrl);
     }
+  });
+
+  it('stops on a RECS_EVENTS_SECRET or REPORT_TOKEN shorter than 32 characters, naming the variable and never its value', () => {
+    const config = parseConfig({ placements: { pdp: { provider: 'demo' } } });
+    const long = 'x'.repeat(MIN_SECRET_LENGTH);
+    for (const [name, weak] of [['RECS_EVENTS_SECRET', 'changeme'], ['REPORT_TOKEN', 'letmein'], ['REPORT_TOKEN', long.slice(1)]] as const) {
+      const env = { RECS_EVENTS_SECRET: long, REPORT_TOKEN: long, [name]: weak };
+      assert.throws(
+        () => createProxyApp(config, { env }),
+        (error: unknown) => error instanceof ConfigError && error.message.includes(name) && /at least 32 characters/.test(error.message) && !error.message.includes(weak),
+        `${name}=${weak}`,
+      );
+    }
+    // Long enough, unset, or the demo's dev server (its published report password "demo"): it starts.
+    createProxyApp(config, { env: { RECS_EVENTS_SECRET: long, REPORT_TOKEN: long } });
+    createProxyApp(config, { env: {} });
+    createProxyApp(config, { env: { REPORT_TOKEN: 'demo' }, allowShortSecrets: true });
   });
 
   it('reports broken JSON', () => {
@@ -122,6 +139,17 @@ describe('npm run proxy', () => {
     const proxy = runProxy({ RECS_CONFIG: path, PORT: '0' });
     assert.equal(await proxy.exited, 1);
     assert.match(proxy.output().stderr, /config error in .*recs\.config\.json: placements\.pdp\.provider: must be one of/);
+  });
+
+  it('stops with exit code 1 and one line on a weak REPORT_TOKEN', { timeout: 20_000 }, async () => {
+    const proxy = runProxy({ PORT: '0', REPORT_TOKEN: 'changeme' });
+    const code = await Promise.race([proxy.exited, proxy.listening.then(() => 'listening', () => proxy.exited)]);
+    proxy.child.kill('SIGKILL');
+    assert.equal(code, 1);
+    const { stderr } = proxy.output();
+    assert.match(stderr, /^recs proxy: config error in recs\.config\.json: the environment variable REPORT_TOKEN must be at least 32 characters/);
+    assert.equal(stderr.trim().split('\n').length, 1, stderr);
+    assert.ok(!stderr.includes('changeme'));
   });
 
   it('stops when a named secret is missing, naming the variable', async () => {

@@ -25,3 +25,15 @@ describe('demo: the default config serves the sample catalog with no keys', () =
     assert.ok(answer.body.items.every((item: any) => item.price.amount >= 50 && item.price.amount <= 200));
   });
 });
+
+describe('demo: the dev server (vite.config.ts) hands the proxy its paths, whatever the query', () => {
+  it('answers /recs, /events and /report with the proxy, and leaves the rest to Vite', async () => {
+    const { isProxyPath } = await import('../../vite.config.ts');
+    for (const url of ['/recs/pdp', '/recs/pdp?productId=sku-01', '/events', '/report', '/report?from=2026-01-01', '/report.json', '/report.json?placement=similar', '/report/events.ndjson?to=2026-01-02']) {
+      assert.ok(isProxyPath(url), url);
+    }
+    for (const url of ['/', '/index.html', '/?report.json', '/playground.html?x=/recs/', '/reports', '/report.jsonx', '/events/x', '/src/define.ts']) {
+      assert.ok(!isProxyPath(url), url);
+    }
+  });
+});

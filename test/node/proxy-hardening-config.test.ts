@@ -67,7 +67,7 @@ describe('config hardening: reserved placement names', () => {
 describe('config hardening: limits', () => {
   it('has hardened defaults', () => {
     const config = parseConfigText(`{ "placements": { "pdp": ${demo} } }`);
-    assert.deepEqual(config.server, { headersTimeoutMs: 10_000, requestTimeoutMs: 20_000, keepAliveTimeoutMs: 5_000, maxConnections: 1_000 });
+    assert.deepEqual(config.server, { headersTimeoutMs: 10_000, requestTimeoutMs: 20_000, keepAliveTimeoutMs: 5_000, maxConnections: 1_000, maxConnectionsPerClient: 100 });
     assert.deepEqual(config.limits, { perClient: { ratePerSecond: 10, burst: 20, maxClients: 10_000 }, trustProxy: false });
     assert.equal(config.maxResponseBytes, 2 * 1024 * 1024);
   });
@@ -87,6 +87,7 @@ describe('config hardening: limits', () => {
     ['headers allowed longer than the whole request', { server: { headersTimeoutMs: 30_000 } }, 'server.headersTimeoutMs', /not be more than server\.requestTimeoutMs/],
     ['a timeout of 0 (which Node takes as none)', { server: { keepAliveTimeoutMs: 0 } }, 'server.keepAliveTimeoutMs', /at least 100/],
     ['no connection allowed', { server: { maxConnections: 0 } }, 'server.maxConnections', /at least 1/],
+    ['no connection allowed per client', { server: { maxConnectionsPerClient: 0 } }, 'server.maxConnectionsPerClient', /at least 1/],
     ['an unknown server field', { server: { bodyTimeoutMs: 1000 } }, 'server.bodyTimeoutMs', /not a known field/],
     ['a rate of 0', { limits: { perClient: { ratePerSecond: 0 } } }, 'limits.perClient.ratePerSecond', /more than 0/],
     ['a fractional burst', { limits: { perClient: { burst: 1.5 } } }, 'limits.perClient.burst', /whole number/],

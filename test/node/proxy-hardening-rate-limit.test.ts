@@ -30,6 +30,18 @@ describe('rate limiter: token bucket per client', () => {
     assert.equal(granted(limiter, 'a', 2), 1);
   });
 
+  it('takes several tokens at once, all or none; more than the burst takes the whole burst', () => {
+    const { now, advance } = clock();
+    const limiter = createRateLimiter({ ratePerSecond: 1, burst: 3, maxClients: 100, now });
+    assert.deepEqual(limiter.take('a', 2), { ok: true });
+    // One token left: a take of two is refused and leaves it, for a take of one.
+    assert.deepEqual(limiter.take('a', 2), { ok: false, retryAfterSeconds: 1 });
+    assert.deepEqual(limiter.take('a'), { ok: true });
+    advance(3000);
+    assert.deepEqual(limiter.take('a', 5), { ok: true });
+    assert.equal(limiter.take('a').ok, false);
+  });
+
   it('holds the sustained rate: 10 s at 2/s grants 20 calls beyond the burst, not one more', () => {
     const time = clock();
     const limiter = createRateLimiter({ ratePerSecond: 2, burst: 5, maxClients: 100, now: time.now });

@@ -32,10 +32,11 @@ interface Probe {
   drip(piece: string): void;
 }
 
-function open(url: string): Promise<Probe> {
+/** `localAddress`: the client's own address (any 127.x address reaches the proxy on loopback). */
+function open(url: string, localAddress?: string): Promise<Probe> {
   const { port } = new URL(url);
   return new Promise((resolve, reject) => {
-    const socket = connect(Number(port), '127.0.0.1');
+    const socket = connect({ port: Number(port), host: '127.0.0.1', localAddress });
     const chunks: Buffer[] = [];
     let timer: NodeJS.Timeout | undefined;
     socket.on('data', (chunk: Buffer) => chunks.push(chunk));
@@ -191,5 +192,72 @@ describe('proxy hardening: server.maxConnections', () => {
     }
     assert.ok(served, 'no connection was served after one of the held ones closed');
     for (const probe of held) probe.socket.destroy();
+  });
+});
+
+describe('proxy hardening: a client that does not read its answers', () => {
+  const REQUEST_TIMEOUT_MS = 1000;
+  let proxy: TestProxy;
+  before(async () => {
+    // timeoutMs 500: the shutdown deadline (1.5 s) is the longest an answer may take, so the cut comes then.
+    proxy = await startTestProxy({
+      timeoutMs: 500,
+      server: { headersTimeoutMs: 500, requestTimeoutMs: REQUEST_TIMEOUT_MS, keepAliveTimeoutMs: 500 },
+      placements: { pdp: { provider: 'demo', events: false } },
+    });
+  });
+  after(() => proxy.close());
+
+  it('is cut once an answer stays unwritten past the deadline, its connection closed', { timeout: 30_000 }, async () => {
+    const path = '/recs/pdp?productId=sku-01&limit=10&element=recs-carousel';
+    assert.equal(await fetch(`${proxy.url}${path}`).then((r) => r.status), 200);
+    const probe = await open(proxy.url);
+    // Never read: the server's answers (a memoized 16 kB HTML answer each) fill the socket buffers, then its writes stall.
+    probe.socket.pause();
+    let sent = 0;
+    const started = Date.now();
+    while (probe.socket.writableLength < 64 * 1024 && !probe.socket.destroyed && Date.now() - started < 15_000) {
+      probe.socket.write(keepAliveGet(path));
+      sent += 1;
+      await sleep(1);
+    }
+    // Uncut, the connection stays open for ever: no request, header or idle timeout applies to it.
+    const closedAfter = await Promise.race([probe.closedAfter, sleep(8000).then(() => undefined)]);
+    probe.socket.destroy();
+    assert.ok(closedAfter !== undefined, `a connection that never read its ${sent} answers was still open 8 s after its writes stalled`);
+  });
+});
+
+describe('proxy hardening: server.maxConnectionsPerClient', () => {
+  const PER_CLIENT = 3;
+  let proxy: TestProxy;
+  before(async () => {
+    proxy = await startTestProxy({ server: { maxConnections: 10, maxConnectionsPerClient: PER_CLIENT, keepAliveTimeoutMs: 10_000 }, placements: { pdp: { provider: 'demo' } } });
+  });
+  after(() => proxy.close());
+
+  /** A kept-alive connection from `from` (any 127.x address is this machine), answered once. */
+  async function held(from: string): Promise<Probe> {
+    const probe = await open(proxy.url, from);
+    probe.socket.write(keepAliveGet('/recs/nope'));
+    await Promise.race([answered(probe), probe.closedAfter]);
+    return probe;
+  }
+
+  it(`closes a client's connection ${PER_CLIENT + 1} at once, while other clients are served`, BOUNDED, async () => {
+    const mine = [];
+    for (let i = 0; i < PER_CLIENT; i += 1) mine.push(await held('127.0.0.2'));
+    assert.ok(mine.every((probe) => !probe.socket.destroyed && /^HTTP\/1\.1 404 /.test(probe.received())), 'the first connections are served');
+    const over = await held('127.0.0.2');
+    assert.ok((await over.closedAfter) < 1000, 'the connection over the per-client cap was not closed');
+    assert.equal(over.received(), '', 'the connection over the per-client cap was answered');
+    const other = await held('127.0.0.3');
+    assert.match(other.received(), /^HTTP\/1\.1 404 /, 'another client was refused');
+    // One closed, the client may open another.
+    mine.pop()!.socket.destroy();
+    await sleep(100);
+    const again = await held('127.0.0.2');
+    assert.match(again.received(), /^HTTP\/1\.1 404 /);
+    for (const probe of [...mine, other, again]) probe.socket.destroy();
   });
 });

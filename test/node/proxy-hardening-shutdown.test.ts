@@ -14,6 +14,8 @@ import { join } from 'node:path';
 import { REPO_ROOT, call, query, startTestProxy, type Answer } from './harness.js';
 import { SNAPPY_KEY } from './stubs/snappy.js';
 import { startCountingSnappyStub, type CountingStub } from './stubs/counting-snappy.js';
+import { stopProxy } from '../../src/proxy/server.js';
+import { createEventStore } from '../../src/proxy/events/store.js';
 
 const STUB_DELAY_MS = 500;
 const IN_FLIGHT = 10;
@@ -158,5 +160,23 @@ describe('proxy hardening: npm run proxy stops gracefully on SIGTERM', () => {
     } finally {
       child.kill('SIGKILL');
     }
+  });
+});
+
+describe('proxy hardening: npm run proxy keeps its deadline while the event store is still opening', () => {
+  it('stopProxy() resolves at the deadline when storing the counts and closing the store wait on a store that never opens', BOUNDED, async () => {
+    const DEADLINE_MS = 500;
+    // A store still opening (PGlite's first start, many seconds): every call waits, and so does close().
+    const opening = new Promise<never>(() => undefined);
+    const store = createEventStore({ query: () => opening, transaction: () => opening, close: () => opening });
+    const proxy = await startTestProxy({ placements: { pdp: { provider: 'demo' } } }, { RECS_EVENTS_SECRET: 'shutdown-test-secret-0123456789-abcdef' }, { events: { store } });
+    // An answer counted in memory: stopping stores it, or tries to.
+    assert.equal((await call(query(`${proxy.url}/recs/pdp`, { productId: 'sku-01', limit: '2' }))).status, 200);
+    const started = Date.now();
+    const stopped = await Promise.race([stopProxy(proxy, store, DEADLINE_MS).then(() => 'stopped'), sleep(DEADLINE_MS + 2000).then(() => 'still waiting')]);
+    const took = Date.now() - started;
+    assert.equal(stopped, 'stopped', `still waiting for the store ${took} ms after the stop began; the deadline is ${DEADLINE_MS} ms`);
+    assert.ok(took >= DEADLINE_MS - 50 && took < DEADLINE_MS + 500, `stopped after ${took} ms`);
+    assert.equal(await tryConnect(proxy.url), 'ECONNREFUSED', 'the server still accepts connections');
   });
 });

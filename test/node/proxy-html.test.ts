@@ -4,6 +4,7 @@ import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
 import { request as httpRequest } from 'node:http';
 import { call, query, startMeasuredProxy, startTestProxy, type TestProxy } from './harness.js';
+import { placementCss } from '../../src/proxy/html-answer.js';
 
 describe('a placement answered as HTML', () => {
   let proxy: TestProxy;
@@ -81,7 +82,7 @@ describe('a placement answered as HTML', () => {
 
 describe('HTML answers of one cached result', () => {
   it("are the same element each time, with each page view's own request id, and still refuse what they refused", async () => {
-    const proxy = await startMeasuredProxy({ placements: { pdp: { provider: 'demo' } } }, { RECS_EVENTS_SECRET: 'test-events-secret-0123456789' });
+    const proxy = await startMeasuredProxy({ placements: { pdp: { provider: 'demo' } } }, { RECS_EVENTS_SECRET: 'test-events-secret-0123456789-abcdef' });
     try {
       const url = (fields: Record<string, string>) => query(`${proxy.url}/recs/pdp`, { productId: 'sku-01', limit: '4', element: 'recs-list', ...fields });
       const views = await Promise.all([1, 2, 3].map(() => call(url({ heading: 'More' }))));
@@ -117,3 +118,69 @@ function withHost(url: string, host: string): Promise<{ status: number; headers:
     request.on('error', reject).end();
   });
 }
+
+describe('HTML answers: what the element shows', () => {
+  let proxy: TestProxy;
+  before(async () => {
+    proxy = await startTestProxy({ placements: { pdp: { provider: 'demo', events: false } } });
+  });
+  after(() => proxy.close());
+
+  it('keeps its row full: `limit` cards after leaving out `exclude` and the page product, as the browser does', async () => {
+    const cards = (text: string) => (text.match(/part="card"/g) ?? []).length;
+    const top = await call(query(`${proxy.url}/recs/pdp`, { limit: '4' }));
+    const excluded = top.body.items[0].id as string;
+    const cases: Record<string, string>[] = [{ limit: '4', exclude: excluded }, { limit: '4', exclude: `${excluded},${top.body.items[1].id}`, productId: 'sku-01' }];
+    for (const fields of cases) {
+      const answer = await call(query(`${proxy.url}/recs/pdp`, { ...fields, element: 'recs-list' }));
+      assert.equal(answer.status, 200, answer.text);
+      assert.equal(cards(answer.text), 4, `${JSON.stringify(fields)}: ${cards(answer.text)} cards`);
+      const shown = JSON.parse(/<script type="application\/json" data-recs>([^<]*)</.exec(answer.text)![1]!).items.map((item: { id: string }) => item.id);
+      assert.equal(shown.length, 4);
+      assert.ok(!shown.includes(excluded) && !shown.includes('sku-01'), `shown: ${shown}`);
+      // The element's own limit is the one asked for, not the vendor's.
+      assert.match(answer.text, /^<recs-list [^>]*limit="4"/);
+    }
+  });
+
+  it('makes each element stylesheet once (GET /elements/<element>.css is public and never limited)', async () => {
+    for (const tag of ['recs-list', 'recs-carousel'] as const) assert.equal(placementCss(tag), placementCss(tag));
+    const [first, second] = await Promise.all([call(`${proxy.url}/elements/recs-list.css`), call(`${proxy.url}/elements/recs-list.css`)]);
+    assert.equal(first.text, second.text);
+    assert.equal(first.text, await placementCss('recs-list'));
+  });
+});
+
+describe('HTML answers and the per-client limit', () => {
+  const LIMITS = { perClient: { ratePerSecond: 0.001, burst: 2 } };
+  const path = (heading: string) => `/recs/open?${new URLSearchParams({ productId: 'sku-02', limit: '3', element: 'recs-list', heading })}`;
+
+  it('a rendering not kept yet costs a token, so varying the heading or the Host is limited; a kept one costs nothing', async () => {
+    const proxy = await startTestProxy({ limits: LIMITS, placements: { open: { provider: 'demo', events: false } } });
+    try {
+      // Two tokens: the vendor call and the first rendering.
+      assert.equal((await call(`${proxy.url}${path('Limited per client')}`)).status, 200);
+      for (let i = 0; i < 5; i += 1) assert.equal((await call(`${proxy.url}${path('Limited per client')}`)).status, 200, 'a kept rendering was limited');
+      const fresh = await call(`${proxy.url}${path('Limited per client, again')}`);
+      assert.deepEqual([fresh.status, fresh.body?.error?.code], [429, 'rate-limited']);
+      // Without publicUrl the element's endpoint is built from the Host: another Host, another rendering.
+      const host = await withHost(`${proxy.url}${path('Limited per client')}`, 'another.example');
+      assert.equal(host.status, 429, host.text);
+    } finally {
+      await proxy.close();
+    }
+  });
+
+  it('with publicUrl the Host changes nothing: one rendering for every Host', async () => {
+    const proxy = await startTestProxy({ publicUrl: 'https://recs.shop.example', limits: LIMITS, placements: { open: { provider: 'demo', events: false } } });
+    try {
+      for (const host of ['a.example', 'b.example', 'c.example:8787', 'd.example']) {
+        const answer = await withHost(`${proxy.url}${path('One for every Host')}`, host);
+        assert.equal(answer.status, 200, `${host}: ${answer.text}`);
+        assert.match(answer.text, /endpoint="https:\/\/recs\.shop\.example\/recs\/open"/);
+      }
+    } finally {
+      await proxy.close();
+    }
+  });
+});

@@ -7,7 +7,9 @@ import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { openEventStore, StoreUnavailable, type EventStore, type StoredEvent } from '../../src/proxy/events/store.js';
 import { createReportRoutes, EXPORT_PAGE_SIZE, type ReportRoutesDeps } from '../../src/proxy/report/routes.js';
-import { buildReport, type ReportData } from '../../src/proxy/report/model.js';
+import { buildReport, configuredPlacements, type ReportData } from '../../src/proxy/report/model.js';
+import { variantAggregates } from '../../src/proxy/report/queries.js';
+import type { Placement } from '../../src/proxy/config.js';
 import { simulateDemo, DEMO_PLACEMENTS } from '../../src/proxy/report/simulate.js';
 import { postgresSkip, usePostgres } from './support/postgres.js';
 
@@ -188,6 +190,40 @@ function reportSuite(open: () => Promise<EventStore>): void {
     assert.deepEqual(first.placements.map((p) => p.variants.map((v) => [v.variant, v.impressions, v.clicks, v.orders])), [[['alpha', 4, 1, 1]]]);
     const empty = await json('/report.json?from=2025-01-01&to=2025-01-31');
     assert.deepEqual(empty.placements, []);
+  });
+
+  it("sums each split's clicks, impressions and revenue per shopper bucket (page view before buckets), for the variance between shoppers", async () => {
+    const at = '2026-10-01T10:00:00.000Z';
+    const grid = (requestId: string, bucket: number | undefined, impressions: number, clicks: number, revenue?: number) => [
+      ...pageView('grid', 'alpha', requestId, at, Array.from({ length: impressions }, (_, i) => ({ id: `g${i}` }))).map((e) => ({ ...e, bucket })),
+      ...Array.from({ length: clicks }, (_, i) => ({ ...event({ type: 'click', placement: 'grid', variant: 'alpha', requestId, itemId: `g${i}`, rank: i + 1, at }), bucket })),
+      ...(revenue ? [{ ...event({ type: 'order', placement: 'grid', variant: 'alpha', requestId, itemId: 'g0', quantity: 1, revenue, currency: 'EUR', at }), bucket }] : []),
+    ];
+    // Bucket 7 holds two page views of one shopper (or two shoppers of that bucket); rq-g4 predates buckets.
+    await insert(store, [...grid('rq-g1', 7, 4, 2, 10), ...grid('rq-g2', 7, 4, 0, 5), ...grid('rq-g3', 9, 2, 1), ...grid('rq-g4', undefined, 3, 0)]);
+    const [row] = await variantAggregates(store.sql, { from: '2026-10-01', to: '2026-10-02', placement: 'grid' });
+    // Clusters: bucket 7 (8 impressions, 2 clicks, 2 orders, 15 EUR), bucket 9 (2, 1), rq-g4 (3, 0).
+    assert.deepEqual([row!.impressions, row!.clicks], [13, 3]);
+    assert.deepEqual(row!.moments!.clicks, { clusters: 3, nn: 64 + 4 + 9, yy: 4 + 1, yn: 2 * 8 + 1 * 2 });
+    assert.deepEqual(row!.moments!.orders, { clusters: 3, nn: 77, yy: 4, yn: 16 });
+    assert.deepEqual(row!.revenue[0]!.moments, { clusters: 3, nn: 77, yy: 225, yn: 120 });
+  });
+
+  it("holds back a split's verdict when its answers do not follow the configured weights (sample ratio mismatch)", async () => {
+    const leaf = { provider: 'demo', timeoutMs: 1000 };
+    const placements = (beta: number) => ({ pdp: { provider: 'split', events: true, variants: { alpha: { ...leaf, weight: 1 }, beta: { ...leaf, weight: beta } } } }) as unknown as Record<string, Placement>;
+    const report = async (beta: number) => {
+      const response = await createReportRoutes(deps({ placements: placements(beta) })).reportJson(get('/report.json?placement=pdp'));
+      return ((await response.json()) as ReportData).placements[0]!;
+    };
+    // 10 answers of alpha and 7 of beta: as expected at 1:1, not at 1:1000.
+    const even = await report(1);
+    assert.equal(even.sampleRatio!.mismatch, false);
+    assert.notEqual(even.verdict!.status, 'sample-ratio-mismatch');
+    const skewed = await report(1000);
+    assert.equal(skewed.sampleRatio!.mismatch, true);
+    assert.equal(skewed.verdict!.status, 'sample-ratio-mismatch');
+    assert.match(skewed.verdict!.text, /^No verdict: sample ratio mismatch\. .*alpha 10 \(0% expected\), beta 7 \(100% expected\)/);
   });
 
   it('filters by placement', async () => {
@@ -449,6 +485,48 @@ describe('the verdicts', () => {
       }).placements[0]!.verdict!;
     assert.equal(three([2_000, 2_600, 2_000]).winner, 'b');
     assert.equal(three([2_000, 2_600, 2_580]).status, 'not-yet');
+  });
+
+  it("does not name a winner from one split's clustered clicks: the variance is the shoppers', not the impressions'", () => {
+    // 100 buckets per arm of 400 impressions; half the buckets' shoppers never click, the other half click twice the mean.
+    const clustered = (variant: string, clicksPerBucket: number) => ({
+      ...base, variant, impressions: 40_000, clicks: 50 * clicksPerBucket,
+      moments: (() => {
+        const m = { clusters: 100, nn: 100 * 400 ** 2, yy: 50 * clicksPerBucket ** 2, yn: 400 * 50 * clicksPerBucket };
+        return { clicks: m, addToCarts: { clusters: 100, nn: m.nn, yy: 0, yn: 0 }, orders: { clusters: 100, nn: m.nn, yy: 0, yn: 0 } };
+      })(),
+    });
+    const report = buildReport({ from: '2026-11-01', to: '2026-11-14', daily: [], interleaving: [], aggregates: [clustered('alpha', 40), clustered('beta', 48)] });
+    // The same counts as the first test above (2,000 and 2,400 clicks of 40,000), decided there as independent impressions.
+    assert.equal(report.placements[0]!.verdict!.status, 'not-yet');
+    const ctr = report.placements[0]!.comparisons.find((c) => c.metric === 'ctr')!;
+    assert.ok(ctr.high! - ctr.low! > 0.03, `interval ${ctr.low} to ${ctr.high}`);
+  });
+
+  it("holds back the verdict on a sample ratio mismatch against the configured weights, and only then", () => {
+    const split = (weights: Record<string, number>) => configuredPlacements({ pdp: { provider: 'split', events: true, variants: Object.fromEntries(Object.entries(weights).map(([name, weight]) => [name, { provider: 'demo', timeoutMs: 1000, weight }])) } as unknown as Placement });
+    const verdict = (requests: [number, number], weights: Record<string, number>) =>
+      buildReport({
+        from: '2026-11-01', to: '2026-11-14', daily: [], interleaving: [], configured: split(weights),
+        aggregates: [{ ...base, variant: 'alpha', requests: requests[0], impressions: 240_000, clicks: 12_000 }, { ...base, variant: 'beta', requests: requests[1], impressions: 160_000, clicks: 8_900 }],
+      }).placements[0]!;
+    const mismatched = verdict([60_000, 40_000], { alpha: 50, beta: 50 });
+    assert.equal(mismatched.verdict!.status, 'sample-ratio-mismatch');
+    assert.equal(mismatched.verdict!.winner, null);
+    assert.ok(mismatched.sampleRatio!.pValue < 1e-6 && Math.abs(mismatched.sampleRatio!.chiSquare - 4000) < 1e-6);
+    assert.match(mismatched.verdict!.text, /alpha 60,000 \(50% expected\), beta 40,000 \(50% expected\); p < 0\.000001/);
+    // The same counts at 60/40 weights, and chance imbalance at 50/50, keep their verdict.
+    assert.equal(verdict([60_000, 40_000], { alpha: 60, beta: 40 }).verdict!.status, 'winner');
+    const chance = verdict([50_300, 49_700], { alpha: 50, beta: 50 });
+    assert.deepEqual([chance.sampleRatio!.mismatch, chance.verdict!.status], [false, 'winner']);
+  });
+
+  it('says "not yet: no data" for a configured split arm without events, instead of reporting a single variant', () => {
+    const configured = configuredPlacements({ pdp: { provider: 'split', events: true, variants: { snappy: { provider: 'demo', timeoutMs: 1000, weight: 1 }, yespo: { provider: 'demo', timeoutMs: 1000, weight: 1 } } } as unknown as Placement });
+    const placement = buildReport({ from: '2026-11-01', to: '2026-11-14', daily: [], interleaving: [], configured, aggregates: [{ ...base, variant: 'snappy', requests: 5_000, impressions: 20_000, clicks: 900 }] }).placements[0]!;
+    assert.equal(placement.kind, 'split');
+    assert.deepEqual(placement.variants.map((v) => [v.variant, v.impressions]), [['snappy', 20_000], ['yespo', 0]]);
+    assert.deepEqual([placement.verdict!.status, placement.verdict!.text], ['not-yet', 'Not yet: no data for yespo.']);
   });
 
   it('names the preferred ranking of an interleave once its interval excludes no preference', () => {

@@ -5,8 +5,9 @@
  */
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { bernoulliArm, compareArms, interleavingPreference } from '../../src/proxy/report/stats.js';
-import { DEFAULT_SHOPPER, rank, seededRandom, shop, simItems } from '../../src/proxy/report/simulate.js';
+import { bernoulliArm, clusteredArm, compareArms, interleavingPreference, type ClusterMoments } from '../../src/proxy/report/stats.js';
+import { DEFAULT_SHOPPER, gaussian, rank, seededRandom, shop, simItems } from '../../src/proxy/report/simulate.js';
+import { BUCKETS } from '../../src/proxy/experiments/assign.js';
 import { teamDraft } from '../../src/proxy/experiments/interleave.js';
 
 /** Binomial(n, p) by inversion; fine for the small means used here. */
@@ -60,7 +61,103 @@ function median(values: number[]): number {
   return sorted[Math.floor(sorted.length / 2)]!;
 }
 
+/** Gamma(shape, 1) (Marsaglia and Tsang), for the shoppers' Beta-distributed click propensities. */
+function gamma(shape: number, random: () => number): number {
+  if (shape < 1) return gamma(shape + 1, random) * Math.pow(random(), 1 / shape);
+  const d = shape - 1 / 3;
+  const c = 1 / Math.sqrt(9 * d);
+  for (;;) {
+    let x: number;
+    let v: number;
+    do {
+      x = gaussian(random);
+      v = 1 + c * x;
+    } while (v <= 0);
+    v = v * v * v;
+    const u = random();
+    if (u < 1 - 0.0331 * x ** 4 || Math.log(u) < 0.5 * x * x + d * (1 - v + Math.log(v))) return d * v;
+  }
+}
+
+/** One arm's clicks and impressions per shopper bucket, with the between-bucket sums kept as shoppers arrive. */
+class BucketedArm {
+  clicks = 0;
+  impressions = 0;
+  readonly moments: ClusterMoments = { clusters: 0, nn: 0, yy: 0, yn: 0 };
+  private readonly x = new Float64Array(BUCKETS);
+  private readonly n = new Float64Array(BUCKETS);
+  add(bucket: number, clicks: number, impressions: number): void {
+    const x = this.x[bucket]!;
+    const n = this.n[bucket]!;
+    if (n === 0 && x === 0) this.moments.clusters++;
+    this.moments.yy += (x + clicks) ** 2 - x * x;
+    this.moments.nn += (n + impressions) ** 2 - n * n;
+    this.moments.yn += (x + clicks) * (n + impressions) - x * n;
+    this.x[bucket] = x + clicks;
+    this.n[bucket] = n + impressions;
+    this.clicks += clicks;
+    this.impressions += impressions;
+  }
+  /** As the report computes it (model.ts): between buckets, never below the per-impression variance. */
+  arm(clustered: boolean) {
+    const independent = bernoulliArm(this.clicks, this.impressions);
+    return clustered ? clusteredArm(this.clicks, this.moments, independent) : independent;
+  }
+}
+
+/**
+ * One A/A split of shoppers who are not alike, as in a shop: each shopper has a click
+ * propensity ~ Beta (mean 5%, intra-shopper correlation `icc`), a Geometric number of page
+ * views (mean `pageViews`) of 4 cards, a sticky arm and a bucket (experiments/assign.ts).
+ * Looks after every 100 shoppers; returns whether the naive and the bucketed verdicts ever named a winner.
+ */
+function runShopperAA(icc: number, pageViews: number, looks: number, random: () => number): { naive: boolean; clustered: boolean } {
+  const ab = 1 / icc - 1;
+  const arms = [new BucketedArm(), new BucketedArm()];
+  let naive = false;
+  let clustered = false;
+  for (let look = 0; look < looks && !clustered; look++) {
+    for (let shopper = 0; shopper < 100; shopper++) {
+      const arm = arms[random() < 0.5 ? 0 : 1]!;
+      const bucket = Math.floor(random() * BUCKETS);
+      const x = gamma(0.05 * ab, random);
+      const p = x / (x + gamma(0.95 * ab, random));
+      let views = 1;
+      while (random() > 1 / pageViews) views++;
+      let clicks = 0;
+      for (let i = 0; i < 4 * views; i++) if (random() < p) clicks++;
+      arm.add(bucket, clicks, 4 * views);
+    }
+    naive ||= compareArms(arms[0]!.arm(false), arms[1]!.arm(false)).decided;
+    clustered ||= compareArms(arms[0]!.arm(true), arms[1]!.arm(true)).decided;
+  }
+  return { naive, clustered };
+}
+
 describe('statistics by simulation', () => {
+  // Shoppers differ: one who clicks, clicks again. A split assigns shoppers, so the verdict's
+  // variance must be the shoppers' (between buckets), not the impressions'.
+  for (const [icc, pageViews] of [[0.03, 5], [0.03, 10], [0.1, 5]] as const) {
+    it(`A/A with correlated shoppers (intra-shopper correlation ${icc}, ${pageViews} page views of 4 cards each on average), 50 looks: at most 5% false winners`, () => {
+      const random = seededRandom(20261201);
+      const experiments = 300;
+      let naive = 0;
+      let clustered = 0;
+      for (let i = 0; i < experiments; i++) {
+        const result = runShopperAA(icc, pageViews, 50, random);
+        if (result.naive) naive++;
+        if (result.clustered) clustered++;
+      }
+      console.log(
+        `A/A, shoppers icc ${icc}, ~${4 * pageViews} impressions each, 5,000 shoppers, 50 looks: ` +
+          `${clustered} of ${experiments} (${((clustered / experiments) * 100).toFixed(1)}%) declared a winner with the variance between buckets; ` +
+          `${naive} (${((naive / experiments) * 100).toFixed(1)}%) had impressions been independent`,
+      );
+      assert.ok(clustered <= 0.05 * experiments, `${clustered} false winners`);
+    });
+  }
+
+
   it('A/A: 1,000 experiments, a look after every 1,000 impressions, declare a winner in at most 5%', () => {
     const random = seededRandom(20261130);
     const experiments = 1_000;
@@ -117,6 +214,37 @@ describe('statistics by simulation', () => {
     assert.ok(falseWinners <= 0.05 * experiments, `${falseWinners} false winners`);
   });
 
+  it('interleaving shows no preference for a ranking that merely returns more items (a shopper who clicks at random)', () => {
+    // Fidelity (Hofmann, Whiteson and de Rijke, CIKM 2011): random clicks must prefer neither
+    // side. Team B returns 3 items for 8 slots: crediting A with the slots B could not fill
+    // would name A better for being longer.
+    const random = seededRandom(31);
+    const items = simItems(40, random);
+    const runs = 20;
+    let decided = 0;
+    let share = 0;
+    for (let run = 0; run < runs; run++) {
+      const outcomes = { wins: 0, losses: 0, ties: 0 };
+      for (let v = 0; v < 3_000; v++) {
+        const { teams } = teamDraft(rank(items, 0.3, random, 8), rank(items, 0.3, random, 3), 8, () => random() < 0.5);
+        let viewed = 1;
+        while (viewed < teams.length && random() < 0.8) viewed++;
+        let a = 0;
+        let b = 0;
+        for (let i = 0; i < viewed; i++) if (random() < 0.08) teams[i] === 'a' ? a++ : teams[i] === 'b' ? b++ : 0;
+        if (a + b === 0) continue;
+        if (a > b) outcomes.wins++;
+        else if (b > a) outcomes.losses++;
+        else outcomes.ties++;
+      }
+      const preference = interleavingPreference(outcomes);
+      if (preference.decided) decided++;
+      share += (preference.winShare ?? 0.5) / runs;
+    }
+    console.log(`interleaving, random clicks, B returns 3 of 8 items, 3,000 page views: a preference named in ${decided} of ${runs}; A's mean win share ${share.toFixed(3)}`);
+    assert.ok(decided <= 2, `${decided} of ${runs} named a preference`);
+  });
+
   it('interleaving detects a preference that the same page views in an A/B split do not', () => {
     const random = seededRandom(42);
     const items = simItems(40, random);
@@ -134,12 +262,13 @@ describe('statistics by simulation', () => {
       const outcomes = { wins: 0, losses: 0, ties: 0 };
       for (let v = 0; v < pageViews; v++) {
         const drafted = teamDraft(rank(items, good, random, limit), rank(items, worse, random, limit), limit, () => random() < 0.5);
-        const merged = drafted.items.map((item, r) => ({ ...item, team: drafted.teams[r] === 'a' ? 'good' : 'worse' }));
+        const merged = drafted.items.map((item, r) => ({ ...item, team: ({ a: 'good', b: 'worse' } as Record<string, string>)[drafted.teams[r]!] }));
         const seen = shop(merged, DEFAULT_SHOPPER, random);
         let a = 0;
         let b = 0;
         seen.clicks.forEach((clicked, index) => {
-          if (clicked) merged[index]!.team === 'good' ? a++ : b++;
+          // An item placed after one list ran out belongs to no team: its click counts for neither.
+          if (clicked && merged[index]!.team) merged[index]!.team === 'good' ? a++ : b++;
         });
         if (a + b === 0) continue;
         if (a > b) outcomes.wins++;

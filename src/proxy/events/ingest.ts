@@ -2,10 +2,13 @@
  * `POST /events`: the widget's batches of impressions, clicks, add-to-carts and orders.
  *
  *   body (JSON, whatever the content-type) -> every field checked -> every request id
- *   verified -> dedup keys -> one transaction -> 202 { accepted, duplicates }
+ *   verified -> dedup keys -> one transaction -> 202 { accepted, duplicates, rejected? }
  *
  * A batch is all or nothing: one bad field, one forged or stale request id, and none of
- * it is stored (the error names the field, `events[3].rank`). 202 is sent only after the
+ * it is stored (the error names the field, `events[3].rank`). The one exception is an event
+ * of a placement, variant or team the configuration no longer has (an experiment ended while
+ * the page was open): it is skipped and counted in `rejected`, and the rest of the batch is
+ * kept, since the widget drops a refused batch and would lose it all. 202 is sent only after the
  * commit; when the database is down or slow, 503 with Retry-After and the client sends
  * the same batch again (its batch id makes a repeat count as duplicates).
  *
@@ -19,7 +22,7 @@ import type { EventStore, StoredEvent } from './store.js';
 import { EVENT_LIMITS, type EventType, type WireEvent } from '../../model/event.js';
 import { UNPRINTABLE } from '../../format/text.js';
 import { StoreUnavailable } from './unavailable.js';
-import { issuedAt } from '../experiments/token.js';
+import { issuedAt, splitUnitOf } from '../experiments/token.js';
 
 export type RequestIdVerdict = 'ok' | 'forged' | 'stale' | 'malformed';
 
@@ -63,6 +66,9 @@ type ParsedEvent = Omit<WireEvent, 'orderId' | 'quantity' | 'price' | 'currency'
 
 const isRecord = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null && !Array.isArray(value);
 
+/** An event the configuration no longer knows (placement, variant or team): skipped, not a bad batch. */
+class Unconfigured extends Error {}
+
 /** A string of 1..max characters: matching `rule` when given, else any text without control characters. */
 function text(value: unknown, path: string, max: number, rule?: [RegExp, string]): string {
   if (typeof value !== 'string') throw new InvalidParameter(path, 'must be a string');
@@ -105,10 +111,7 @@ export function createEventsHandler(deps: EventsHandlerDeps): (request: Request)
       if (!COMMON_FIELDS.has(name) && type !== 'order') throw new InvalidParameter(`${path}.${name}`, 'is only allowed on order events');
     }
     const placement = text(raw.placement, `${path}.placement`, 64, NAME_RULE);
-    const variants = deps.placements(placement)?.variants;
-    if (!variants) throw new InvalidParameter(`${path}.placement`, `no placement named "${placement}"`);
     const variant = text(raw.variant, `${path}.variant`, 64, NAME_RULE);
-    if (!variants.includes(variant)) throw new InvalidParameter(`${path}.variant`, `placement "${placement}" has no variant "${variant}"`);
     const event: ParsedEvent = {
       type: type as EventType,
       placement,
@@ -120,11 +123,10 @@ export function createEventsHandler(deps: EventsHandlerDeps): (request: Request)
     };
     if (event.at > now + maxSkewMs) throw new InvalidParameter(`${path}.at`, 'is in the future');
     if (event.at < now - maxAgeMs) throw new InvalidParameter(`${path}.at`, `is older than ${Math.round(maxAgeMs / 3600_000)} hours`);
-    // An interleaved answer's items each carry the team that contributed them; no other answer has teams.
+    // An interleaved answer's items carry the team that contributed them (none when placed after
+    // one list ran out; the request id says which); no other answer has teams.
     if (variant === 'interleave') {
-      const team = text(raw.team, `${path}.team`, 64, NAME_RULE);
-      if (team === 'interleave' || !variants.includes(team)) throw new InvalidParameter(`${path}.team`, `placement "${placement}" has no variant "${team}"`);
-      event.team = team;
+      if (raw.team !== undefined) event.team = text(raw.team, `${path}.team`, 64, NAME_RULE);
     } else if (raw.team !== undefined) throw new InvalidParameter(`${path}.team`, 'is only allowed on events of an interleaved answer');
     if (raw.trackerId !== undefined) event.trackerId = text(raw.trackerId, `${path}.trackerId`, MAX_ID_LENGTH);
     if (type === 'order') {
@@ -140,10 +142,13 @@ export function createEventsHandler(deps: EventsHandlerDeps): (request: Request)
         currency: raw.currency === undefined ? undefined : text(raw.currency, `${path}.currency`, 3, CURRENCY_RULE),
       };
     }
+    // Checked last, so a malformed event is still a 400 and only a well-formed one of a removed experiment is skipped.
+    const variants = deps.placements(placement)?.variants;
+    if (!variants || !variants.includes(variant) || (event.team !== undefined && (event.team === 'interleave' || !variants.includes(event.team)))) throw new Unconfigured();
     return event;
   }
 
-  function parseBatch(body: string, now: number): { batchId: string; events: ParsedEvent[] } {
+  function parseBatch(body: string, now: number): { batchId: string; events: ParsedEvent[]; indexes: number[]; rejected: number } {
     let parsed: unknown;
     try {
       parsed = JSON.parse(body);
@@ -159,15 +164,26 @@ export function createEventsHandler(deps: EventsHandlerDeps): (request: Request)
     const events = parsed.events;
     if (!Array.isArray(events) || events.length === 0) throw new InvalidParameter('events', 'must be a non-empty array');
     if (events.length > maxEvents) throw new ProxyError(413, 'invalid-request', `events: at most ${maxEvents} events per batch`, { parameter: 'events' });
-    return { batchId, events: events.map((event, i) => parseEvent(event, `events[${i}]`, now)) };
+    const kept: ParsedEvent[] = [];
+    const indexes: number[] = [];
+    for (const [i, event] of events.entries()) {
+      try {
+        kept.push(parseEvent(event, `events[${i}]`, now));
+        indexes.push(i);
+      } catch (error) {
+        if (!(error instanceof Unconfigured)) throw error;
+      }
+    }
+    return { batchId, events: kept, indexes, rejected: events.length - kept.length };
   }
 
-  async function verify(events: ParsedEvent[]): Promise<void> {
+  /** `indexes`: each event's place in the batch as sent, for the error's path. */
+  async function verify(events: ParsedEvent[], indexes: number[]): Promise<void> {
     const verdicts = await Promise.all(
       events.map(({ requestId, placement, variant, team, rank }) => deps.verifyRequestId(requestId, team === undefined ? { placement, variant, rank } : { placement, variant, team, rank })),
     );
     verdicts.forEach((verdict, i) => {
-      const parameter = `events[${i}].requestId`;
+      const parameter = `events[${indexes[i]}].requestId`;
       if (verdict === 'malformed') throw new InvalidParameter(parameter, 'is not a request id of this proxy');
       if (verdict === 'stale') throw new ProxyError(403, 'invalid-request', `${parameter}: is too old`, { parameter });
       if (verdict !== 'ok') throw new ProxyError(403, 'invalid-request', `${parameter}: was not issued for this placement, variant and item`, { parameter });
@@ -176,8 +192,8 @@ export function createEventsHandler(deps: EventsHandlerDeps): (request: Request)
 
   return async (request) => {
     const now = deps.now();
-    const { batchId, events } = parseBatch(await readBody(request, maxBodyBytes), now);
-    await verify(events);
+    const { batchId, events, indexes, rejected } = parseBatch(await readBody(request, maxBodyBytes), now);
+    await verify(events, indexes);
     const stored = events.map((event) => toStored(event, batchId));
     let counts: { accepted: number; duplicates: number };
     try {
@@ -188,7 +204,7 @@ export function createEventsHandler(deps: EventsHandlerDeps): (request: Request)
         headers: { 'retry-after': String(EVENTS_RETRY_AFTER_SECONDS), 'cache-control': 'no-store' },
       });
     }
-    return new Response(JSON.stringify(counts), { status: 202, headers: { 'content-type': 'application/json', 'cache-control': 'no-store' } });
+    return new Response(JSON.stringify(rejected ? { ...counts, rejected } : counts), { status: 202, headers: { 'content-type': 'application/json', 'cache-control': 'no-store' } });
   };
 }
 
@@ -202,6 +218,7 @@ export function createEventsHandler(deps: EventsHandlerDeps): (request: Request)
  */
 function toStored(event: ParsedEvent, batchId: string): StoredEvent {
   const { type, placement, variant, requestId, itemId, rank, team, trackerId, order } = event;
+  const unit = splitUnitOf(requestId);
   return {
     eventKey: `${type}:${requestId}:${rank}`,
     batchId,
@@ -216,6 +233,8 @@ function toStored(event: ParsedEvent, batchId: string): StoredEvent {
     quantity: order?.quantity,
     revenue: order ? order.quantity * order.price : undefined,
     currency: order?.currency,
+    bucket: unit?.bucket,
+    split: unit?.fingerprint,
     // Never before its answer was served: the shopper's clock may be behind, and a script's `at` anything.
     occurredAt: new Date(Math.max(event.at, issuedAt(requestId) || 0)),
   };

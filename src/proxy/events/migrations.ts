@@ -44,6 +44,15 @@ export const MIGRATIONS: readonly { version: number; statements: readonly string
       )`,
     ],
   },
+  {
+    // Split answers' shopper bucket and config fingerprint (experiments/token.ts): the report's
+    // unit of variance and its guard against pooling two configurations. Null on older rows.
+    version: 2,
+    statements: [
+      'ALTER TABLE recs_events ADD COLUMN IF NOT EXISTS bucket integer',
+      'ALTER TABLE recs_events ADD COLUMN IF NOT EXISTS split text',
+    ],
+  },
 ];
 
 /** Any constant shared by every instance; it names the lock in pg_locks. */

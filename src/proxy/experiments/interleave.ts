@@ -1,14 +1,21 @@
 /**
  * Team-draft interleaving (Radlinski, Kurup, Joachims, "How does clickthrough data
- * reflect retrieval quality?", CIKM 2008): the two rankings take turns as in picking
- * teams, the team with fewer picks going next and a coin deciding ties; each picks its
- * best item not already taken. Every item keeps the team that picked it, so a click
- * credits one ranking, and a page view is a win for the team with more clicks.
+ * reflect retrieval quality?", CIKM 2008, Algorithm 2; Chapelle, Joachims, Radlinski, Yue,
+ * "Large-scale validation and analysis of interleaved search evaluation", TOIS 2012): the
+ * two rankings take turns as in picking teams, the team with fewer picks going next and a
+ * coin deciding ties; each picks its best item not already taken. Every item keeps the
+ * team that picked it, so a click credits one ranking, and a page view is a win for the
+ * team with more clicks.
+ *
+ * The draft runs only while both lists have an item left. Slots after that are filled from
+ * the longer list so the shopper still sees a full list, but those items belong to no team
+ * (`n`): crediting them would turn "returns more items" into "ranks better".
  */
 export interface Ranked {
   id: string;
 }
 
+/** Team letters per rank: `a`, `b`, or `n` (placed after one list ran out; no team). */
 export function teamDraft<Item extends Ranked>(a: readonly Item[], b: readonly Item[], limit: number, coin: () => boolean = () => Math.random() < 0.5): { items: Item[]; teams: string } {
   const items: Item[] = [];
   let teams = '';
@@ -25,11 +32,12 @@ export function teamDraft<Item extends Ranked>(a: readonly Item[], b: readonly I
     const aLeft = remaining(0);
     const bLeft = remaining(1);
     if (!aLeft && !bLeft) break;
+    const drafting = aLeft && bLeft;
     const team = !bLeft ? 0 : !aLeft ? 1 : picks[0]! < picks[1]! ? 0 : picks[1]! < picks[0]! ? 1 : coin() ? 0 : 1;
     const item = lists[team]![next[team]!]!;
     taken.add(item.id);
     items.push(item);
-    teams += team === 0 ? 'a' : 'b';
+    teams += !drafting ? 'n' : team === 0 ? 'a' : 'b';
     picks[team]!++;
   }
   return { items, teams };

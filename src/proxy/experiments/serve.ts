@@ -6,9 +6,9 @@
  */
 import type { RecItem, RecsRequest, RecsResult } from '../../model/types.js';
 import type { LeafPlacement, Placement } from '../config.js';
-import { assignVariant } from './assign.js';
+import { assignShopper, splitFingerprint } from './assign.js';
 import { teamDraft } from './interleave.js';
-import { TEAM_LETTERS, type RequestIdSigner } from './token.js';
+import { TEAM_LETTERS, type RequestIdSigner, type SplitUnit } from './token.js';
 
 /** The proxy wire format with the experiment's fields (README, "Proxy wire format"). */
 export interface RecsAnswer extends RecsResult {
@@ -33,7 +33,7 @@ export interface ServedPlacement {
   readonly leaves: ReadonlyMap<string, LeafPlacement>;
   /** Whether answers carry a signed request id (and so are one page view's each). */
   readonly measured: boolean;
-  /** An interleave's two variant names, team `a` then `b`. */
+  /** An interleave's two variant names, team `a` then `b` (name order, so reordering the config changes nothing). */
   readonly teams?: readonly string[];
   answer(request: RecsRequest, shopper: string | undefined, load: VariantLoader): Promise<ServedAnswer>;
 }
@@ -41,24 +41,27 @@ export interface ServedPlacement {
 export function servePlacement(name: string, placement: Placement, options: { signer?: RequestIdSigner | undefined; log: (line: string) => void }): ServedPlacement {
   const signer = placement.events ? options.signer : undefined;
   // A plain answer's id bounds its ranks by its item count; an interleaved one's by its teams.
-  const sign = async (body: RecsAnswer, variant: string, teams?: string): Promise<RecsAnswer> =>
-    signer ? { ...body, requestId: await signer.sign(name, variant, teams ?? body.items.length), variant } : body;
+  const sign = async (body: RecsAnswer, variant: string, teams?: string, unit?: SplitUnit): Promise<RecsAnswer> =>
+    signer ? { ...body, requestId: await signer.sign(name, variant, teams ?? body.items.length, unit), variant } : body;
 
   if (placement.provider === 'split') {
     const variants = Object.entries(placement.variants).map(([variant, { weight }]) => ({ name: variant, weight }));
+    const salt = placement.salt ?? name;
+    const fingerprint = splitFingerprint(variants, salt);
     return {
       leaves: new Map(Object.entries(placement.variants)),
       measured: Boolean(signer),
       async answer(_request, shopper, load) {
-        const variant = await assignVariant(variants, placement.salt ?? name, shopper);
+        const { variant, bucket } = await assignShopper(variants, salt, shopper);
         const { value, hit } = await load(variant);
-        return { body: { ...(await sign(value, variant)), variant }, hit, variant, interleaved: false };
+        return { body: { ...(await sign(value, variant, undefined, { bucket, fingerprint: await fingerprint })), variant }, hit, variant, interleaved: false };
       },
     };
   }
 
   if (placement.provider === 'interleave') {
-    const teams = Object.keys(placement.variants);
+    // Team letters by name, not config order: a reordered config keeps old ids valid and teams right.
+    const teams = Object.keys(placement.variants).sort();
     return {
       leaves: new Map(Object.entries(placement.variants)),
       measured: Boolean(signer),
@@ -67,7 +70,11 @@ export function servePlacement(name: string, placement: Placement, options: { si
         const [a, b] = await Promise.allSettled(teams.map(load));
         if (a!.status === 'fulfilled' && b!.status === 'fulfilled') {
           const merged = teamDraft(a.value.value.items, b.value.value.items, request.limit);
-          const items = merged.items.map((item, rank) => ({ ...item, team: teams[TEAM_LETTERS.indexOf(merged.teams[rank] as 'a' | 'b')]! }));
+          // An item placed after one list ran out belongs to no team, so it carries none.
+          const items = merged.items.map((item, rank) => {
+            const team = teams[TEAM_LETTERS.indexOf(merged.teams[rank] as 'a' | 'b')];
+            return team === undefined ? item : { ...item, team };
+          });
           // Two vendors' tracker ids cannot both be the answer's: an interleaved answer carries none.
           return { body: { ...(await sign({ items }, 'interleave', merged.teams)), variant: 'interleave' }, hit: a.value.hit && b.value.hit, variant: 'interleave', interleaved: true };
         }

@@ -6,20 +6,32 @@
  * views, give one page view more ranks than it showed, move an event to another placement
  * or variant, or credit the other team.
  *
- *   v1.<nonce>.<issued>.<ranks>.<signature>
+ *   v1.<nonce>.<issued>.<ranks>[.s<bucket>-<split>].<signature>
  *
  * nonce: 12 random bytes (base64url); issued: seconds since 1970 (base 36); ranks: the
- * interleaved team of each rank as letters (`a` = the placement's first variant, `b` the
- * second), or `-` and the number of items when not interleaved (`-8`; a bare `-`, from
- * proxies before 0.5, bounds no rank and ages out); signature: HMAC-SHA256 over those
- * fields plus the placement and variant names, truncated to 128 bits (base64url).
+ * interleaved team of each rank as letters (`a` = the first of the placement's two
+ * variants by name, `b` the other, `n` an item placed after one list ran out, which
+ * belongs to no team), or `-` and the number of items when not interleaved (`-8`; a bare
+ * `-`, from proxies before 0.5, bounds no rank and ages out); split answers only: the
+ * shopper's bucket (0 to 999, the report's unit of variance) and the split's config
+ * fingerprint (8 hex digits; earlier ids have neither and still verify); signature:
+ * HMAC-SHA256 over those fields plus the placement and variant names, truncated to 128
+ * bits (base64url).
  *
  * Rotation (docs/experiments.md): new ids are signed with RECS_EVENTS_SECRET; ids signed
  * with RECS_EVENTS_SECRET_PREVIOUS still verify, until they are older than the maximum age.
  */
 const encoder = new TextEncoder();
-const TOKEN = /^v1\.([A-Za-z0-9_-]{16})\.([0-9a-z]{1,10})\.(-\d{0,4}|[ab]{1,100})\.([A-Za-z0-9_-]{22})$/;
+const TOKEN = /^v1\.([A-Za-z0-9_-]{16})\.([0-9a-z]{1,10})\.(-\d{0,4}|[abn]{1,100})(?:\.s(\d{1,3})-([0-9a-f]{8}))?\.([A-Za-z0-9_-]{22})$/;
 export const TEAM_LETTERS = ['a', 'b'] as const;
+/** The rank letter of an item that belongs to no team (team draft after one list ran out). */
+export const NO_TEAM = 'n';
+
+/** Where a split answer's shopper falls: a coarse bucket of the assignment hash, and the split's config fingerprint. */
+export interface SplitUnit {
+  bucket: number;
+  fingerprint: string;
+}
 
 export type Verdict = 'ok' | 'forged' | 'stale' | 'malformed';
 
@@ -32,15 +44,21 @@ export interface RequestIdClaim {
 }
 
 export interface RequestIdSigner {
-  /** `ranks`: the answer's number of items, or for an interleaved answer the team letter of each rank. */
-  sign(placement: string, variant: string, ranks: number | string): Promise<string>;
-  /** `teamNames`: an interleaved placement's two variants, in config order (team letters a and b). */
+  /** `ranks`: the answer's number of items, or for an interleaved answer the team letter of each rank; `unit`: a split answer's. */
+  sign(placement: string, variant: string, ranks: number | string, unit?: SplitUnit): Promise<string>;
+  /** `teamNames`: an interleaved placement's two variants, in name order (team letters a and b). */
   verify(token: string, claim: RequestIdClaim, teamNames?: readonly string[]): Promise<Verdict>;
 }
 
 /** When a well-formed id says it was issued (ms since 1970); verify it first. */
 export function issuedAt(token: string): number {
   return parseInt(token.split('.')[2] ?? '', 36) * 1000;
+}
+
+/** A verified split id's bucket and config fingerprint; undefined for other ids and earlier ones. */
+export function splitUnitOf(token: string): SplitUnit | undefined {
+  const match = TOKEN.exec(token);
+  return match?.[4] === undefined ? undefined : { bucket: Number(match[4]), fingerprint: match[5]! };
 }
 
 function base64url(bytes: Uint8Array): string {
@@ -74,17 +92,18 @@ export function createRequestIdSigner(options: { secret: string; previousSecret?
   const mac = async (secret: string, text: string) => base64url(await hmac(secret, text));
 
   return {
-    async sign(placement, variant, ranks) {
+    async sign(placement, variant, ranks, unit) {
       const nonce = base64url(crypto.getRandomValues(new Uint8Array(12)));
       const issued = Math.floor(options.now() / 1000).toString(36);
-      const body = `v1.${nonce}.${issued}.${typeof ranks === 'number' ? `-${ranks}` : ranks}`;
+      const split = unit ? `.s${unit.bucket}-${unit.fingerprint}` : '';
+      const body = `v1.${nonce}.${issued}.${typeof ranks === 'number' ? `-${ranks}` : ranks}${split}`;
       return `${body}.${await mac(secrets[0]!, `${body}.${placement}.${variant}`)}`;
     },
 
     async verify(token, claim, teamNames) {
       const match = TOKEN.exec(token);
       if (!match) return 'malformed';
-      const [, , issued, teams, signature] = match as unknown as [string, string, string, string, string];
+      const [, , issued, teams, , , signature] = match as unknown as [string, string, string, string, string, string, string];
       const body = token.slice(0, token.length - signature.length - 1);
       let valid = false;
       for (const secret of secrets) valid = sameText(await mac(secret, `${body}.${claim.placement}.${claim.variant}`), signature) || valid;
@@ -93,8 +112,10 @@ export function createRequestIdSigner(options: { secret: string; previousSecret?
       if (teams[0] === '-') {
         if (claim.team !== undefined || (teams.length > 1 && claim.rank > Number(teams.slice(1)))) return 'forged';
       } else {
+        // An item placed after one list ran out belongs to no team: its events carry none.
         const teamLetter = teams[claim.rank - 1];
-        if (teamLetter === undefined || teamNames?.[TEAM_LETTERS.indexOf(teamLetter as 'a' | 'b')] !== claim.team) return 'forged';
+        const team = teamLetter === NO_TEAM ? undefined : teamNames?.[TEAM_LETTERS.indexOf(teamLetter as 'a' | 'b')];
+        if (teamLetter === undefined || (teamLetter !== NO_TEAM && team === undefined) || team !== claim.team) return 'forged';
       }
       const age = options.now() - parseInt(issued, 36) * 1000;
       // A little skew between proxy instances' clocks is tolerated; a future id is not real.

@@ -3,12 +3,15 @@
  * turned into figures, intervals and verdicts. Pure.
  */
 import type { DailyCtr, InterleavingAggregate, VariantAggregate, VariantCounts } from './queries.js';
+import type { Placement } from '../config.js';
 import {
   ALPHA,
   INTERLEAVE_TUNED_AT,
   METHOD,
   SPLIT_TUNED_AT,
   bernoulliArm,
+  chiSquareTail,
+  clusteredArm,
   compareArms,
   countArm,
   interleavingPreference,
@@ -56,7 +59,8 @@ export interface Comparison {
 }
 
 export interface Verdict {
-  status: 'not-yet' | 'winner';
+  /** `sample-ratio-mismatch`: the answers per variant do not follow the weights, so no verdict is given. */
+  status: 'not-yet' | 'winner' | 'sample-ratio-mismatch';
   winner: string | null;
   text: string;
   method: string;
@@ -77,6 +81,45 @@ export interface InterleavingReport {
   verdict: Verdict;
 }
 
+/** A split's answers per variant against its weights (chi-square goodness of fit). */
+export interface SampleRatio {
+  /** Each variant's share of the answers by the configured weights, and the answers it got. */
+  expected: Record<string, number>;
+  observed: Record<string, number>;
+  chiSquare: number;
+  pValue: number;
+  /** p below SRM_P: the verdict is held back. */
+  mismatch: boolean;
+}
+
+/** What the configuration says of a placement (app.ts); without it, the kind is guessed from the data. */
+export interface ConfiguredPlacement {
+  kind: 'split' | 'interleave' | 'single';
+  variants: string[];
+  /** A split's weights by variant. */
+  weights?: Record<string, number>;
+}
+
+/** Each configured placement's kind, variants and (splits) weights, for buildReport. */
+export function configuredPlacements(placements: Record<string, Placement>): Record<string, ConfiguredPlacement> {
+  return Object.fromEntries(
+    Object.entries(placements).map(([name, placement]): [string, ConfiguredPlacement] => {
+      if (placement.provider === 'split') {
+        return [name, { kind: 'split', variants: Object.keys(placement.variants), weights: Object.fromEntries(Object.entries(placement.variants).map(([variant, { weight }]) => [variant, weight])) }];
+      }
+      if (placement.provider === 'interleave') return [name, { kind: 'interleave', variants: Object.keys(placement.variants) }];
+      return [name, { kind: 'single', variants: ['default'] }];
+    }),
+  );
+}
+
+/**
+ * A sample ratio mismatch is declared below this p-value: strict, because the check runs at
+ * every look (Fabijan et al., "Diagnosing Sample Ratio Mismatch in Online Controlled
+ * Experiments", KDD 2019, use 0.0005 too).
+ */
+export const SRM_P = 0.0005;
+
 export interface PlacementReport {
   placement: string;
   /** `interleave`: an interleaved placement (its other variants are sides served alone); `split`: two or more variants; `single`. */
@@ -85,6 +128,8 @@ export interface PlacementReport {
   /** Split comparisons: CTR decides the verdict; the others are shown beside it. */
   comparisons: Comparison[];
   verdict: Verdict | null;
+  /** Splits with configured weights: the sample-ratio check. */
+  sampleRatio: SampleRatio | null;
   interleaving: InterleavingReport | null;
   daily: { variant: string; points: { day: string; impressions: number; clicks: number; ctr: number | null }[] }[];
 }
@@ -108,20 +153,29 @@ export function buildReport(input: {
   aggregates: VariantAggregate[];
   daily: DailyCtr[];
   interleaving: InterleavingAggregate[];
+  /** The configured placements by name; the kind, a split's variants and weights come from here. */
+  configured?: Record<string, ConfiguredPlacement>;
 }): ReportData {
   const names = [...new Set([...input.aggregates.map((a) => a.placement), ...input.interleaving.map((i) => i.placement)])].sort();
   const placements = names.map((name): PlacementReport => {
     const rows = input.aggregates.filter((a) => a.placement === name);
     const interleaved = input.interleaving.find((i) => i.placement === name);
-    const kind = interleaved || rows.some((r) => r.variant === 'interleave') ? 'interleave' : rows.filter((r) => r.variant !== 'default').length >= 2 ? 'split' : 'single';
-    const comparisons = kind === 'split' ? compareVariants(rows.filter((r) => r.variant !== 'default')) : [];
+    const configured = Object.hasOwn(input.configured ?? {}, name) ? input.configured![name] : undefined;
+    const kind = configured?.kind ?? (interleaved || rows.some((r) => r.variant === 'interleave') ? 'interleave' : rows.filter((r) => r.variant !== 'default').length >= 2 ? 'split' : 'single');
+    // A split compares its configured variants, those without events yet included (as zeros).
+    const armNames = kind !== 'split' ? [] : configured ? [...configured.variants].sort() : rows.map((r) => r.variant).filter((v) => v !== 'default');
+    const arms = armNames.map((variant) => rows.find((r) => r.variant === variant) ?? emptyAggregate(name, variant));
+    const shown = [...rows, ...arms.filter((arm) => !rows.includes(arm))].sort((a, b) => (a.variant < b.variant ? -1 : 1));
+    const comparisons = compareVariants(arms);
+    const sampleRatio = configured?.weights ? sampleRatioCheck(arms, configured.weights) : null;
     const variants = [...new Set(input.daily.filter((d) => d.placement === name).map((d) => d.variant))].sort();
     return {
       placement: name,
       kind,
-      variants: rows.map(variantReport),
+      variants: shown.map(variantReport),
       comparisons,
-      verdict: kind === 'split' ? splitVerdict(rows.filter((r) => r.variant !== 'default').map((r) => r.variant), comparisons) : null,
+      verdict: kind === 'split' ? splitVerdict(arms, comparisons, sampleRatio) : null,
+      sampleRatio,
       interleaving: interleaved ? interleavingReport(interleaved) : null,
       daily: variants.map((variant) => ({
         variant,
@@ -132,6 +186,30 @@ export function buildReport(input: {
     };
   });
   return { from: input.from, to: input.to, placement: input.placement ?? null, method: METHOD, placements };
+}
+
+const emptyAggregate = (placement: string, variant: string): VariantAggregate => ({ placement, variant, requests: 0, impressions: 0, clicks: 0, addToCarts: 0, orders: 0, ordersSumSquares: 0, revenue: [] });
+
+/**
+ * Answers served per variant against the weights: Pearson's chi-square goodness of fit.
+ * A mismatch means something loses or adds page views of one variant (a vendor failing
+ * or slow, a cache, bots, a bug), so every comparison is suspect whatever it says.
+ */
+function sampleRatioCheck(arms: VariantAggregate[], weights: Record<string, number>): SampleRatio | null {
+  const total = arms.reduce((sum, arm) => sum + arm.requests, 0);
+  const weightSum = arms.reduce((sum, arm) => sum + (weights[arm.variant] ?? 0), 0);
+  if (total === 0 || !(weightSum > 0) || arms.length < 2) return null;
+  const expected: Record<string, number> = {};
+  const observed: Record<string, number> = {};
+  let chiSquare = 0;
+  for (const arm of arms) {
+    const share = (weights[arm.variant] ?? 0) / weightSum;
+    expected[arm.variant] = share;
+    observed[arm.variant] = arm.requests;
+    chiSquare += share > 0 ? (arm.requests - total * share) ** 2 / (total * share) : 0;
+  }
+  const pValue = chiSquareTail(chiSquare, arms.length - 1);
+  return { expected, observed, chiSquare, pValue, mismatch: pValue < SRM_P };
 }
 
 function variantReport(row: VariantAggregate): VariantReport {
@@ -167,15 +245,16 @@ function compareVariants(rows: VariantAggregate[]): Comparison[] {
   for (let i = 0; i < rows.length; i++) for (let j = i + 1; j < rows.length; j++) pairs.push([rows[i]!, rows[j]!]);
   const alpha = ALPHA / Math.max(1, pairs.length);
   const currencies = [...new Set(rows.flatMap((r) => r.revenue.map((x) => x.currency)))].sort();
+  // The variance between shopper buckets (clusteredArm), never below the per-impression one.
   const arms: [Metric, (row: VariantAggregate) => Arm, number][] = [
-    ['ctr', (r) => bernoulliArm(Math.min(r.clicks, r.impressions), r.impressions), 1],
-    ['addToCartRate', (r) => bernoulliArm(Math.min(r.addToCarts, r.impressions), r.impressions), 1],
-    ['ordersPer1000', (r) => countArm(r.orders, r.ordersSumSquares, r.impressions), 1000],
+    ['ctr', (r) => clusteredArm(r.clicks, r.moments?.clicks, bernoulliArm(Math.min(r.clicks, r.impressions), r.impressions)), 1],
+    ['addToCartRate', (r) => clusteredArm(r.addToCarts, r.moments?.addToCarts, bernoulliArm(Math.min(r.addToCarts, r.impressions), r.impressions)), 1],
+    ['ordersPer1000', (r) => clusteredArm(r.orders, r.moments?.orders, countArm(r.orders, r.ordersSumSquares, r.impressions)), 1000],
     ...currencies.map((currency): [Metric, (row: VariantAggregate) => Arm, number] => [
       `revenuePer1000:${currency}`,
       (r) => {
         const revenue = r.revenue.find((x) => x.currency === currency);
-        return valueArm(revenue?.sum ?? 0, revenue?.sumSquares ?? 0, r.impressions);
+        return clusteredArm(revenue?.sum ?? 0, revenue?.moments, valueArm(revenue?.sum ?? 0, revenue?.sumSquares ?? 0, r.impressions));
       },
       1000,
     ]),
@@ -206,7 +285,16 @@ const percent = (x: number, digits = 1) => `${x >= 0 ? '+' : '−'}${Math.abs(x 
 const points = (x: number | null) => (x === null ? 'unbounded' : `${x >= 0 ? '+' : '−'}${Math.abs(x * 100).toFixed(2)}`);
 
 /** The split's verdict, on CTR: a winner only when it beats every other variant beyond doubt. */
-function splitVerdict(variants: string[], comparisons: Comparison[]): Verdict {
+function splitVerdict(arms: VariantAggregate[], comparisons: Comparison[], sampleRatio: SampleRatio | null): Verdict {
+  const variants = arms.map((arm) => arm.variant);
+  // An arm with nothing yet says more than its ratio (a new split, or a variant that never answers).
+  const empty = arms.filter((arm) => arm.impressions === 0).map((arm) => arm.variant);
+  if (empty.length) return { status: 'not-yet', winner: null, text: `Not yet: no data for ${empty.join(', ')}.`, method: METHOD };
+  if (sampleRatio?.mismatch) {
+    const shares = variants.map((v) => `${v} ${sampleRatio.observed[v]!.toLocaleString('en')} (${(sampleRatio.expected[v]! * 100).toFixed(0)}% expected)`).join(', ');
+    const p = sampleRatio.pValue < 1e-6 ? 'p < 0.000001' : `p = ${sampleRatio.pValue.toPrecision(2)}`;
+    return { status: 'sample-ratio-mismatch', winner: null, text: `No verdict: sample ratio mismatch. Answers served per variant do not follow the weights: ${shares}; ${p}. Something loses or adds one variant's page views (a failing or slow vendor, caching, bots, a changed config); find it before trusting any figure here.`, method: METHOD };
+  }
   const ctr = comparisons.filter((c) => c.metric === 'ctr');
   const beats = (x: string, y: string) => ctr.some((c) => c.decided && ((c.b === x && c.a === y && c.difference > 0) || (c.a === x && c.b === y && c.difference < 0)));
   const winner = variants.find((v) => variants.every((other) => other === v || beats(v, other))) ?? null;

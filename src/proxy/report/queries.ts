@@ -9,6 +9,8 @@
  * the export reads in keyset pages.
  */
 
+import type { ClusterMoments } from './stats.js';
+
 /** The part of the store's SqlClient the report needs (structurally the contract's SqlClient). */
 export interface ReportSql {
   query<Row = Record<string, unknown>>(text: string, params?: unknown[]): Promise<Row[]>;
@@ -27,7 +29,10 @@ export interface RevenueAggregate {
   /** Revenue summed, and summed squared per impression (request id + item id): the variance's ingredients. */
   sum: number;
   sumSquares: number;
+  /** Between-cluster sums (revenue y, impressions n) for the cluster-robust variance. */
+  moments?: ClusterMoments;
 }
+
 
 /** What a variant's answers and events add up to: the counts the report and its aggregates share. */
 export interface VariantCounts {
@@ -45,6 +50,8 @@ export interface VariantAggregate extends VariantCounts {
   /** Sum over impressions of (order lines of that impression)². */
   ordersSumSquares: number;
   revenue: RevenueAggregate[];
+  /** Between-cluster sums of clicks, add-to-carts and orders against impressions; absent: impressions treated as independent. */
+  moments?: { clicks: ClusterMoments; addToCarts: ClusterMoments; orders: ClusterMoments };
 }
 
 export interface DailyCtr {
@@ -88,6 +95,9 @@ const num = (value: unknown): number => (value === null || value === undefined ?
 const TIME_RANGE = `occurred_at >= ($1::date)::timestamp AT TIME ZONE 'UTC' AND occurred_at < ($2::date)::timestamp AT TIME ZONE 'UTC'
   AND ($3::text IS NULL OR placement = $3::text)`;
 
+/** A split's events cluster by shopper bucket; other events (and those before buckets) by page view. */
+const CLUSTER = `coalesce('b' || bucket::text, request_id) AS cluster`;
+
 function rangeParams(range: ReportRange): unknown[] {
   return [range.from, range.to, range.placement ?? null];
 }
@@ -95,19 +105,24 @@ function rangeParams(range: ReportRange): unknown[] {
 /** Per placement and variant: answers served, impressions, clicks, add-to-carts, orders and revenue. */
 export async function variantAggregates(sql: ReportSql, range: ReportRange): Promise<VariantAggregate[]> {
   const params = rangeParams(range);
-  const [requests, events, orders] = await Promise.all([
+  const [requests, events, orders, revenueMoments] = await Promise.all([
     sql.query<{ placement: string; variant: string; requests: unknown }>(
       `SELECT placement, variant, sum(count) AS requests FROM recs_requests
         WHERE day >= $1::date AND day < $2::date AND ($3::text IS NULL OR placement = $3::text)
         GROUP BY placement, variant`,
       params,
     ),
-    sql.query<{ placement: string; variant: string; impressions: unknown; clicks: unknown; add_to_carts: unknown }>(
-      `SELECT placement, variant,
-              count(*) FILTER (WHERE type = 'impression') AS impressions,
-              count(*) FILTER (WHERE type = 'click') AS clicks,
-              count(*) FILTER (WHERE type = 'add-to-cart') AS add_to_carts
-         FROM recs_events WHERE ${TIME_RANGE}
+    sql.query<{ placement: string; variant: string; clusters: unknown; impressions: unknown; clicks: unknown; add_to_carts: unknown; nn: unknown; cc: unknown; cn: unknown; aa: unknown; an: unknown; oo: unknown; o_n: unknown }>(
+      `SELECT placement, variant, count(*) AS clusters,
+              sum(n) AS impressions, sum(c) AS clicks, sum(a) AS add_to_carts,
+              sum(n * n) AS nn, sum(c * c) AS cc, sum(c * n) AS cn, sum(a * a) AS aa, sum(a * n) AS an, sum(o * o) AS oo, sum(o * n) AS o_n
+         FROM (SELECT placement, variant, ${CLUSTER},
+                      count(*) FILTER (WHERE type = 'impression') AS n,
+                      count(*) FILTER (WHERE type = 'click') AS c,
+                      count(*) FILTER (WHERE type = 'add-to-cart') AS a,
+                      count(*) FILTER (WHERE type = 'order') AS o
+                 FROM recs_events WHERE ${TIME_RANGE}
+                GROUP BY placement, variant, cluster) AS per_cluster
         GROUP BY placement, variant`,
       params,
     ),
@@ -119,6 +134,19 @@ export async function variantAggregates(sql: ReportSql, range: ReportRange): Pro
                  FROM recs_events WHERE type = 'order' AND ${TIME_RANGE}
                 GROUP BY placement, variant, request_id, item_id, coalesce(currency, '')) AS per_impression
         GROUP BY placement, variant, currency`,
+      params,
+    ),
+    // Revenue per cluster and currency, beside the cluster's impressions (in any currency).
+    sql.query<{ placement: string; variant: string; currency: string; rr: unknown; rn: unknown }>(
+      `SELECT r.placement, r.variant, r.currency, sum(r.y * r.y) AS rr, sum(r.y * i.n) AS rn
+         FROM (SELECT placement, variant, ${CLUSTER}, coalesce(currency, '') AS currency, coalesce(sum(revenue), 0) AS y
+                 FROM recs_events WHERE type = 'order' AND ${TIME_RANGE}
+                GROUP BY placement, variant, cluster, coalesce(currency, '')) AS r
+         JOIN (SELECT placement, variant, ${CLUSTER}, count(*) FILTER (WHERE type = 'impression') AS n
+                 FROM recs_events WHERE ${TIME_RANGE}
+                GROUP BY placement, variant, cluster) AS i
+           ON i.placement = r.placement AND i.variant = r.variant AND i.cluster = r.cluster
+        GROUP BY r.placement, r.variant, r.currency`,
       params,
     ),
   ]);
@@ -138,12 +166,20 @@ export async function variantAggregates(sql: ReportSql, range: ReportRange): Pro
     aggregate.impressions = num(row.impressions);
     aggregate.clicks = num(row.clicks);
     aggregate.addToCarts = num(row.add_to_carts);
+    const moments = (yy: unknown, yn: unknown): ClusterMoments => ({ clusters: num(row.clusters), nn: num(row.nn), yy: num(yy), yn: num(yn) });
+    aggregate.moments = { clicks: moments(row.cc, row.cn), addToCarts: moments(row.aa, row.an), orders: moments(row.oo, row.o_n) };
   }
   for (const row of orders) {
     const aggregate = entry(row.placement, row.variant);
     aggregate.orders += num(row.orders);
     aggregate.ordersSumSquares += num(row.orders_sq);
     aggregate.revenue.push({ currency: row.currency, sum: num(row.revenue), sumSquares: num(row.revenue_sq) });
+  }
+  for (const row of revenueMoments) {
+    const aggregate = entry(row.placement, row.variant);
+    const revenue = aggregate.revenue.find((r) => r.currency === row.currency);
+    // The cluster count and Σn² are the variant's (clusters without revenue add only to them).
+    if (revenue && aggregate.moments) revenue.moments = { clusters: aggregate.moments.clicks.clusters, nn: aggregate.moments.clicks.nn, yy: num(row.rr), yn: num(row.rn) };
   }
   for (const aggregate of byKey.values()) aggregate.revenue.sort((a, b) => (a.currency < b.currency ? -1 : a.currency > b.currency ? 1 : 0));
   return [...byKey.values()].sort((a, b) => compare(a.placement, b.placement) || compare(a.variant, b.variant));
@@ -166,7 +202,7 @@ export async function dailyCtr(sql: ReportSql, range: ReportRange): Promise<Dail
 /**
  * Team-draft interleaving outcomes per placement, decided per page view (request id) in
  * the database. Only events with a team count (interleaved answers; a side served alone
- * carries none). The two teams are the placement's two most frequent in the range (an
+ * carries none, nor does an item placed after one list ran out, which belongs to no team). The two teams are the placement's two most frequent in the range (an
  * interleave compares two; should its configuration have changed within the range, page
  * views of other teams are left out). A page view is a win for the first team when its
  * items got more clicks, a loss when fewer, a tie when equal and at least one; page views

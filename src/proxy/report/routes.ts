@@ -20,7 +20,8 @@
 import { PLACEMENT_NAME } from '../config.js';
 import { StoreUnavailable } from '../events/unavailable.js';
 import { renderReport } from './html.js';
-import { buildReport, type ReportData } from './model.js';
+import { buildReport, configuredPlacements, type ReportData } from './model.js';
+import type { Placement } from '../config.js';
 import { dailyCtr, interleavingOutcomes, readEventPage, variantAggregates, type ExportCursor, type ReportRange, type ReportSql } from './queries.js';
 
 export interface ReportRoutesDeps {
@@ -31,6 +32,13 @@ export interface ReportRoutesDeps {
   now: () => number;
   /** Called once per failed authentication with the client's key; false: refuse with 429. */
   allowFailedAuth?: (clientKey: string) => boolean;
+  /**
+   * Called once a caller is authenticated, before the store is read (the proxy stores the
+   * request counts it holds in memory). Never for a refused caller, who could otherwise force a write per request.
+   */
+  beforeRead?: () => Promise<void>;
+  /** recs.config.json's placements: each one's kind, a split's variants and weights. */
+  placements?: Record<string, Placement>;
 }
 
 export interface ReportRoutes {
@@ -179,6 +187,7 @@ export function createReportRoutes(deps: ReportRoutesDeps): ReportRoutes {
   async function prepare(request: Request, client: string | undefined): Promise<Response | { query: ReturnType<typeof parseReportQuery>; sql: ReportSql }> {
     const refused = await guard(request, client ?? 'shared');
     if (refused) return refused;
+    await deps.beforeRead?.();
     let query: ReturnType<typeof parseReportQuery>;
     try {
       query = parseReportQuery(new URL(request.url), deps.now());
@@ -194,6 +203,8 @@ export function createReportRoutes(deps: ReportRoutesDeps): ReportRoutes {
   const storeDown = () =>
     errorResponse(503, 'network', 'the event store cannot be read right now; try again later', { headers: { 'retry-after': String(RETRY_AFTER_SECONDS) } });
 
+  const configured = configuredPlacements(deps.placements ?? {});
+
   async function load(request: Request, client: string | undefined): Promise<Response | ReportData> {
     const prepared = await prepare(request, client);
     if (prepared instanceof Response) return prepared;
@@ -204,7 +215,7 @@ export function createReportRoutes(deps: ReportRoutesDeps): ReportRoutes {
         dailyCtr(sql, query.range),
         interleavingOutcomes(sql, query.range),
       ]);
-      return buildReport({ from: query.from, to: query.to, ...(query.placement === undefined ? {} : { placement: query.placement }), aggregates, daily, interleaving });
+      return buildReport({ from: query.from, to: query.to, ...(query.placement === undefined ? {} : { placement: query.placement }), aggregates, daily, interleaving, configured });
     } catch (error) {
       // The store down or slow is a 503; anything else is a bug, for the app's error path (500, logged).
       if (error instanceof StoreUnavailable) return storeDown();

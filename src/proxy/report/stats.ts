@@ -108,6 +108,87 @@ export function valueArm(sum: number, sumSquares: number, n: number): Arm {
   return { n, mean, variance: Math.max(0, sumSquares / n - mean * mean) };
 }
 
+/**
+ * Between-cluster sums of a per-impression ratio y / n (clicks, add-to-carts, orders or
+ * revenue per impression), one cluster per shopper bucket of a split (or per page view for
+ * events without one): Σ n², Σ y², Σ y·n over the clusters, and how many there are.
+ */
+export interface ClusterMoments {
+  clusters: number;
+  nn: number;
+  yy: number;
+  yn: number;
+}
+
+/**
+ * An arm whose variance is honest at the unit that was randomized. A split assigns shoppers,
+ * not impressions, and one shopper's impressions click alike: treating them as independent
+ * understates the variance (3-43% false winners in A/A splits with realistic shoppers). The
+ * ratio R = Σy / Σn is taken over iid clusters, and its variance by the delta method
+ * (Deng, Knoblich and Lu, "Applying the Delta Method in Metric Analytics", KDD 2018):
+ *
+ *   Var(R) ≈ G / (G − 1) · Σ_g (y_g − R n_g)² / (Σ n)²
+ *
+ * returned per impression (× Σn) so compareArms treats it like any arm. Never below
+ * `independent`, the arm as if impressions were independent (its smoothing keeps a handful
+ * of events from looking certain); with fewer than 2 clusters, that arm alone.
+ */
+export function clusteredArm(total: number, moments: ClusterMoments | undefined, independent: Arm): Arm {
+  const { n } = independent;
+  if (!moments || moments.clusters < 2 || n <= 0) return independent;
+  const R = total / n;
+  const residual = Math.max(0, moments.yy - 2 * R * moments.yn + R * R * moments.nn);
+  const variance = ((moments.clusters / (moments.clusters - 1)) * residual) / n;
+  return { ...independent, variance: Math.max(variance, independent.variance) };
+}
+
+/**
+ * Upper tail of the chi-square distribution with `df` degrees of freedom: the regularized
+ * upper incomplete gamma Q(df/2, x/2), by its series or continued fraction (Numerical
+ * Recipes, 6.2). Used for the sample-ratio-mismatch check.
+ */
+export function chiSquareTail(x: number, df: number): number {
+  if (!(x > 0)) return 1;
+  const a = df / 2;
+  const z = x / 2;
+  const logPrefix = a * Math.log(z) - z - logGamma(a);
+  if (z < a + 1) {
+    let term = 1 / a;
+    let sum = term;
+    for (let k = 1; k < 500 && term > sum * 1e-15; k++) sum += term *= z / (a + k);
+    return Math.max(0, 1 - sum * Math.exp(logPrefix));
+  }
+  // Lentz's method for the continued fraction of Q.
+  let b = z + 1 - a;
+  let c = 1 / 1e-300;
+  let d = 1 / b;
+  let h = d;
+  for (let i = 1; i < 500; i++) {
+    const an = -i * (i - a);
+    b += 2;
+    d = an * d + b;
+    d = Math.abs(d) < 1e-300 ? 1e-300 : d;
+    c = b + an / c;
+    c = Math.abs(c) < 1e-300 ? 1e-300 : c;
+    d = 1 / d;
+    const delta = d * c;
+    h *= delta;
+    if (Math.abs(delta - 1) < 1e-15) break;
+  }
+  return Math.min(1, Math.exp(logPrefix) * h);
+}
+
+/** ln Γ(x) for x > 0 (Lanczos, g = 7). */
+function logGamma(x: number): number {
+  const c = [0.99999999999980993, 676.5203681218851, -1259.1392167224028, 771.32342877765313, -176.61502916214059, 12.507343278686905, -0.13857109526572012, 9.9843695780195716e-6, 1.5056327351493116e-7];
+  if (x < 0.5) return Math.log(Math.PI / Math.sin(Math.PI * x)) - logGamma(1 - x);
+  const y = x - 1;
+  let sum = c[0]!;
+  for (let i = 1; i < 9; i++) sum += c[i]! / (y + i);
+  const t = y + 7.5;
+  return 0.5 * Math.log(2 * Math.PI) + (y + 0.5) * Math.log(t) - t + Math.log(sum);
+}
+
 /** Half-width of the normal-mixture confidence sequence for an estimate of variance V, mixing variance τ². */
 export function mixtureHalfWidth(V: number, tau2: number, alpha = ALPHA): number {
   if (!(V > 0) || !(tau2 > 0)) return Infinity;
