@@ -10,7 +10,7 @@ import { mkdir, readFile } from 'node:fs/promises';
 import { createHmac } from 'node:crypto';
 import { dirname, resolve } from 'node:path';
 import type { AddressInfo, Socket } from 'node:net';
-import type { IncomingMessage, Server, ServerResponse } from 'node:http';
+import type { Server, ServerResponse } from 'node:http';
 import { serve } from '@hono/node-server';
 import { ConfigError, parseConfigText, type ProxyConfig } from './config.js';
 import { createProxyApp, type ProxyDeps } from './app.js';
@@ -175,16 +175,15 @@ export function startProxyServer(
 }
 
 /**
- * Ends the connection of an answer not completely written `deadlineMs` after its request
- * arrived. Node's timeouts bound receiving a request and idleness, not sending: a client that
- * never reads (its socket buffers full) would otherwise hold its connection for ever.
- * `deadlineMs` is at least the shutdown deadline, so a slow vendor's answer is never cut.
+ * Ends a connection on which nothing was read or written for `deadlineMs` (the socket's own
+ * inactivity timeout: no timer per request). Node's other timeouts bound receiving a request
+ * and keep-alive idleness, not sending: a client that never reads (its socket buffers full)
+ * would otherwise hold its connection for ever. `deadlineMs` is at least the shutdown deadline,
+ * so a connection waiting for a slow vendor's answer is never cut.
  */
 function cutUnreadAnswers(server: Server, deadlineMs: number): void {
-  server.on('request', (request: IncomingMessage, response: ServerResponse) => {
-    const timer = setTimeout(() => request.socket.destroy(), deadlineMs);
-    response.once('close', () => clearTimeout(timer));
-  });
+  // With no 'timeout' listener on the server, Node destroys the socket.
+  server.timeout = deadlineMs;
 }
 
 /** Closes a new connection at once when its client (clientKey: an address, an IPv6 /64) already has `max` open. */
