@@ -37,6 +37,10 @@ function buildYespoRequest(request: RecsRequest, settings: YespoSettings) {
   if (!identifier) {
     throw new RecsFailure('invalid-request', 'yespo: one of web-id, contact-id or external-customer-id is required (e-mail and phone would go in the URL)');
   }
+  // The document types contactId as a Long: anything else is refused here, not by Yespo.
+  if (identifier == 'contactId' && !/^\d{1,19}$/.test(request.contactId!)) {
+    throw new RecsFailure('invalid-request', 'yespo: contact-id must be a numeric Yespo contact id');
+  }
   const url = vendorUrl(settings.endpoint || YESPO_DEFAULT_ENDPOINT, `/api/v2/contacts/recoms/${sourceId}`);
   url.searchParams.set(identifier, String(request[identifier]));
   if (request.productIds?.length) url.searchParams.set('products', request.productIds.join(','));

@@ -1,7 +1,7 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { startTestProxy, call, post, query, type TestProxy } from './harness.js';
-import { SNAPPY_ECHOING_PRODUCT, SNAPPY_KEY, SNAPPY_LEAKED_TOKEN, SNAPPY_LEAKY_PRODUCT, startSnappyStub } from './stubs/snappy.js';
+import { SNAPPY_ECHOING_PRODUCT, SNAPPY_KEY, SNAPPY_LEAKED_TOKEN, SNAPPY_LEAKY_PRODUCT, SNAPPY_MISSING_COLLECTION, startSnappyStub } from './stubs/snappy.js';
 import { YESPO_KEY, startYespoStub } from './stubs/yespo.js';
 import type { Stub } from './stubs/stub-server.js';
 
@@ -26,16 +26,40 @@ describe('snappy: the browser transport, with the key held by the proxy', () => 
     const sent = stub.received.at(-1)!;
     assert.equal(sent.path, '/v3/products/655277e68e0719000d6c3fd5/recommendations');
     assert.equal(sent.headers['x-api-key'], SNAPPY_KEY);
+    // Only the documented parameters: no `fields`, so Snappy returns no priceRange ("only when `fields` includes
+    // `priceRange`") and, without `include`, no brand or tags: the cards have no price and no brand.
+    assert.deepEqual([...sent.query.keys()].sort(), ['location', 'page[limit]']);
     assert.equal(sent.query.get('location'), 'US');
     assert.equal(sent.query.get('page[limit]'), '2');
     assert.deepEqual(
-      answer.body.items.map((item: any) => [item.id, item.title, item.price]),
+      answer.body.items.map((item: any) => [item.id, item.title, item.price, item.brand]),
       [
-        ['655277e68e0719000d6c3fd6', 'NFL 25-Layer StadiumView Wall Art', { amount: 244.99, currency: 'USD' }],
-        ['6527bb3567f414000c15d2c8', 'Stainless Steel Insulated Tumbler', { amount: 32, currency: 'USD' }],
+        ['655277e68e0719000d6c3fd6', 'NFL 25-Layer StadiumView Wall Art', undefined, undefined],
+        ['6527bb3567f414000c15d2c8', 'Stainless Steel Insulated Tumbler', undefined, undefined],
       ],
     );
     assert.ok(!answer.text.includes(SNAPPY_KEY));
+  });
+
+  it('shows the brand when the widget includes it (ProductBrandV3 comes back "only when include=brand")', async () => {
+    const answer = await call(query(`${proxy.url}/recs/related`, { productId: '655277e68e0719000d6c3fd5', include: 'brand' }));
+    assert.equal(answer.status, 200, answer.text);
+    assert.equal(stub.received.at(-1)!.query.get('include'), 'brand');
+    assert.deepEqual(
+      answer.body.items.map((item: any) => [item.id, item.brand, item.price]),
+      [
+        ['655277e68e0719000d6c3fd6', 'YouTheFan', undefined],
+        ['6527bb3567f414000c15d2c8', undefined, undefined], // "brand": null, no brand
+        ['6601aa0e2c9d44000b7f1e01', undefined, undefined],
+      ],
+    );
+  });
+
+  it('maps 422_PBLC_003 (a collection that does not exist) to invalid-request', async () => {
+    const answer = await call(query(`${proxy.url}/recs/related`, { productId: '655277e68e0719000d6c3fd5', collectionId: SNAPPY_MISSING_COLLECTION }));
+    assert.equal(answer.status, 502, answer.text);
+    assert.equal(answer.body.error.code, 'invalid-request');
+    assert.match(answer.body.error.message, /422_PBLC_003/);
   });
 
   it("lets the widget's location win over the placement default", async () => {

@@ -26,7 +26,10 @@ export function startAdobeStub(responseFixture = 'adobe/fetch-recommendations.js
     }
     if (typeof body.customerId !== 'string' || !body.customerId) return reject(400, 'customerId is mandatory');
     if (body.recommendationContext !== undefined && !CONTEXTS.includes(String(body.recommendationContext))) return reject(400, 'unknown recommendationContext');
-    if (body.offers !== undefined && !(Array.isArray(body.offers) && body.offers.every((offer) => typeof offer?.offerId === 'string'))) {
+    // Offers object: offerId a String, quantity an Integer, both optional.
+    const isOffer = (offer: { offerId?: unknown; quantity?: unknown } | null) =>
+      typeof offer === 'object' && offer !== null && (offer.offerId === undefined || typeof offer.offerId === 'string') && (offer.quantity === undefined || Number.isInteger(offer.quantity));
+    if (body.offers !== undefined && !(Array.isArray(body.offers) && body.offers.every(isOffer))) {
       return reject(400, 'offers must be a list of { offerId, quantity }');
     }
     if (body.language !== undefined && !['EN', 'MULT'].includes(String(body.language))) return reject(400, 'language must be EN or MULT');

@@ -21,10 +21,20 @@ export function startAwsStub(): Promise<Stub> {
     if (!SIGV4.test(String(request.headers.authorization ?? '')) || !request.headers['x-amz-date']) {
       return { status: 403, body: { message: 'Missing Authentication Token' }, headers: { 'x-amzn-errortype': 'AccessDeniedException' } };
     }
-    // The service's input validation (API reference): Context values are 1..255 characters.
-    const context = (JSON.parse(request.body) as { Context?: Record<string, string> }).Context ?? {};
-    const long = Object.keys(context).find((key) => context[key]!.length < 1 || context[key]!.length > 255);
-    if (long) return { status: 400, body: { Message: `1 validation error detected: Value at 'context.${long}' failed to satisfy constraint` }, headers: { 'x-amzn-errortype': 'BadRequestException' } };
+    // The service's input validation (API reference): RecommenderName required, MaxResults an integer 1..10,
+    // Context a string-to-string map, values 1..255 characters.
+    const invalid = (field: string) => ({
+      status: 400,
+      body: { Message: `1 validation error detected: Value at '${field}' failed to satisfy constraint` },
+      headers: { 'x-amzn-errortype': 'BadRequestException' },
+    });
+    const input = JSON.parse(request.body) as { RecommenderName?: unknown; MaxResults?: unknown; Context?: Record<string, unknown> };
+    if (typeof input.RecommenderName !== 'string' || !/^[a-zA-Z0-9_-]{1,64}$/.test(input.RecommenderName)) return invalid('recommenderName');
+    const max = input.MaxResults;
+    if (max !== undefined && !(Number.isInteger(max) && (max as number) >= 1 && (max as number) <= 10)) return invalid('maxResults');
+    const context = input.Context ?? {};
+    const long = Object.keys(context).find((key) => typeof context[key] !== 'string' || context[key].length < 1 || context[key].length > 255);
+    if (long) return invalid(`context.${long}`);
     if (decodeURIComponent(match[2]!) === AWS_UNKNOWN_PROFILE) {
       return { status: 404, body: { Message: 'Profile not found' }, headers: { 'x-amzn-errortype': 'ResourceNotFoundException' } };
     }

@@ -16,8 +16,8 @@ export function startCapillaryStub(): Promise<Stub> {
     const expected = `Basic ${Buffer.from(`${CAPILLARY_USER}:${CAPILLARY_PASSWORD}`).toString('base64')}`;
     if (request.headers.authorization !== expected) return { status: 401, body: { response: { status: { success: false, code: 401, message: 'Unauthorized' } } } };
     if (request.query.get('format') !== 'json') return reject(400, 'format=json expected');
-    const given = IDENTIFIERS.filter((name) => request.query.has(name));
-    if (given.length !== 1) return reject(400, 'exactly one customer identifier expected');
+    // "Any one of the customer identifiers is required."
+    if (!IDENTIFIERS.some((name) => request.query.has(name))) return reject(400, 'a customer identifier is required');
     if (request.query.get('email') === CAPILLARY_UNKNOWN_EMAIL) return { status: 200, body: fixture('capillary/customer-not-found.json') };
     return { status: 200, body: fixture('capillary/customer-recommendations.json') };
   });

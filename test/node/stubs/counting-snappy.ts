@@ -6,8 +6,7 @@
  */
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { fixture } from './stub-server.js';
-import { SNAPPY_KEY } from './snappy.js';
+import { SNAPPY_KEY, relatedProductsAnswer, snappyRequestError } from './snappy.js';
 
 export interface CountingStub {
   url: string;
@@ -20,23 +19,28 @@ export interface CountingStub {
 }
 
 export async function startCountingSnappyStub(): Promise<CountingStub> {
-  const related = fixture('snappy/related-products.json') as { data: unknown[] };
-  const answers = new Map<number, string>();
-  const answerFor = (limit: number) => answers.get(limit) ?? answers.set(limit, JSON.stringify({ data: related.data.slice(0, limit) })).get(limit)!;
+  // One serialized answer per query that shapes it (the answer holds only the fields the query asks for).
+  const answers = new Map<string, string>();
+  const answerFor = (query: URLSearchParams) => {
+    const key = ['page[limit]', 'include', 'fields'].map((name) => query.get(name)).join('|');
+    return answers.get(key) ?? answers.set(key, JSON.stringify(relatedProductsAnswer(query))).get(key)!;
+  };
   let requests = 0;
   const server = createServer((incoming, outgoing) => {
     requests += 1;
     incoming.resume();
     incoming.once('end', () => {
       const url = new URL(incoming.url ?? '/', 'http://stub');
-      const limit = Number(url.searchParams.get('page[limit]') ?? 10);
+      const productId = /^\/v3\/products\/([^/]+)\/recommendations$/.exec(url.pathname)?.[1];
       let status = 200;
       let body: string;
-      if (incoming.method !== 'GET' || !/^\/v3\/products\/[^/]+\/recommendations$/.test(url.pathname)) [status, body] = [404, '{"message":"stub: no route"}'];
+      if (incoming.method !== 'GET' || productId === undefined) [status, body] = [404, '{"message":"stub: no route"}'];
       else if (incoming.headers['x-api-key'] !== SNAPPY_KEY) [status, body] = [401, '{"message":"Unauthorized","errorCode":"401_AUTH_001"}'];
-      else if (!/^[A-Z]{2}$/.test(url.searchParams.get('location') ?? '') || !Number.isInteger(limit) || limit < 0 || limit > 20) {
-        [status, body] = [400, '{"message":"Request validation failed.","errorCode":"400_PBLC_001"}'];
-      } else body = answerFor(limit);
+      else {
+        const invalid = snappyRequestError(decodeURIComponent(productId), url.searchParams);
+        if (invalid) [status, body] = [invalid.status, JSON.stringify(invalid.body)];
+        else body = answerFor(url.searchParams);
+      }
       const answer = () => outgoing.writeHead(status, { 'content-type': 'application/json' }).end(body);
       if (stub.delayMs > 0) setTimeout(answer, stub.delayMs);
       else answer();

@@ -2,7 +2,7 @@
  * Vendors and feeds that attack the proxy (issue 13), on loopback:
  *
  * - startHostileSnappyStub(): a Snappy v3 endpoint whose answer depends on the product id:
- *   a gzip bomb, a 400 MB body, a body that trickles forever, or the normal fixture.
+ *   a gzip bomb, a 400 MB body, a body that trickles forever, or the documented answer to its query.
  *   The 400 MB bodies are generated as they are sent, never held in memory, and
  *   generation stops when the proxy hangs up (`generated` says how far it got).
  * - startSilentServer(): accepts connections and never answers a byte (a hung catalog feed).
@@ -12,7 +12,7 @@ import { createServer as createTcpServer, type Socket } from 'node:net';
 import type { AddressInfo } from 'node:net';
 import { Readable, pipeline } from 'node:stream';
 import { constants, createGzip } from 'node:zlib';
-import { fixture } from './stub-server.js';
+import { relatedProductsAnswer } from './snappy.js';
 
 export const BOMB_PRODUCT = 'gzipbomb0001';
 export const HUGE_PRODUCT = 'hugebody0001';
@@ -73,7 +73,6 @@ export async function startHostileSnappyStub(): Promise<HostileStub> {
       if (error) cutShort += 1;
     });
 
-  const related = fixture('snappy/related-products.json');
   const server = createServer((request, response) => {
     request.resume();
     const product = /^\/v3\/products\/([^/?]+)\/recommendations/.exec(request.url ?? '')?.[1];
@@ -101,7 +100,7 @@ export async function startHostileSnappyStub(): Promise<HostileStub> {
         return;
       }
       default:
-        response.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify(related));
+        response.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify(relatedProductsAnswer(new URL(request.url ?? '/', 'http://stub').searchParams)));
     }
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));

@@ -11,6 +11,9 @@ export function startYespoStub(): Promise<Stub> {
     if (scheme !== 'Basic' || !Buffer.from(credentials, 'base64').toString().endsWith(`:${YESPO_KEY}`)) return { status: 401, body: 'Unauthorized' };
     const given = IDENTIFIERS.filter((name) => request.query.has(name));
     if (given.length < 1) return reject(400, 'one of contactId, email, phone, externalCustomerId, webId is required');
+    // The document's types: contactId is a Long.
+    const contactId = request.query.get('contactId');
+    if (contactId !== null && !(/^\d{1,19}$/.test(contactId) && BigInt(contactId) <= 2n ** 63n - 1n)) return reject(400, 'contactId must be a Long');
     return { status: 200, body: fixture('yespo/contact-recoms.json') };
   });
 }
