@@ -80,6 +80,15 @@ export interface ProxyErrorBody {
 /** `/recs/<placement>` in a request URL (no trailing slash, as the route): the placement as written. */
 const ROUTE_URL = /^[a-z][a-z0-9+.-]*:\/\/[^/?#]*\/recs\/([^/?#]+)(?:[?#]|$)/;
 
+/** The per-client limit's 429: counted by the app (countRefusal), never logged one by one. */
+class OverClientLimit extends ProxyError {
+  constructor(retryAfterSeconds: number) {
+    super(429, 'rate-limited', 'too many requests from this client; try again later', { headers: { 'retry-after': String(retryAfterSeconds) } });
+  }
+}
+
+const REFUSALS_LOG_INTERVAL_MS = 60_000;
+
 /** Response headers a cross-origin page may read. */
 const EXPOSE_HEADERS = ['retry-after'];
 
@@ -115,10 +124,27 @@ export function createProxyApp(config: ProxyConfig, deps: ProxyDeps): ProxyApp {
       runners.set(`${name}\n${variant}`, createRunner(leaf, { config, secrets, catalogs, log, path }));
     }
   }
-  const cache = deps.cache ?? createResponseCache<RecsResult>({ ttlMs: config.cache.sMaxAge * 1000, maxEntries: config.cache.maxEntries, now });
+  // Sized by the JSON text a hit answers with: made here on the miss, then reused by every hit (jsonOf).
+  const cache =
+    deps.cache ?? createResponseCache<RecsResult>({ ttlMs: config.cache.sMaxAge * 1000, maxEntries: config.cache.maxEntries, maxBytes: config.cache.maxBytes, sizeOf: (result) => jsonOf(result).length, now });
   const publicCacheControl = `public, s-maxage=${config.cache.sMaxAge}, stale-while-revalidate=${config.cache.staleWhileRevalidate}`;
   const allowedOrigins = new Set(config.allowedOrigins);
   const limiter = createRateLimiter({ ...config.limits.perClient, now });
+
+  /**
+   * Refusals by the per-client limit are the client's doing, not a failure: one log line for each
+   * let a client over its limit write about 100 bytes of log per request, as fast as it could send
+   * them. They are counted instead, and the count logged at most once a minute (no timer: by the next refusal).
+   */
+  let refusedSinceLog = 0;
+  let refusalLoggedAt = -Infinity;
+  function countRefusal(): void {
+    refusedSinceLog += 1;
+    if (now() - refusalLoggedAt < REFUSALS_LOG_INTERVAL_MS) return;
+    log(`recs-proxy: ${refusedSinceLog} request${refusedSinceLog === 1 ? '' : 's'} over limits.perClient answered 429 (since the last such line; at most one a minute)`);
+    refusedSinceLog = 0;
+    refusalLoggedAt = now();
+  }
 
   /** `count` tokens (default one) from the client's bucket, one per vendor call or server render; past the limit, 429 and no call. */
   function spendToken(c: Context, count = 1): void {
@@ -126,9 +152,8 @@ export function createProxyApp(config: ProxyConfig, deps: ProxyDeps): ProxyApp {
     if (address === undefined || count === 0) return;
     const decision = limiter.take(clientKey(c.req.header('x-forwarded-for'), address, config.limits.trustProxy), count);
     if (!decision.ok) {
-      throw new ProxyError(429, 'rate-limited', 'too many requests from this client; try again later', {
-        headers: { 'retry-after': String(Math.min(decision.retryAfterSeconds, MAX_RETRY_AFTER_SECONDS)) },
-      });
+      countRefusal();
+      throw new OverClientLimit(Math.min(decision.retryAfterSeconds, MAX_RETRY_AFTER_SECONDS));
     }
   }
 
@@ -141,7 +166,7 @@ export function createProxyApp(config: ProxyConfig, deps: ProxyDeps): ProxyApp {
     const message = plainText(secrets.redact(error.message)) ?? 'error';
     const body: ProxyErrorBody = { error: { code: error.code, message } };
     if (error.extra.parameter !== undefined) body.error.parameter = error.extra.parameter;
-    if (error.status >= 429) {
+    if (error.status >= 429 && !(thrown instanceof OverClientLimit)) {
       // A bug of ours is logged with its stack, and never sent.
       const detail = error.status === 500 && thrown instanceof Error ? `\n${thrown.stack ?? thrown.message}` : '';
       log(`recs-proxy: ${c.req.method} ${new URL(c.req.url).pathname} -> ${error.status} ${error.code}: ${message}${detail}`);

@@ -170,6 +170,9 @@ const Limits = z.strictObject({
   ),
 });
 
+/** 32 MiB of JSON: 1000 answers of 10 cards of 1 kB take under a third of it; 1000 of 100 rich cards (575 kB each) held 617 MB. */
+const CACHE_MAX_BYTES = 33_554_432;
+
 // ---- the whole file ------------------------------------------------------------
 
 export const ProxyConfig = z.strictObject({
@@ -190,8 +193,14 @@ export const ProxyConfig = z.strictObject({
   ),
   /** CDN caching of anonymous answers; sMaxAge also bounds the proxy's own in-memory cache. */
   cache: z._default(
-    z.strictObject({ sMaxAge: z._default(seconds, 60), staleWhileRevalidate: z._default(seconds, 600), maxEntries: z._default(count, 1000) }),
-    { sMaxAge: 60, staleWhileRevalidate: 600, maxEntries: 1000 },
+    z.strictObject({
+      sMaxAge: z._default(seconds, 60),
+      staleWhileRevalidate: z._default(seconds, 600),
+      maxEntries: z._default(count, 1000),
+      /** The in-memory cache's keys and answers' JSON, in characters: clients choose the keys, so entries alone bound nothing. */
+      maxBytes: z._default(whole(1024, 1_073_741_824), CACHE_MAX_BYTES),
+    }),
+    () => ({ sMaxAge: 60, staleWhileRevalidate: 600, maxEntries: 1000, maxBytes: CACHE_MAX_BYTES }),
   ),
   /** Largest vendor or catalog body read, counted after decompression; reading stops there. */
   maxResponseBytes: z._default(whole(1024, 268_435_456), 2_097_152),

@@ -77,10 +77,8 @@ export async function renderPlacementHtml(options: PlacementHtmlOptions): Promis
   if (!rendered) {
     options.beforeRender?.();
     rendered = await renderElementOnce(options, result);
-    // Map keeps insertion order: the first key is the oldest.
-    if (renderedElements.size >= MAX_RENDERED) renderedElements.delete(renderedElements.keys().next().value!);
-    renderedElements.set(key, rendered);
   }
+  keepRendering(key, rendered);
   const { open, items } = rendered;
   return `${open}${dataBlock({ items, trackerId, requestId, variant })}</${tag}>`;
 }
@@ -88,10 +86,33 @@ export async function renderPlacementHtml(options: PlacementHtmlOptions): Promis
 /**
  * Elements already rendered, by all they are made from (a request id, one page view's, is
  * only in the data block): Lit's server render takes 2–4 ms, 50 to 100 times a cached JSON
- * answer, and HTML answers are not rate limited, so a cached answer is rendered once.
+ * answer, so a cached answer is rendered once (a rendering not kept costs the client a token: app.ts).
  */
 const renderedElements = new Map<string, { open: string; items: RecItem[] }>();
 const MAX_RENDERED = 256;
+/**
+ * And at most this many characters of keys and HTML: clients choose what is rendered (100 cards,
+ * 2,000-character labels), and 256 renderings of 100 rich cards held 270 MB.
+ */
+const MAX_RENDERED_CHARS = 16 * 1024 * 1024;
+let renderedChars = 0;
+
+function forgetRendering(key: string): void {
+  const rendered = renderedElements.get(key);
+  if (!rendered) return;
+  renderedChars -= key.length + rendered.open.length;
+  renderedElements.delete(key);
+}
+
+/** Kept as the most recently used (Map order: the first key is dropped first); one over the whole budget is not kept. */
+function keepRendering(key: string, rendered: { open: string; items: RecItem[] }): void {
+  const size = key.length + rendered.open.length;
+  if (size > MAX_RENDERED_CHARS) return;
+  forgetRendering(key);
+  renderedChars += size;
+  renderedElements.set(key, rendered);
+  while (renderedElements.size > MAX_RENDERED || renderedChars > MAX_RENDERED_CHARS) forgetRendering(renderedElements.keys().next().value!);
+}
 
 /** The element without its closing tag, and the items it shows: checked, selected and rendered. */
 async function renderElementOnce(options: PlacementHtmlOptions, result: RecsResult): Promise<{ open: string; items: RecItem[] }> {

@@ -70,6 +70,7 @@ describe('config hardening: limits', () => {
     assert.deepEqual(config.server, { headersTimeoutMs: 10_000, requestTimeoutMs: 20_000, keepAliveTimeoutMs: 5_000, maxConnections: 1_000, maxConnectionsPerClient: 100 });
     assert.deepEqual(config.limits, { perClient: { ratePerSecond: 10, burst: 20, maxClients: 10_000 }, trustProxy: false });
     assert.equal(config.maxResponseBytes, 2 * 1024 * 1024);
+    assert.deepEqual(config.cache, { sMaxAge: 60, staleWhileRevalidate: 600, maxEntries: 1000, maxBytes: 32 * 1024 * 1024 });
   });
 
   it('fills what a partial block leaves out, and gives every config its own objects', () => {
@@ -94,6 +95,7 @@ describe('config hardening: limits', () => {
     ['trustProxy as a string', { limits: { trustProxy: 'yes' } }, 'limits.trustProxy', /false, true or the number of proxies/],
     ['trustProxy as a list of addresses', { limits: { trustProxy: ['10.0.0.1'] } }, 'limits.trustProxy', /false, true or the number of proxies/],
     ['a response cap below 1 KiB', { maxResponseBytes: 10 }, 'maxResponseBytes', /at least 1024/],
+    ['a cache byte bound below 1 KiB', { cache: { maxBytes: 10 } }, 'cache.maxBytes', /at least 1024/],
   ];
   for (const [what, json, path, message] of cases) {
     it(`names ${path} for ${what}`, () => {
