@@ -283,7 +283,7 @@ export function createProxyApp(config: ProxyConfig, deps: ProxyDeps): ProxyApp {
         return result;
       };
       const answer = await served.answer(request, shopper, load);
-      counter?.count(name, answer.variant, answer.interleaved);
+      counter?.count(name, answer.variant, answer.interleaved, answer.split);
       if (html) {
         // The request's own URL is the client's to write (Host) and says http behind a TLS terminator:
         // HTML built from it is for that client alone, never a shared cache's (cache poisoning).
@@ -324,13 +324,15 @@ export function createProxyApp(config: ProxyConfig, deps: ProxyDeps): ProxyApp {
         return { variants: served.teams ? [...served.teams, 'interleave'] : [...served.leaves.keys()] };
       },
       verifyRequestId: (token, claim) => signer.verify(token, claim, placements.get(claim.placement)?.teams),
+      clientUnit: (client) => signer.clientUnit(client),
       now,
       maxEventAgeMs: EVENT_LIMITS.maxAgeMs,
     });
     // Every batch is a write: the per-client limit applies to each.
     app.post('/events', (c) => {
       spendToken(c);
-      return handleEvents(c.req.raw);
+      const address = deps.clientAddress?.(c);
+      return handleEvents(c.req.raw, address === undefined ? undefined : clientKey(c.req.header('x-forwarded-for'), address, config.limits.trustProxy));
     });
 
     const failedLogins = createRateLimiter({ ratePerSecond: 0.1, burst: 5, maxClients: config.limits.perClient.maxClients, now });

@@ -48,7 +48,7 @@ function storeSuite(options: () => EventStoreOptions): void {
   it('stores every field of a batch, and answers how many were new', async () => {
     const order = event(1, 'b_batch-aaaaaaaaaaaaaaaa', {
       eventKey: 'order:v1.req1:sku-1:0123456789abcdef', type: 'order', variant: 'interleave', team: 'snappy',
-      trackerId: 'trk-9', quantity: 3, revenue: 59.97, currency: 'EUR', bucket: 417, split: '3fa2b1c0',
+      trackerId: 'trk-9', quantity: 3, revenue: 59.97, currency: 'EUR', bucket: 417, split: '3fa2b1c0', client: 42,
     });
     assert.deepEqual(await store.insertBatch('b_batch-aaaaaaaaaaaaaaaa', [event(2, 'b_batch-aaaaaaaaaaaaaaaa'), order]), { accepted: 2, duplicates: 0 });
     const rows = await store.sql.query('SELECT * FROM recs_events ORDER BY event_key');
@@ -58,10 +58,11 @@ function storeSuite(options: () => EventStoreOptions): void {
     assert.deepEqual(stored, {
       event_key: 'order:v1.req1:sku-1:0123456789abcdef', batch_id: 'b_batch-aaaaaaaaaaaaaaaa', type: 'order', placement: 'pdp',
       variant: 'interleave', request_id: 'v1.req1', item_id: 'sku-1', rank: 2, team: 'snappy', tracker_id: 'trk-9',
-      quantity: 3, revenue: 59.97, currency: 'EUR', occurred_at: AT, bucket: 417, split: '3fa2b1c0',
+      quantity: 3, revenue: 59.97, currency: 'EUR', occurred_at: AT, bucket: 417, split: '3fa2b1c0', client: 42,
     });
     assert.equal(rows[0]!.team, null);
     assert.deepEqual([rows[0]!.bucket, rows[0]!.split], [null, null], 'no bucket or split outside a split answer');
+    assert.equal(rows[0]!.client, null, 'no client unit where the proxy knows no address');
     assert.equal(rows[0]!.revenue, null);
   });
 

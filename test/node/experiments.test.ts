@@ -117,6 +117,21 @@ describe('signed request ids', () => {
   });
 });
 
+describe("a client's unit (the report's cluster for events it sends)", () => {
+  const unitsOf = (secret: string) => {
+    const signer = createRequestIdSigner({ secret, maxAgeMs: DAY, now: Date.now });
+    return Promise.all(Array.from({ length: 2000 }, (_, i) => signer.clientUnit(`198.51.${i >> 8}.${i & 255}`)));
+  };
+
+  it('is one of 1,000, the same for the same address, spread evenly, and keyed by the secret', async () => {
+    const [units, again, other] = await Promise.all([unitsOf('current-secret-123'), unitsOf('current-secret-123'), unitsOf('another-secret-456')]);
+    assert.deepEqual(units, again);
+    assert.ok(units.every((unit) => Number.isInteger(unit) && unit >= 0 && unit < 1000));
+    assert.ok(new Set(units).size > 800, `2,000 addresses fall in ${new Set(units).size} units`);
+    assert.ok(units.filter((unit, i) => unit === other[i]).length < 20, 'another secret, other units: a unit says nothing of an address without it');
+  });
+});
+
 describe('split assignment', () => {
   const variants = [
     { name: 'a', weight: 1 },
@@ -184,7 +199,7 @@ describe('team-draft interleaving', () => {
   it('names teams by variant name, whatever the config order, and gives no team to items placed after one list ran out', async () => {
     const leaf = { provider: 'demo', timeoutMs: 1000 } as const;
     const signed: string[] = [];
-    const signer = { sign: async (_p: string, _v: string, ranks: number | string) => (signed.push(String(ranks)), 'v1.id'), verify: async () => 'ok' as const };
+    const signer = { sign: async (_p: string, _v: string, ranks: number | string) => (signed.push(String(ranks)), 'v1.id'), verify: async () => 'ok' as const, clientUnit: async () => 0 };
     const lists: Record<string, { id: string }[]> = { related: list(['r1', 'r2', 'r3', 'r4', 'r5']), popular: list(['p1']) };
     for (const order of [['related', 'popular'], ['popular', 'related']]) {
       const served = servePlacement('similar', { provider: 'interleave', events: true, variants: Object.fromEntries(order.map((name) => [name, leaf])) } as unknown as Placement, { signer, log: () => {} });

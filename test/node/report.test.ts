@@ -204,8 +204,13 @@ function reportSuite(open: () => Promise<EventStore>): void {
     const [row] = await variantAggregates(store.sql, { from: '2026-10-01', to: '2026-10-02', placement: 'grid' });
     // Clusters: bucket 7 (8 impressions, 2 clicks, 2 orders, 15 EUR), bucket 9 (2, 1), rq-g4 (3, 0).
     assert.deepEqual([row!.impressions, row!.clicks], [13, 3]);
-    assert.deepEqual(row!.moments!.clicks, { clusters: 3, nn: 64 + 4 + 9, yy: 4 + 1, yn: 2 * 8 + 1 * 2 });
-    assert.deepEqual(row!.moments!.orders, { clusters: 3, nn: 77, yy: 4, yn: 16 });
+    const { jackknife: clicksJackknife, ...clicks } = row!.moments!.clicks;
+    const { jackknife: ordersJackknife, ...orders } = row!.moments!.orders;
+    assert.deepEqual(clicks, { clusters: 3, nn: 64 + 4 + 9, yy: 4 + 1, yn: 2 * 8 + 1 * 2 });
+    assert.deepEqual(orders, { clusters: 3, nn: 77, yy: 4, yn: 16 });
+    // The jackknife's sums: each cluster left out in turn (clicks 3 of 13 impressions, orders 2 of 13).
+    close(clicksJackknife!, ((3 - 2) / 5 - 3 / 13) ** 2 + ((3 - 1) / 11 - 3 / 13) ** 2 + (3 / 10 - 3 / 13) ** 2, 'clicks jackknife');
+    close(ordersJackknife!, (0 / 5 - 2 / 13) ** 2 + (2 / 11 - 2 / 13) ** 2 + (2 / 10 - 2 / 13) ** 2, 'orders jackknife');
     assert.deepEqual(row!.revenue[0]!.moments, { clusters: 3, nn: 77, yy: 225, yn: 120 });
   });
 

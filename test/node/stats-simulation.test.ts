@@ -158,6 +158,48 @@ describe('statistics by simulation', () => {
   }
 
 
+  it('A/A with one client flooding one arm: counted as one unit, it names a false winner in at most 5% whatever it sends', () => {
+    // 2,500 honest page views of 4 cards a side (CTR 5%); one client adds m impressions to b, every one clicked.
+    const random = seededRandom(20261202);
+    const experiments = 300;
+    /** An arm from its clusters' (clicks, impressions), as the report's query sums them. */
+    const arm = (clusters: [number, number][]) => {
+      const x = clusters.reduce((sum, [y]) => sum + y, 0);
+      const n = clusters.reduce((sum, [, k]) => sum + k, 0);
+      const moments: ClusterMoments = { clusters: clusters.length, nn: 0, yy: 0, yn: 0, jackknife: 0 };
+      for (const [y, k] of clusters) {
+        moments.nn += k * k;
+        moments.yy += y * y;
+        moments.yn += y * k;
+        if (n > k) moments.jackknife! += ((x - y) / (n - k) - x / n) ** 2;
+      }
+      return clusteredArm(x, moments, bernoulliArm(Math.min(x, n), n));
+    };
+    const honest = () => Array.from({ length: 2_500 }, (): [number, number] => [binomial(4, 0.05, random), 4]);
+    /** The flood as one cluster (`units` 1), or as page views of 4 of as many shoppers (`units` m / 4). */
+    const flood = (base: [number, number][], m: number, units: number): [number, number][] => [...base, ...Array.from({ length: units }, (): [number, number] => [m / units, m / units])];
+    const sizes = [40, 100, 400, 1_000, 4_000, 40_000];
+    const asOne = new Map(sizes.map((m) => [m, 0]));
+    const asMany = new Map(sizes.map((m) => [m, 0]));
+    for (let i = 0; i < experiments; i++) {
+      const a = honest();
+      const b = honest();
+      for (const m of sizes) {
+        const one = compareArms(arm(a), arm(flood(b, m, 1)));
+        if (one.decided && one.estimate > 0) asOne.set(m, asOne.get(m)! + 1);
+        const many = compareArms(arm(a), arm(flood(b, m, m / 4)));
+        if (many.decided && many.estimate > 0) asMany.set(m, asMany.get(m)! + 1);
+      }
+    }
+    const rate = (count: number) => `${((count / experiments) * 100).toFixed(1)}%`;
+    console.log(
+      `A/A, 10,000 impressions a side, one client adding m clicked impressions to b, ${experiments} runs: b named the winner in ` +
+        sizes.map((m) => `m=${m}: ${rate(asOne.get(m)!)} (as ${m / 4} shoppers' page views: ${rate(asMany.get(m)!)})`).join(', '),
+    );
+    for (const m of sizes) assert.ok(asOne.get(m)! <= 0.05 * experiments, `m=${m}: ${asOne.get(m)} false winners`);
+    assert.ok(asMany.get(400)! > 0.5 * experiments, 'the same flood counted as many shoppers decides');
+  });
+
   it('A/A: 1,000 experiments, a look after every 1,000 impressions, declare a winner in at most 5%', () => {
     const random = seededRandom(20261130);
     const experiments = 1_000;

@@ -31,6 +31,8 @@ export interface EventsHandlerDeps {
   /** The placement's variant names (what an answer's `variant` and an item's `team` may be); undefined when there is no such placement. */
   placements: (name: string) => { variants: string[] } | undefined;
   verifyRequestId: (token: string, claim: { placement: string; variant: string; team?: string; rank: number }) => Promise<RequestIdVerdict>;
+  /** The unit (0 to 999) of a client's address (experiments/token.ts clientUnit), kept on its events. */
+  clientUnit?: (client: string) => Promise<number>;
   now: () => number;
   /** Default 100. */
   maxBatchEvents?: number;
@@ -95,7 +97,8 @@ const pathOf = (keys: string[]) => keys.map((key, i) => (/^\d+$/.test(key) && i 
 const readBody = (request: Request, maxBytes: number) =>
   readTextCapped(request, maxBytes, () => new ProxyError(413, 'invalid-request', `body: must be at most ${maxBytes} bytes`, { parameter: 'body' }));
 
-export function createEventsHandler(deps: EventsHandlerDeps): (request: Request) => Promise<Response> {
+/** `client`: the sender's rate-limit key (its address, rate-limit.ts clientKey); absent where the proxy has none. */
+export function createEventsHandler(deps: EventsHandlerDeps): (request: Request, client?: string) => Promise<Response> {
   const maxEvents = deps.maxBatchEvents ?? 100;
   const maxSkewMs = deps.maxClockSkewMs ?? 5 * 60_000;
   const maxAgeMs = deps.maxEventAgeMs ?? 7 * 24 * 3600_000;
@@ -190,11 +193,20 @@ export function createEventsHandler(deps: EventsHandlerDeps): (request: Request)
     });
   }
 
-  return async (request) => {
+  return async (request, client) => {
     const now = deps.now();
     const { batchId, events, indexes, rejected } = parseBatch(await readBody(request, maxBodyBytes), now);
     await verify(events, indexes);
-    const stored = events.map((event) => toStored(event, batchId));
+    /*
+     * One client can pose as many shoppers: cached answers give it request ids for any shopper key
+     * (so any variant and bucket), and it can send every event each page view allows. Refusing by
+     * volume would also refuse the shoppers behind one office or mobile-carrier address, so nothing
+     * is refused; instead each event keeps its client's unit, and the report's variance is computed
+     * between client units (report/queries.ts). However much one client sends, it then moves a
+     * verdict by about one standard error at most, and an honest shopper's events all count.
+     */
+    const unit = client === undefined || !deps.clientUnit ? undefined : await deps.clientUnit(client);
+    const stored = events.map((event) => ({ ...toStored(event, batchId), client: unit }));
     let counts: { accepted: number; duplicates: number };
     try {
       counts = await deps.store.insertBatch(batchId, stored);

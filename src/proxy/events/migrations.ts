@@ -53,6 +53,18 @@ export const MIGRATIONS: readonly { version: number; statements: readonly string
       'ALTER TABLE recs_events ADD COLUMN IF NOT EXISTS split text',
     ],
   },
+  {
+    // The sending client's unit (a keyed hash of its address, one of 1,000: the report's cluster, so
+    // one client weighs as one however many shoppers it poses as), and answers counted per split
+    // configuration ('' for none and for counts from before), so the report never pools two.
+    version: 3,
+    statements: [
+      'ALTER TABLE recs_events ADD COLUMN IF NOT EXISTS client integer',
+      "ALTER TABLE recs_requests ADD COLUMN IF NOT EXISTS split text NOT NULL DEFAULT ''",
+      'ALTER TABLE recs_requests DROP CONSTRAINT IF EXISTS recs_requests_pkey',
+      'ALTER TABLE recs_requests ADD PRIMARY KEY (day, placement, variant, interleaved, split)',
+    ],
+  },
 ];
 
 /** Any constant shared by every instance; it names the lock in pg_locks. */

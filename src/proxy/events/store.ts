@@ -44,6 +44,8 @@ export interface StoredEvent {
   /** Split answers: the shopper's bucket (0 to 999) and the split's config fingerprint, from the signed request id. */
   bucket?: number | undefined;
   split?: string | undefined;
+  /** The sending client's unit (0 to 999, a keyed hash of its address; events/ingest.ts); absent without an address. */
+  client?: number | undefined;
   occurredAt: Date;
 }
 
@@ -53,6 +55,8 @@ export interface RequestCount {
   variant: string;
   interleaved: boolean;
   count: number;
+  /** A split answer's config fingerprint (experiments/token.ts); absent for other answers. */
+  split?: string | undefined;
 }
 
 export interface EventStore {
@@ -97,12 +101,12 @@ export async function openEventStore(options: EventStoreOptions): Promise<EventS
 
 const EVENT_COLUMNS = [
   'event_key', 'batch_id', 'type', 'placement', 'variant', 'request_id', 'item_id',
-  'rank', 'team', 'tracker_id', 'quantity', 'revenue', 'currency', 'occurred_at', 'bucket', 'split',
+  'rank', 'team', 'tracker_id', 'quantity', 'revenue', 'currency', 'occurred_at', 'bucket', 'split', 'client',
 ] as const;
-const COLUMN_TYPES = ['text', 'text', 'text', 'text', 'text', 'text', 'text', 'integer', 'text', 'text', 'integer', 'double precision', 'text', 'timestamptz', 'integer', 'text'];
+const COLUMN_TYPES = ['text', 'text', 'text', 'text', 'text', 'text', 'text', 'integer', 'text', 'text', 'integer', 'double precision', 'text', 'timestamptz', 'integer', 'text', 'integer'];
 
 /**
- * One array parameter per column, unnested into rows: a fixed statement of 16 parameters
+ * One array parameter per column, unnested into rows: a fixed statement of 17 parameters
  * whatever the batch size, about twice as fast in PGlite as 100 rows of VALUES (1,400
  * parameters). The count comes back as one row rather than a row per inserted event.
  */
@@ -118,7 +122,7 @@ function eventColumns(events: StoredEvent[]): unknown[][] {
     pick((e) => e.eventKey), pick((e) => e.batchId), pick((e) => e.type), pick((e) => e.placement), pick((e) => e.variant),
     pick((e) => e.requestId), pick((e) => e.itemId), pick((e) => e.rank), pick((e) => e.team ?? null), pick((e) => e.trackerId ?? null),
     pick((e) => e.quantity ?? null), pick((e) => e.revenue ?? null), pick((e) => e.currency ?? null), pick((e) => e.occurredAt.toISOString()),
-    pick((e) => e.bucket ?? null), pick((e) => e.split ?? null),
+    pick((e) => e.bucket ?? null), pick((e) => e.split ?? null), pick((e) => e.client ?? null),
   ];
 }
 
@@ -147,16 +151,16 @@ export function createEventStore(sql: SqlClient): EventStore {
       // One row per key: an upsert may not touch the same row twice in one statement.
       const merged = new Map<string, RequestCount>();
       for (const row of rows) {
-        const key = JSON.stringify([row.day, row.placement, row.variant, row.interleaved]);
+        const key = JSON.stringify([row.day, row.placement, row.variant, row.interleaved, row.split ?? '']);
         const seen = merged.get(key);
         merged.set(key, seen ? { ...seen, count: seen.count + row.count } : { ...row });
       }
       if (merged.size === 0) return;
       const list = [...merged.values()];
       await sql.query(
-        `INSERT INTO recs_requests (day, placement, variant, interleaved, count) VALUES ${valuesList(list.length, ['date', 'text', 'text', 'boolean', 'bigint'])}
-         ON CONFLICT (day, placement, variant, interleaved) DO UPDATE SET count = recs_requests.count + EXCLUDED.count`,
-        list.flatMap((row) => [row.day, row.placement, row.variant, row.interleaved, row.count]),
+        `INSERT INTO recs_requests (day, placement, variant, interleaved, split, count) VALUES ${valuesList(list.length, ['date', 'text', 'text', 'boolean', 'text', 'bigint'])}
+         ON CONFLICT (day, placement, variant, interleaved, split) DO UPDATE SET count = recs_requests.count + EXCLUDED.count`,
+        list.flatMap((row) => [row.day, row.placement, row.variant, row.interleaved, row.split ?? '', row.count]),
       );
     },
 

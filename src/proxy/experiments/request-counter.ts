@@ -1,5 +1,6 @@
 /**
- * Answers served per day, placement and variant: the report's "requests". Counting in
+ * Answers served per day, placement, variant and (splits) config fingerprint: the report's
+ * "requests", compared per configuration as the events are (a ramp never pools). Counting in
  * the database on every answer would put a write on the hot path, so counts gather in
  * memory and are added to the store at most every `flushMs`, from whichever request
  * comes next (no timer: edge runtimes have none between requests). A failed flush keeps
@@ -11,10 +12,12 @@ export interface RequestCountRow {
   variant: string;
   interleaved: boolean;
   count: number;
+  /** A split answer's config fingerprint; absent for other answers. */
+  split?: string;
 }
 
 export interface RequestCounter {
-  count(placement: string, variant: string, interleaved: boolean): void;
+  count(placement: string, variant: string, interleaved: boolean, split?: string): void;
   flush(): Promise<void>;
 }
 
@@ -34,22 +37,22 @@ export function createRequestCounter(options: { add: (rows: RequestCountRow[]) =
       () => undefined,
       (error: unknown) => {
         options.log(`events: request counts not stored yet, kept for the next try (${error instanceof Error ? error.message : String(error)})`);
-        for (const row of rows) add(row.day, row.placement, row.variant, row.interleaved, row.count);
+        for (const row of rows) add(row.day, row.placement, row.variant, row.interleaved, row.count, row.split);
       },
     );
     await flushing;
   }
 
-  function add(day: string, placement: string, variant: string, interleaved: boolean, count: number): void {
-    const key = `${day}\n${placement}\n${variant}\n${interleaved}`;
+  function add(day: string, placement: string, variant: string, interleaved: boolean, count: number, split: string | undefined): void {
+    const key = `${day}\n${placement}\n${variant}\n${interleaved}\n${split ?? ''}`;
     const row = pending.get(key);
     if (row) row.count += count;
-    else pending.set(key, { day, placement, variant, interleaved, count });
+    else pending.set(key, split === undefined ? { day, placement, variant, interleaved, count } : { day, placement, variant, interleaved, count, split });
   }
 
   return {
-    count(placement, variant, interleaved) {
-      add(new Date(options.now()).toISOString().slice(0, 10), placement, variant, interleaved, 1);
+    count(placement, variant, interleaved, split) {
+      add(new Date(options.now()).toISOString().slice(0, 10), placement, variant, interleaved, 1, split);
       if (options.now() - lastFlush >= flushMs) void flush();
     },
     flush,

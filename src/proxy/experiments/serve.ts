@@ -26,6 +26,8 @@ export interface ServedAnswer {
   /** The variant counted as served, and whether the page view counts for the interleaving comparison. */
   variant: string;
   interleaved: boolean;
+  /** A split's config fingerprint (salt and weights): answers are counted per configuration. */
+  split?: string;
 }
 
 export interface ServedPlacement {
@@ -54,7 +56,8 @@ export function servePlacement(name: string, placement: Placement, options: { si
       async answer(_request, shopper, load) {
         const { variant, bucket } = await assignShopper(variants, salt, shopper);
         const { value, hit } = await load(variant);
-        return { body: { ...(await sign(value, variant, undefined, { bucket, fingerprint: await fingerprint })), variant }, hit, variant, interleaved: false };
+        const split = await fingerprint;
+        return { body: { ...(await sign(value, variant, undefined, { bucket, fingerprint: split })), variant }, hit, variant, interleaved: false, split };
       },
     };
   }

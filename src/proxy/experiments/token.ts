@@ -48,7 +48,12 @@ export interface RequestIdSigner {
   sign(placement: string, variant: string, ranks: number | string, unit?: SplitUnit): Promise<string>;
   /** `teamNames`: an interleaved placement's two variants, in name order (team letters a and b). */
   verify(token: string, claim: RequestIdClaim, teamNames?: readonly string[]): Promise<Verdict>;
+  /** A client's unit, 0 to 999: a keyed hash of its address (rate-limit.ts clientKey), which names no one. */
+  clientUnit(client: string): Promise<number>;
 }
+
+/** Units a client's address is hashed into (events/ingest.ts). */
+export const CLIENT_UNITS = 1000;
 
 /** When a well-formed id says it was issued (ms since 1970); verify it first. */
 export function issuedAt(token: string): number {
@@ -121,6 +126,12 @@ export function createRequestIdSigner(options: { secret: string; previousSecret?
       // A little skew between proxy instances' clocks is tolerated; a future id is not real.
       if (age > options.maxAgeMs || age < -60_000) return 'stale';
       return 'ok';
+    },
+
+    async clientUnit(client) {
+      // Keyed, so a unit says nothing of an address without the secret; a rotation moves every client.
+      const bytes = await hmac(secrets[0]!, `client\n${client}`);
+      return new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength).getUint32(0) % CLIENT_UNITS;
     },
   };
 }

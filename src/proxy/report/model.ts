@@ -131,6 +131,8 @@ export interface PlacementReport {
   /** Splits with configured weights: the sample-ratio check. */
   sampleRatio: SampleRatio | null;
   interleaving: InterleavingReport | null;
+  /** A split's events in the range served under an earlier configuration (weights or salt): left out of its figures and verdict. */
+  earlierConfigEvents: number;
   daily: { variant: string; points: { day: string; impressions: number; clicks: number; ctr: number | null }[] }[];
 }
 
@@ -155,8 +157,12 @@ export function buildReport(input: {
   interleaving: InterleavingAggregate[];
   /** The configured placements by name; the kind, a split's variants and weights come from here. */
   configured?: Record<string, ConfiguredPlacement>;
+  /** Per split, the events left out of `aggregates` as served under an earlier configuration (queries.ts splitConfigs). */
+  earlierConfigEvents?: Record<string, number>;
 }): ReportData {
-  const names = [...new Set([...input.aggregates.map((a) => a.placement), ...input.interleaving.map((i) => i.placement)])].sort();
+  // A split whose events all predate its current configuration is shown too ("not yet", and what was left out).
+  const leftOut = Object.entries(input.earlierConfigEvents ?? {}).filter(([, events]) => events > 0).map(([name]) => name);
+  const names = [...new Set([...input.aggregates.map((a) => a.placement), ...input.interleaving.map((i) => i.placement), ...leftOut])].sort();
   const placements = names.map((name): PlacementReport => {
     const rows = input.aggregates.filter((a) => a.placement === name);
     const interleaved = input.interleaving.find((i) => i.placement === name);
@@ -169,14 +175,16 @@ export function buildReport(input: {
     const comparisons = compareVariants(arms);
     const sampleRatio = configured?.weights ? sampleRatioCheck(arms, configured.weights) : null;
     const variants = [...new Set(input.daily.filter((d) => d.placement === name).map((d) => d.variant))].sort();
+    const earlierConfigEvents = kind === 'split' && Object.hasOwn(input.earlierConfigEvents ?? {}, name) ? input.earlierConfigEvents![name]! : 0;
     return {
       placement: name,
       kind,
       variants: shown.map(variantReport),
       comparisons,
-      verdict: kind === 'split' ? splitVerdict(arms, comparisons, sampleRatio) : null,
+      verdict: kind === 'split' ? withEarlierConfigs(splitVerdict(arms, comparisons, sampleRatio), earlierConfigEvents) : null,
       sampleRatio,
       interleaving: interleaved ? interleavingReport(interleaved) : null,
+      earlierConfigEvents,
       daily: variants.map((variant) => ({
         variant,
         points: input.daily
@@ -186,6 +194,13 @@ export function buildReport(input: {
     };
   });
   return { from: input.from, to: input.to, placement: input.placement ?? null, method: METHOD, placements };
+}
+
+/** The verdict says what it leaves out: a reader comparing with the event counts of the export must not be surprised. */
+function withEarlierConfigs(verdict: Verdict, events: number): Verdict {
+  if (events === 0) return verdict;
+  const count = `${events.toLocaleString('en')} ${events === 1 ? 'event' : 'events'}`;
+  return { ...verdict, text: `${verdict.text} ${count} of an earlier configuration of this split (other weights or salt) ${events === 1 ? 'is' : 'are'} left out.` };
 }
 
 const emptyAggregate = (placement: string, variant: string): VariantAggregate => ({ placement, variant, requests: 0, impressions: 0, clicks: 0, addToCarts: 0, orders: 0, ordersSumSquares: 0, revenue: [] });

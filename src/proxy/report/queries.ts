@@ -71,7 +71,12 @@ export interface InterleavingAggregate {
   wins: number;
   losses: number;
   ties: number;
+  /** Between-cluster sums of the first team's score (1, ½, 0) against page views with a click. */
+  moments?: ClusterMoments;
 }
+
+/** Per split placement, the configuration compared: its fingerprint, or '' for events from before fingerprints. */
+export type SplitConfigs = Record<string, string>;
 
 export interface ExportedEvent {
   eventKey: string;
@@ -95,34 +100,78 @@ const num = (value: unknown): number => (value === null || value === undefined ?
 const TIME_RANGE = `occurred_at >= ($1::date)::timestamp AT TIME ZONE 'UTC' AND occurred_at < ($2::date)::timestamp AT TIME ZONE 'UTC'
   AND ($3::text IS NULL OR placement = $3::text)`;
 
-/** A split's events cluster by shopper bucket; other events (and those before buckets) by page view. */
-const CLUSTER = `coalesce('b' || bucket::text, request_id) AS cluster`;
+/**
+ * The unit the variance is computed between: the sending client's unit (events/ingest.ts) first,
+ * since one client can pose as any number of shoppers and page views, so counting it as one
+ * cluster bounds what it can add to a verdict; else a split's shopper bucket; else the page view.
+ * A shopper keeps an address for a visit, so the client unit also holds a shopper's page views together.
+ */
+const CLIENT_CLUSTER = `coalesce('c' || client::text, request_id)`;
+const CLUSTER = `coalesce('c' || client::text, 'b' || bucket::text, request_id) AS cluster`;
+
+/**
+ * Σ over clusters of (the ratio without that cluster − the ratio)², from per-cluster columns `y`
+ * and `n` beside their totals `total` and `tn` (window sums): the jackknife's ingredient (stats.ts clusteredArm).
+ */
+const jackknife = (y: string, total: string) => `sum(power((${total} - ${y})::float8 / nullif(tn - n, 0) - ${total}::float8 / nullif(tn, 0), 2))`;
+
+/** Rows of the configuration compared ($4: split placements, $5: the fingerprint of each, '' for none); other placements' rows all. */
+const CURRENT_SPLIT = `(array_position($4::text[], placement) IS NULL OR coalesce(split, '') = ($5::text[])[array_position($4::text[], placement)])`;
 
 function rangeParams(range: ReportRange): unknown[] {
   return [range.from, range.to, range.placement ?? null];
 }
 
-/** Per placement and variant: answers served, impressions, clicks, add-to-carts, orders and revenue. */
-export async function variantAggregates(sql: ReportSql, range: ReportRange): Promise<VariantAggregate[]> {
-  const params = rangeParams(range);
+/**
+ * Which configuration of each split to compare, and how many events of the range that leaves out.
+ * A split's fingerprint (salt and weights) is signed into its request ids and kept on its events:
+ * pooling two configurations (a ramp from 90/10 to 10/90 while the season changes) can make the
+ * better variant look worse (Simpson's paradox), so only the current one (`current`, from the
+ * configuration) is compared. Events from before fingerprints are compared only when the range has
+ * nothing else: nothing tells their configurations apart.
+ */
+export async function splitConfigs(sql: ReportSql, range: ReportRange, current: Record<string, string>): Promise<{ compared: SplitConfigs; leftOut: Record<string, number> }> {
+  const names = Object.keys(current);
+  const compared: SplitConfigs = {};
+  const leftOut: Record<string, number> = {};
+  if (names.length === 0) return { compared, leftOut };
+  const rows = await sql.query<{ placement: string; split: string; n: unknown }>(
+    `SELECT placement, coalesce(split, '') AS split, count(*) AS n FROM recs_events
+      WHERE ${TIME_RANGE} AND placement = ANY($4::text[]) GROUP BY 1, 2`,
+    [...rangeParams(range), names],
+  );
+  for (const name of names) {
+    const own = rows.filter((row) => row.placement === name);
+    compared[name] = own.some((row) => row.split !== '') ? current[name]! : '';
+    leftOut[name] = own.filter((row) => row.split !== compared[name]).reduce((sum, row) => sum + num(row.n), 0);
+  }
+  return { compared, leftOut };
+}
+
+/** Per placement and variant: answers served, impressions, clicks, add-to-carts, orders and revenue; of each split in `splits`, that configuration's only. */
+export async function variantAggregates(sql: ReportSql, range: ReportRange, splits: SplitConfigs = {}): Promise<VariantAggregate[]> {
+  const params = [...rangeParams(range), Object.keys(splits), Object.values(splits)];
   const [requests, events, orders, revenueMoments] = await Promise.all([
     sql.query<{ placement: string; variant: string; requests: unknown }>(
       `SELECT placement, variant, sum(count) AS requests FROM recs_requests
-        WHERE day >= $1::date AND day < $2::date AND ($3::text IS NULL OR placement = $3::text)
+        WHERE day >= $1::date AND day < $2::date AND ($3::text IS NULL OR placement = $3::text) AND ${CURRENT_SPLIT}
         GROUP BY placement, variant`,
       params,
     ),
-    sql.query<{ placement: string; variant: string; clusters: unknown; impressions: unknown; clicks: unknown; add_to_carts: unknown; nn: unknown; cc: unknown; cn: unknown; aa: unknown; an: unknown; oo: unknown; o_n: unknown }>(
+    sql.query<{ placement: string; variant: string; clusters: unknown; impressions: unknown; clicks: unknown; add_to_carts: unknown; nn: unknown; cc: unknown; cn: unknown; aa: unknown; an: unknown; oo: unknown; o_n: unknown; jc: unknown; ja: unknown; jo: unknown }>(
       `SELECT placement, variant, count(*) AS clusters,
               sum(n) AS impressions, sum(c) AS clicks, sum(a) AS add_to_carts,
-              sum(n * n) AS nn, sum(c * c) AS cc, sum(c * n) AS cn, sum(a * a) AS aa, sum(a * n) AS an, sum(o * o) AS oo, sum(o * n) AS o_n
-         FROM (SELECT placement, variant, ${CLUSTER},
-                      count(*) FILTER (WHERE type = 'impression') AS n,
-                      count(*) FILTER (WHERE type = 'click') AS c,
-                      count(*) FILTER (WHERE type = 'add-to-cart') AS a,
-                      count(*) FILTER (WHERE type = 'order') AS o
-                 FROM recs_events WHERE ${TIME_RANGE}
-                GROUP BY placement, variant, cluster) AS per_cluster
+              sum(n * n) AS nn, sum(c * c) AS cc, sum(c * n) AS cn, sum(a * a) AS aa, sum(a * n) AS an, sum(o * o) AS oo, sum(o * n) AS o_n,
+              ${jackknife('c', 'tc')} AS jc, ${jackknife('a', 'ta')} AS ja, ${jackknife('o', 't_o')} AS jo
+         FROM (SELECT by_cluster.*, sum(n) OVER w AS tn, sum(c) OVER w AS tc, sum(a) OVER w AS ta, sum(o) OVER w AS t_o
+                 FROM (SELECT placement, variant, ${CLUSTER},
+                              count(*) FILTER (WHERE type = 'impression') AS n,
+                              count(*) FILTER (WHERE type = 'click') AS c,
+                              count(*) FILTER (WHERE type = 'add-to-cart') AS a,
+                              count(*) FILTER (WHERE type = 'order') AS o
+                         FROM recs_events WHERE ${TIME_RANGE} AND ${CURRENT_SPLIT}
+                        GROUP BY placement, variant, cluster) AS by_cluster
+               WINDOW w AS (PARTITION BY placement, variant)) AS per_cluster
         GROUP BY placement, variant`,
       params,
     ),
@@ -131,7 +180,7 @@ export async function variantAggregates(sql: ReportSql, range: ReportRange): Pro
               sum(r) AS revenue, sum(r * r) AS revenue_sq
          FROM (SELECT placement, variant, request_id, item_id, coalesce(currency, '') AS currency,
                       count(*) AS n, coalesce(sum(revenue), 0) AS r
-                 FROM recs_events WHERE type = 'order' AND ${TIME_RANGE}
+                 FROM recs_events WHERE type = 'order' AND ${TIME_RANGE} AND ${CURRENT_SPLIT}
                 GROUP BY placement, variant, request_id, item_id, coalesce(currency, '')) AS per_impression
         GROUP BY placement, variant, currency`,
       params,
@@ -140,10 +189,10 @@ export async function variantAggregates(sql: ReportSql, range: ReportRange): Pro
     sql.query<{ placement: string; variant: string; currency: string; rr: unknown; rn: unknown }>(
       `SELECT r.placement, r.variant, r.currency, sum(r.y * r.y) AS rr, sum(r.y * i.n) AS rn
          FROM (SELECT placement, variant, ${CLUSTER}, coalesce(currency, '') AS currency, coalesce(sum(revenue), 0) AS y
-                 FROM recs_events WHERE type = 'order' AND ${TIME_RANGE}
+                 FROM recs_events WHERE type = 'order' AND ${TIME_RANGE} AND ${CURRENT_SPLIT}
                 GROUP BY placement, variant, cluster, coalesce(currency, '')) AS r
          JOIN (SELECT placement, variant, ${CLUSTER}, count(*) FILTER (WHERE type = 'impression') AS n
-                 FROM recs_events WHERE ${TIME_RANGE}
+                 FROM recs_events WHERE ${TIME_RANGE} AND ${CURRENT_SPLIT}
                 GROUP BY placement, variant, cluster) AS i
            ON i.placement = r.placement AND i.variant = r.variant AND i.cluster = r.cluster
         GROUP BY r.placement, r.variant, r.currency`,
@@ -166,8 +215,8 @@ export async function variantAggregates(sql: ReportSql, range: ReportRange): Pro
     aggregate.impressions = num(row.impressions);
     aggregate.clicks = num(row.clicks);
     aggregate.addToCarts = num(row.add_to_carts);
-    const moments = (yy: unknown, yn: unknown): ClusterMoments => ({ clusters: num(row.clusters), nn: num(row.nn), yy: num(yy), yn: num(yn) });
-    aggregate.moments = { clicks: moments(row.cc, row.cn), addToCarts: moments(row.aa, row.an), orders: moments(row.oo, row.o_n) };
+    const moments = (yy: unknown, yn: unknown, jackknife: unknown): ClusterMoments => ({ clusters: num(row.clusters), nn: num(row.nn), yy: num(yy), yn: num(yn), jackknife: num(jackknife) });
+    aggregate.moments = { clicks: moments(row.cc, row.cn, row.jc), addToCarts: moments(row.aa, row.an, row.ja), orders: moments(row.oo, row.o_n, row.jo) };
   }
   for (const row of orders) {
     const aggregate = entry(row.placement, row.variant);
@@ -226,19 +275,26 @@ export async function interleavingOutcomes(sql: ReportSql, range: ReportRange): 
   for (const [placement, found] of [...pairs].sort(([a], [b]) => compare(a, b))) {
     if (found.length < 2) continue;
     const teams = [...found].sort(compare) as [string, string];
-    const [row] = await sql.query<{ page_views: unknown; wins: unknown; losses: unknown; ties: unknown }>(
-      `SELECT count(*) AS page_views,
-              count(*) FILTER (WHERE a > b) AS wins,
-              count(*) FILTER (WHERE a < b) AS losses,
-              count(*) FILTER (WHERE a = b AND a > 0) AS ties
-         FROM (SELECT request_id,
-                      count(*) FILTER (WHERE type = 'click' AND team = $4::text) AS a,
-                      count(*) FILTER (WHERE type = 'click' AND team = $5::text) AS b,
-                      count(*) FILTER (WHERE team <> $4::text AND team <> $5::text) AS other
-                 FROM recs_events
-                WHERE team IS NOT NULL AND ${TIME_RANGE.replace('$3::text IS NULL OR ', '')}
-                GROUP BY request_id) AS per_view
-        WHERE other = 0`,
+    // The first team's score per page view with a click (1 won, ½ tie, 0 lost), summed per client unit for the variance.
+    const [row] = await sql.query<{ page_views: unknown; wins: unknown; losses: unknown; ties: unknown; clusters: unknown; nn: unknown; yy: unknown; yn: unknown; jk: unknown }>(
+      `WITH per_view AS (
+         SELECT request_id, min(client) AS client,
+                count(*) FILTER (WHERE type = 'click' AND team = $4::text) AS a,
+                count(*) FILTER (WHERE type = 'click' AND team = $5::text) AS b,
+                count(*) FILTER (WHERE team <> $4::text AND team <> $5::text) AS other
+           FROM recs_events
+          WHERE team IS NOT NULL AND ${TIME_RANGE.replace('$3::text IS NULL OR ', '')}
+          GROUP BY request_id),
+       by_cluster AS (
+         SELECT ${CLIENT_CLUSTER} AS cluster, count(*) AS n, sum(CASE WHEN a > b THEN 1 WHEN a < b THEN 0 ELSE 0.5 END) AS y
+           FROM per_view WHERE other = 0 AND a + b > 0 GROUP BY 1),
+       per_cluster AS (SELECT n, y, sum(n) OVER () AS tn, sum(y) OVER () AS ty FROM by_cluster)
+       SELECT (SELECT count(*) FROM per_view WHERE other = 0) AS page_views,
+              (SELECT count(*) FROM per_view WHERE other = 0 AND a > b) AS wins,
+              (SELECT count(*) FROM per_view WHERE other = 0 AND a < b) AS losses,
+              (SELECT count(*) FROM per_view WHERE other = 0 AND a = b AND a > 0) AS ties,
+              count(*) AS clusters, sum(n * n) AS nn, sum(y * y) AS yy, sum(y * n) AS yn, ${jackknife('y', 'ty')} AS jk
+         FROM per_cluster`,
       [range.from, range.to, placement, teams[0], teams[1]],
     );
     results.push({
@@ -248,6 +304,7 @@ export async function interleavingOutcomes(sql: ReportSql, range: ReportRange): 
       wins: num(row?.wins),
       losses: num(row?.losses),
       ties: num(row?.ties),
+      moments: { clusters: num(row?.clusters), nn: num(row?.nn), yy: num(row?.yy), yn: num(row?.yn), jackknife: num(row?.jk) },
     });
   }
   return results;

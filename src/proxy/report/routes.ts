@@ -22,7 +22,8 @@ import { StoreUnavailable } from '../events/unavailable.js';
 import { renderReport } from './html.js';
 import { buildReport, configuredPlacements, type ReportData } from './model.js';
 import type { Placement } from '../config.js';
-import { dailyCtr, interleavingOutcomes, readEventPage, variantAggregates, type ExportCursor, type ReportRange, type ReportSql } from './queries.js';
+import { dailyCtr, interleavingOutcomes, readEventPage, splitConfigs, variantAggregates, type ExportCursor, type ReportRange, type ReportSql } from './queries.js';
+import { splitFingerprint } from '../experiments/assign.js';
 
 export interface ReportRoutesDeps {
   /** The store's SQL client; undefined when no database is configured (503). */
@@ -204,18 +205,27 @@ export function createReportRoutes(deps: ReportRoutesDeps): ReportRoutes {
     errorResponse(503, 'network', 'the event store cannot be read right now; try again later', { headers: { 'retry-after': String(RETRY_AFTER_SECONDS) } });
 
   const configured = configuredPlacements(deps.placements ?? {});
+  /** Each split's current config fingerprint (as its answers sign it, experiments/serve.ts): the configuration the report compares. */
+  const currentSplits = Promise.all(
+    Object.entries(deps.placements ?? {}).flatMap(([name, placement]) =>
+      placement.provider === 'split'
+        ? [splitFingerprint(Object.entries(placement.variants).map(([variant, { weight }]) => ({ name: variant, weight })), placement.salt ?? name).then((fingerprint) => [name, fingerprint] as const)]
+        : [],
+    ),
+  ).then((entries) => Object.fromEntries(entries));
 
   async function load(request: Request, client: string | undefined): Promise<Response | ReportData> {
     const prepared = await prepare(request, client);
     if (prepared instanceof Response) return prepared;
     const { query, sql } = prepared;
     try {
+      const splits = await splitConfigs(sql, query.range, await currentSplits);
       const [aggregates, daily, interleaving] = await Promise.all([
-        variantAggregates(sql, query.range),
+        variantAggregates(sql, query.range, splits.compared),
         dailyCtr(sql, query.range),
         interleavingOutcomes(sql, query.range),
       ]);
-      return buildReport({ from: query.from, to: query.to, ...(query.placement === undefined ? {} : { placement: query.placement }), aggregates, daily, interleaving, configured });
+      return buildReport({ from: query.from, to: query.to, ...(query.placement === undefined ? {} : { placement: query.placement }), aggregates, daily, interleaving, configured, earlierConfigEvents: splits.leftOut });
     } catch (error) {
       // The store down or slow is a 503; anything else is a bug, for the app's error path (500, logged).
       if (error instanceof StoreUnavailable) return storeDown();

@@ -10,6 +10,7 @@
  * (crypto.subtle for the order hash), so it runs wherever the proxy runs.
  */
 import { teamDraft } from '../experiments/interleave.js';
+import { splitFingerprint } from '../experiments/assign.js';
 
 /** mulberry32: a small, fast, seeded PRNG with uniform output in [0, 1). */
 export function seededRandom(seed: number): () => number {
@@ -152,12 +153,14 @@ export interface SimStoredEvent {
   quantity?: number;
   revenue?: number;
   currency?: string;
+  /** A split's config fingerprint, as its answers sign it (the report compares the current configuration's only). */
+  split?: string;
   occurredAt: Date;
 }
 
 export interface SimSink {
   insertBatch(batchId: string, events: SimStoredEvent[]): Promise<unknown>;
-  addRequests(rows: { day: string; placement: string; variant: string; interleaved: boolean; count: number }[]): Promise<void>;
+  addRequests(rows: { day: string; placement: string; variant: string; interleaved: boolean; count: number; split?: string }[]): Promise<void>;
 }
 
 /** A placement to simulate: a split (weights) or an interleave of exactly two variants. */
@@ -193,7 +196,7 @@ export async function simulateDemo(sink: SimSink, options: SimulateOptions): Pro
   const model = options.model ?? DEFAULT_SHOPPER;
   const currency = options.currency ?? 'EUR';
   const items = simItems(options.catalog?.length ?? 40, random, options.catalog);
-  const requests = new Map<string, { day: string; placement: string; variant: string; interleaved: boolean; count: number }>();
+  const requests = new Map<string, { day: string; placement: string; variant: string; interleaved: boolean; count: number; split?: string }>();
   let pending: SimStoredEvent[] = [];
   let batchNumber = 0;
   let events = 0;
@@ -205,9 +208,9 @@ export async function simulateDemo(sink: SimSink, options: SimulateOptions): Pro
     events += pending.length;
     pending = [];
   };
-  const countRequest = (day: string, placement: string, variant: string, interleaved: boolean) => {
+  const countRequest = (day: string, placement: string, variant: string, interleaved: boolean, split: string | undefined) => {
     const key = `${day}\u0000${placement}\u0000${variant}\u0000${interleaved}`;
-    const row = requests.get(key) ?? { day, placement, variant, interleaved, count: 0 };
+    const row = requests.get(key) ?? { day, placement, variant, interleaved, count: 0, ...(split === undefined ? {} : { split }) };
     row.count++;
     requests.set(key, row);
   };
@@ -217,6 +220,8 @@ export async function simulateDemo(sink: SimSink, options: SimulateOptions): Pro
   const start = Math.floor(options.now / DAY_MS) * DAY_MS - (days - 1) * DAY_MS;
   const span = Math.max(0, options.now - 3_600_000 - start);
   for (const placement of options.placements) {
+    // The split as recs.config.json has it (salt: the placement's name), so the demo's real events join the simulated ones.
+    const split = placement.kind === 'split' ? await splitFingerprint(placement.variants, placement.name) : undefined;
     for (let view = 0; view < options.pageViews; view++) {
       const at = start + Math.floor(random() * span);
       const day = new Date(at).toISOString().slice(0, 10);
@@ -245,11 +250,11 @@ export async function simulateDemo(sink: SimSink, options: SimulateOptions): Pro
           shown = merged.items.map((item, r) => ({ ...item, team: merged.teams[r] === 'a' ? a.name : b.name }));
         }
       }
-      countRequest(day, placement.name, variant, teams !== undefined);
+      countRequest(day, placement.name, variant, teams !== undefined, split);
       pageViews++;
       const requestId = await options.sign(placement.name, variant, teams ?? shown.length);
       const outcome = shop(shown, model, random);
-      const base = { batchId: '', placement: placement.name, variant, requestId };
+      const base = { batchId: '', placement: placement.name, variant, requestId, ...(split === undefined ? {} : { split }) };
       for (let r = 1; r <= outcome.viewed; r++) {
         const item = shown[r - 1]!;
         const common = { ...base, itemId: item.id, rank: r, ...(item.team === undefined ? {} : { team: item.team }) };

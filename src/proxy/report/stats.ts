@@ -110,14 +110,16 @@ export function valueArm(sum: number, sumSquares: number, n: number): Arm {
 
 /**
  * Between-cluster sums of a per-impression ratio y / n (clicks, add-to-carts, orders or
- * revenue per impression), one cluster per shopper bucket of a split (or per page view for
- * events without one): Σ n², Σ y², Σ y·n over the clusters, and how many there are.
+ * revenue per impression), one cluster per sending client's unit, else per shopper bucket of
+ * a split, else per page view (report/queries.ts): Σ n², Σ y², Σ y·n over the clusters, and how many there are.
  */
 export interface ClusterMoments {
   clusters: number;
   nn: number;
   yy: number;
   yn: number;
+  /** Σ_g (R without cluster g − R)², for the jackknife (report/queries.ts); absent: the delta method alone. */
+  jackknife?: number | undefined;
 }
 
 /**
@@ -136,10 +138,15 @@ export interface ClusterMoments {
 export function clusteredArm(total: number, moments: ClusterMoments | undefined, independent: Arm): Arm {
   const { n } = independent;
   if (!moments || moments.clusters < 2 || n <= 0) return independent;
+  const G = moments.clusters;
   const R = total / n;
   const residual = Math.max(0, moments.yy - 2 * R * moments.yn + R * R * moments.nn);
-  const variance = ((moments.clusters / (moments.clusters - 1)) * residual) / n;
-  return { ...independent, variance: Math.max(variance, independent.variance) };
+  const variance = ((G / (G - 1)) * residual) / n;
+  // The delta method assumes no cluster weighs much; one that does (a client sending as much as all
+  // shoppers together) pulls R to itself and hides its own spread. The jackknife leaves each cluster
+  // out in turn and sees it: equal to the delta method for many small clusters, larger otherwise.
+  const jackknife = (((G - 1) / G) * (moments.jackknife ?? 0)) * n;
+  return { ...independent, variance: Math.max(variance, jackknife, independent.variance) };
 }
 
 /**
@@ -236,6 +243,8 @@ export interface InterleavingOutcomes {
   wins: number;
   losses: number;
   ties: number;
+  /** Between-cluster sums of the score against page views with a click (report/queries.ts); absent: page views independent. */
+  moments?: ClusterMoments | undefined;
 }
 
 export interface Preference extends AlwaysValid {
@@ -251,7 +260,8 @@ export interface Preference extends AlwaysValid {
  * without clicks say nothing and are left out. The preference is the mean score − ½
  * (from −½ to +½; above 0 the first team's ranking is preferred), with an always-valid
  * interval (same method as the splits, one sample). The variance adds one pseudo win and
- * one pseudo loss so that a handful of identical outcomes never looks certain.
+ * one pseudo loss so that a handful of identical outcomes never looks certain, and with
+ * `moments` is the between-cluster one when that is larger (clusteredArm).
  */
 export function interleavingPreference(outcomes: InterleavingOutcomes, options: { alpha?: number; tunedAt?: number } = {}): Preference {
   const { wins, losses, ties } = outcomes;
@@ -265,6 +275,8 @@ export function interleavingPreference(outcomes: InterleavingOutcomes, options: 
   const l = losses + 1;
   const m = w + l + ties;
   const smoothedMean = (w + ties / 2) / m;
-  const variance = Math.max(0, (w + ties / 4) / m - smoothedMean * smoothedMean);
+  const independent = Math.max(0, (w + ties / 4) / m - smoothedMean * smoothedMean);
+  // Between clients when known: one client's page views are not independent contests (report/queries.ts).
+  const { variance } = clusteredArm(wins + ties / 2, outcomes.moments, { n, mean, variance: independent });
   return { ...alwaysValid(mean - 0.5, variance / n, n, tunedAt, alpha), n, winShare };
 }
