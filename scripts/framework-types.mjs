@@ -51,17 +51,21 @@ const imports = (elements) =>
 /**
  * Per element: its attributes by their HTML names, properties without one (`labels`) by theirs, and
  * `on<event>` handlers. A `transport` object goes where the framework sets properties (Preact,
- * Svelte, React 19 do for names the element has).
+ * Svelte, React 19 do for names the element has). With `attributeFalseIsOn` (Svelte, which writes
+ * `add-to-cart={false}` as the attribute `add-to-cart="false"`, and a present attribute is on), a boolean
+ * whose attribute is not its property's name takes only `true` there, and its property
+ * (`addToCart={false}`) is typed for the rest.
  */
-function attributeTypes(elements) {
+function attributeTypes(elements, attributeFalseIsOn = false) {
   let out = '';
   for (const element of elements) {
     const name = `${pascal(element.tag)}Attributes`;
     out += `\n/** The attributes of <${element.tag}>, properties without an attribute (\`labels\`, a \`transport\` object) and its events as \`onrecs-…\` handlers. */\nexport interface ${name} {\n`;
     const seen = new Set();
     for (const attribute of element.attributes) {
-      seen.add(attribute.fieldName);
-      out += doc(attribute.description) + `  ${quote(attribute.name)}?: ${attributeValue(element.className, attribute)};\n`;
+      const onOnly = attributeFalseIsOn && attribute.type?.text === 'boolean' && attribute.name !== attribute.fieldName;
+      if (!onOnly) seen.add(attribute.fieldName);
+      out += doc(attribute.description) + `  ${quote(attribute.name)}?: ${onOnly ? "true | ''" : attributeValue(element.className, attribute)};\n`;
     }
     for (const field of element.fields) {
       if (seen.has(field.name)) continue;
@@ -112,7 +116,7 @@ type RecsCustomElement<E extends HTMLElement, Props, Events extends { [K in keyo
 }
 
 function svelte(elements) {
-  let out = header('Svelte template types (svelte-check)') + imports(elements) + "import type { HTMLAttributes } from 'svelte/elements';\n" + attributeTypes(elements);
+  let out = header('Svelte template types (svelte-check)') + imports(elements) + "import type { HTMLAttributes } from 'svelte/elements';\n" + attributeTypes(elements, true);
   out += `\ndeclare module 'svelte/elements' {\n  interface SvelteHTMLElements {\n`;
   // Svelte 5 listens through `onrecs-click={…}`; Svelte 4's `on:recs-click` is typed too.
   for (const element of elements) {

@@ -169,6 +169,8 @@ const TEXT_FIELDS = ['id', 'title', 'brand', 'description', 'group'] as const;
  */
 function fillTemplate(template: HTMLTemplateElement, item: RecItem, price: string, outOfStock: string): DocumentFragment {
   const fragment = template.content.cloneNode(true) as DocumentFragment;
+  // React and Vue render a <template>'s children into the element, not its content.
+  if (!fragment.hasChildNodes()) for (const node of template.childNodes) fragment.append(node.cloneNode(true));
   for (const node of fragment.querySelectorAll<HTMLElement>('[data-field]')) {
     const field = node.dataset.field;
     if (field === 'image') {

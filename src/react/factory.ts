@@ -11,6 +11,7 @@ import '../define.js';
 import { RecsCarousel as RecsCarouselElement } from '../elements/recs-carousel.js';
 import { RecsList as RecsListElement } from '../elements/recs-list.js';
 import type { RecsEventDetails, RecsEventName } from '../elements/events.js';
+import type { RecsElement } from '../elements/recs-element.js';
 
 /** Members the element sets itself (or derives): read them from a ref, never as props. */
 type ElementOwned = 'state' | 'items' | 'error' | 'trackerId' | 'widgetId' | 'resolvedLabels';
@@ -65,13 +66,37 @@ const events = EVENTS as { [P in keyof Events]: EventName<CustomEvent<RecsEventD
 /** The prop that carries a render's attributes past @lit/react to the element (`withAttributes` below). */
 const ATTRIBUTES = 'recsAttributes';
 
-/** Each attribute a page may write (the reflected `state` is the element's), with how the element would write a value. */
+/**
+ * Each attribute a page may write (the reflected `state` is the element's), with how the element would write a value,
+ * and the property's value when the attribute is absent (`lazy` and `events`: true; null or undefined when unset).
+ */
 const attributesOf = (element: typeof LitElement) =>
   [...element.elementProperties].flatMap(([property, options]) => {
     if (typeof options.attribute != 'string' || options.reflect) return [];
-    const converter = (options.converter as ComplexAttributeConverter | undefined)?.toAttribute ? (options.converter as ComplexAttributeConverter) : defaultConverter;
-    return [{ property: String(property), attribute: options.attribute, toAttribute: (value: unknown) => converter.toAttribute!(value, options.type) }];
+    const own = options.converter as ComplexAttributeConverter | undefined;
+    const toAttribute = own?.toAttribute ?? defaultConverter.toAttribute!;
+    const absent = (own?.fromAttribute ?? defaultConverter.fromAttribute!)(null, options.type);
+    return [{ property: String(property), attribute: options.attribute, toAttribute: (value: unknown) => toAttribute(value, options.type), absent }];
   });
+
+/** The `onRecs…` prop for each event. */
+const HANDLERS = Object.fromEntries(Object.entries(EVENTS).map(([prop, event]) => [event, prop])) as Record<RecsEventName, keyof Events>;
+
+/**
+ * The last `recs-load`, `recs-empty` or `recs-error` of each element no wrapper has taken yet. Server-rendered HTML
+ * (renderToString, Next.js) upgrades and fetches as soon as this module defines the elements, and its answer can come
+ * before hydration attaches the `onRecs…` handlers; the wrapper hands it to them when it takes the element.
+ */
+const announced = new WeakMap<Element, { event: CustomEvent; items: unknown[] }>();
+const taken = new WeakSet<Element>();
+if (typeof document != 'undefined') {
+  for (const type of ['recs-load', 'recs-empty', 'recs-error']) {
+    document.addEventListener(type, (event) => {
+      const target = event.target as RecsElement;
+      if (!taken.has(target)) announced.set(target, { event: event as CustomEvent, items: target.items });
+    }, true);
+  }
+}
 
 /**
  * @lit/react sets properties only, in a layout effect, and on a server not at all: the server's HTML and the page
@@ -82,15 +107,22 @@ const attributesOf = (element: typeof LitElement) =>
  * @lit/react in one prop that `reactWithAttributes` takes out again: @lit/react keeps every prop named like a property
  * for itself). In a browser a layout effect writes them as well, before the element's first render and the first
  * paint, since React 19 sets a host prop named like a property (`limit`) as the property.
+ *
+ * A prop that is undefined or null, or no longer given, is as if its attribute were absent: @lit/react would set the
+ * property to undefined, which turned `lazy` off (fetch at once) and `events` off (no first-party events).
  */
 function withAttributes(react: typeof ReactNamespace, element: typeof LitElement, Inner: ReactNamespace.ElementType, displayName: string) {
   const attributes = attributesOf(element);
   // useLayoutEffect warns on a React 18 server; neither runs there.
   const useClientEffect = typeof document == 'undefined' ? react.useEffect : react.useLayoutEffect;
   const Outer = react.forwardRef<HTMLElement, Record<string, unknown>>((props, ref) => {
+    /** The props the element was last given, as set (`absent` values in), with the handlers. */
+    const given = react.useRef<Record<string, unknown>>({});
+    const own: Record<string, unknown> = { ...props };
     const written: Record<string, string> = {};
-    for (const { property, attribute, toAttribute } of attributes) {
+    for (const { property, attribute, toAttribute, absent } of attributes) {
       const value = props[property];
+      if (value == null && absent != null && (property in props || property in given.current)) own[property] = absent;
       if (typeof value != 'string' && typeof value != 'number' && typeof value != 'boolean') continue;
       const text = toAttribute(value);
       if (text != null) written[attribute] = String(text);
@@ -106,17 +138,32 @@ function withAttributes(react: typeof ReactNamespace, element: typeof LitElement
         } else if (attribute in last.current && host.hasAttribute(attribute)) {
           host.removeAttribute(attribute);
           // The element reads a removed attribute as unset: the prop (a transport object, or nothing) wins again.
-          host[property] = props[property];
+          host[property] = own[property];
         }
       }
       last.current = written;
+      given.current = own;
     });
+    // Taking the element: what it announced before (hydrating) goes to the handler, once the props just set have had
+    // their update, if it is still what the element shows (the same items, not loading anew for other props).
+    useClientEffect(() => {
+      const host = node.current as RecsElement | null;
+      if (!host || taken.has(host)) return;
+      taken.add(host);
+      const missed = announced.get(host);
+      announced.delete(host);
+      if (!missed) return;
+      void host.updateComplete.then(() => {
+        if (host.items !== missed.items || host.state === 'loading') return;
+        (given.current[HANDLERS[missed.event.type as RecsEventName]] as ((event: CustomEvent) => void) | undefined)?.(missed.event);
+      });
+    }, []);
     const setNode = react.useCallback((element: HTMLElement | null) => {
       node.current = element;
       if (typeof ref == 'function') ref(element);
       else if (ref) ref.current = element;
     }, [ref]);
-    return react.createElement(Inner, { ...props, [ATTRIBUTES]: written, ref: setNode });
+    return react.createElement(Inner, { ...own, [ATTRIBUTES]: written, ref: setNode });
   });
   Outer.displayName = displayName;
   return Outer;
@@ -125,6 +172,8 @@ function withAttributes(react: typeof ReactNamespace, element: typeof LitElement
 /** The React @lit/react renders with: the host element gets the attributes `withAttributes` passed as its props. */
 const reactWithAttributes = (react: typeof ReactNamespace): typeof ReactNamespace => ({
   ...react,
+  // The package inlines @lit/react's browser build, whose layout effects React 18 warns about on a server (twice per element).
+  useLayoutEffect: typeof document == 'undefined' ? react.useEffect : react.useLayoutEffect,
   createElement: ((type: string, props: Record<string, unknown> | null, ...children: ReactNamespace.ReactNode[]) => {
     if (!props || !(ATTRIBUTES in props)) return react.createElement(type, props, ...children);
     const { [ATTRIBUTES]: written, ...rest } = props;

@@ -12,7 +12,7 @@ import { createRecsComponents, type RecsCarouselProps, type RecsListProps } from
 import { RecsCarousel as RecsCarouselElement } from '../../src/elements/recs-carousel.js';
 import { RecsList as RecsListElement } from '../../src/elements/recs-list.js';
 import type { RecsRequest } from '../../src/model/types.js';
-import type { Transport } from '../../src/transports/registry.js';
+import { registerTransport, type Transport } from '../../src/transports/registry.js';
 
 interface ReactBundle {
   React: typeof ReactNamespace;
@@ -176,6 +176,89 @@ export function reactSuite(major: '18' | '19'): void {
       root.unmount();
       expect(calls[0]!.signal.aborted).to.equal(true);
       root = bundle.ReactDOM.createRoot(container); // for afterEach
+    });
+
+    it('in StrictMode (mount, unmount, mount again) sends one request and reports the load and each impression once', async () => {
+      const { transport, calls } = recordingTransport(answerWith(ITEMS));
+      const loads: CustomEvent[] = [];
+      const seen: string[] = [];
+      root.render(bundle.React.createElement(bundle.React.StrictMode, null, bundle.React.createElement(components.RecsList, {
+        transport, productId: 'p1', lazy: false,
+        onRecsLoad: (event) => loads.push(event),
+        onRecsImpression: (event) => seen.push(...event.detail.items.map((item) => item.id)),
+      })));
+      await waitUntil(() => seen.length >= 2, 'no impressions reported', { timeout: 5000 });
+      await new Promise((resolve) => setTimeout(resolve, 300));
+      expect(calls).to.have.length(1);
+      expect(loads).to.have.length(1);
+      expect(seen.sort()).to.deep.equal(['sku-1', 'sku-2']);
+    });
+
+    it('takes a prop set to undefined, or no longer given, as not set: lazy and events stay on', async () => {
+      const { transport, calls } = recordingTransport(answerWith(ITEMS));
+      // Far below the fold: a lazy widget waits, one that fetches at once does not.
+      container.style.marginTop = '5000px';
+      renderList({ transport, productId: 'p1', lazy: undefined, events: undefined });
+      await waitUntil(() => element('recs-list'), 'never mounted');
+      const list = element<RecsListElement>('recs-list')!;
+      await new Promise((resolve) => setTimeout(resolve, 100));
+      expect([list.lazy, list.events]).to.deep.equal([true, true]);
+      expect(calls, '`lazy={undefined}` fetched at once').to.have.length(0);
+      renderList({ transport, productId: 'p1', lazy: false, events: false });
+      await waitUntil(() => calls.length === 1, 'lazy={false} did not fetch');
+      expect([list.lazy, list.events]).to.deep.equal([false, false]);
+      renderList({ transport, productId: 'p1' });
+      await waitUntil(() => !list.hasAttribute('lazy'), 'the lazy attribute stayed');
+      expect([list.lazy, list.events], 'props taken away').to.deep.equal([true, true]);
+      renderList({ transport, productId: 'p1', lazy: null as unknown as undefined, events: null as unknown as undefined });
+      await new Promise((resolve) => setTimeout(resolve, 0));
+      expect([list.lazy, list.events], 'null props').to.deep.equal([true, true]);
+    });
+
+    // Server HTML as renderToString prints it (test/node/react-ssr.test.ts): the element upgrades and fetches as soon as
+    // the wrapper's module defines it, before hydration attaches the handlers.
+    describe('hydrating server-rendered HTML', () => {
+      /** Puts the server's HTML in a container no root has rendered into yet (afterEach unmounts the hydrated root). */
+      const serverHtml = (html: string) => {
+        root.unmount();
+        container.remove();
+        container = document.body.appendChild(document.createElement('div'));
+        container.innerHTML = html;
+      };
+      const hydrate = (element: ReactNamespace.ReactElement) => (root = bundle.ReactDOM.hydrateRoot(container, element));
+
+      it('hands an answer that came before hydration to onRecsLoad, once, with no second request', async () => {
+        const { transport, calls } = recordingTransport(answerWith(ITEMS));
+        const name = `hydrate-load-${major}`;
+        registerTransport(name, () => transport);
+        serverHtml(`<recs-list transport="${name}" product-id="p1" lazy="false"></recs-list>`);
+        const list = element<RecsListElement>('recs-list')!;
+        await waitUntil(() => list.state === 'ready', 'the server-rendered element never loaded');
+        const loads: CustomEvent[] = [];
+        hydrate(bundle.React.createElement(components.RecsList, { transport: name, productId: 'p1', lazy: false, onRecsLoad: (event) => loads.push(event) }));
+        await waitUntil(() => loads.length > 0, 'onRecsLoad never heard of the answer on screen');
+        await new Promise((resolve) => setTimeout(resolve, 100));
+        expect(loads).to.have.length(1);
+        expect(loads[0]!.detail.items.map((item: { id: string }) => item.id)).to.deep.equal(['sku-1', 'sku-2']);
+        expect(element('recs-list')).to.equal(list);
+        expect(calls).to.have.length(1);
+      });
+
+      it('does not hand over what the hydrated props replace (a transport object set only then)', async () => {
+        const { transport, calls } = recordingTransport(answerWith(ITEMS));
+        // A transport object is not in the server's HTML: until hydration sets it, the element has none.
+        serverHtml('<recs-list product-id="p1" lazy="false"></recs-list>');
+        const list = element<RecsListElement>('recs-list')!;
+        await waitUntil(() => list.state === 'error', 'expected the element to report the missing transport');
+        const seen: string[] = [];
+        hydrate(bundle.React.createElement(components.RecsList, {
+          transport, productId: 'p1', lazy: false, onRecsError: () => seen.push('error'), onRecsLoad: () => seen.push('load'),
+        }));
+        await waitUntil(() => seen.length > 0, 'the hydrated element never loaded');
+        await new Promise((resolve) => setTimeout(resolve, 100));
+        expect(seen).to.deep.equal(['load']);
+        expect(calls).to.have.length(1);
+      });
     });
 
     // dist/recs.css (src/elements/reserve.css) sizes the space from attributes, before the element's first render:

@@ -16,3 +16,9 @@ export const carousel: SvelteHTMLElements['recs-carousel'] = {
 export const wrongType: SvelteHTMLElements['recs-list'] = { limit: 'many' };
 // @ts-expect-error an unknown event (object literals are checked for excess names)
 export const unknownEvent: SvelteHTMLElements['recs-list'] = { 'onrecs-clik': () => {} };
+
+// Two-word booleans: Svelte writes `add-to-cart={false}` as the attribute add-to-cart="false", which is on, so `false`
+// goes to the property (`addToCart={false}`, which Svelte sets because the element has it).
+export const booleans: SvelteHTMLElements['recs-list'] = { addToCart: false, dedupePage: true, 'add-to-cart': true, lazy: false };
+// @ts-expect-error `add-to-cart={false}` would show the buttons: bind addToCart={false}
+export const attributeFalse: SvelteHTMLElements['recs-list'] = { 'add-to-cart': false };
