@@ -47,12 +47,11 @@ export class RecsCarousel extends RecsElement {
         color: var(--recs-button-color, #1a1a1a);
         font-size: 20px;
       }
-      .root:dir(rtl) .arrow { transform: scaleX(-1); }
       .track {
         --_spv: var(--recs-slides-per-view, 2);
         display: grid;
         grid-auto-flow: column;
-        grid-auto-columns: var(--recs-card-width, calc((100% - (var(--_spv) - 1) * var(--recs-gap, 16px)) / var(--_spv)));
+        grid-auto-columns: var(--recs-card-width, calc((100% - (var(--_spv) - 1)*var(--recs-gap, 16px))/var(--_spv)));
         gap: var(--recs-gap, 16px);
         overflow-x: auto;
         overscroll-behavior-x: contain;
@@ -65,7 +64,8 @@ export class RecsCarousel extends RecsElement {
       @container (min-width: 560px) { .track { --_spv: var(--recs-slides-per-view, 3); } }
       @container (min-width: 800px) { .track { --_spv: var(--recs-slides-per-view, 4); } }
       @container (min-width: 1040px) { .track { --_spv: var(--recs-slides-per-view, 5); } }
-      .track > .card { scroll-snap-align: start; }
+      /* Skeletons too: they are the track's cells, as the cards are. */
+      .card { scroll-snap-align: start; }
       /*
        * Slides out of view are laid out and painted only when they come near it, so the first frame with cards
        * costs what is on screen. The first slide is always rendered: it gives the track its height, which the
@@ -90,6 +90,7 @@ export class RecsCarousel extends RecsElement {
     if (this.state === 'ready') whenShown().then((chunk) => (this.#view ??= new chunk.TrackController(this)), () => {});
   }
 
+  // ‹ and › are bidi-mirrored characters: in a right-to-left page the text itself turns them (test/browser/design-rtl.test.ts).
   protected override renderLayout(): TemplateResult {
     const labels = this.resolvedLabels;
     const ready = this.state === 'ready';

@@ -102,7 +102,7 @@ export interface RecsElement extends RequestProperties {}
  * @cssproperty --recs-radius - Corner radius of images, links and buttons (default 8px).
  * @cssproperty --recs-font - Font shorthand of the cards (default 400 14px/20px system-ui, sans-serif).
  * @cssproperty --recs-heading-font - Font shorthand of the heading (default 600 18px/24px system-ui, sans-serif).
- * @cssproperty --recs-heading-color - Heading colour (default: inherited).
+ * @cssproperty --recs-heading-color - Heading colour (default: the text colour, `--recs-color-text`).
  * @cssproperty --recs-color-text - Text colour (default #1a1a1a).
  * @cssproperty --recs-color-muted - Brand line and empty message colour (default #5c5c5c).
  * @cssproperty --recs-price-color - Price colour (default: the text colour).

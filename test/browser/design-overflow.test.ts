@@ -3,7 +3,9 @@
  * was cut off (the price line is one 20px row with overflow: hidden); the brand's `text-overflow: ellipsis` never
  * applied (the brand was a flex container, and text-overflow only works on a block container); and a wrapped
  * add-to-cart label spilled out of its fixed 36px button, white text on the page's white. Now the badge and the
- * label end with an ellipsis (the button's aria-label is whole) and the brand is a block.
+ * label end with an ellipsis (the button's aria-label is whole) and the brand is a block. A long heading (one line,
+ * an ellipsis, the carousel's buttons whole beside it) and a long German title (two lines, no word out of the card)
+ * at 320px held already: checked here so they keep holding.
  */
 import { expect, fixture, html, nextFrame } from '@open-wc/testing';
 import type { RecsElement } from '../../src/elements/recs-element.js';
@@ -62,6 +64,30 @@ describe('designer: long values in a built-in card at 360px', () => {
       expect(text.height, 'the label has text').to.be.greaterThan(0);
       expect(text.top, `label top ${text.top} inside the button (${box.top})`).to.be.at.least(box.top - 0.5);
       expect(text.bottom, `label bottom ${text.bottom} inside the button (${box.bottom})`).to.be.at.most(box.bottom + 0.5);
+    });
+
+    it(`<${tag}> at 320px: a long heading is one line ending in an ellipsis, beside whole buttons; a long German title wraps inside its two lines`, async () => {
+      const heading = 'Empfehlungen für Sie aus unserem Sortiment an Wanderschuhen und Zubehör';
+      const title = 'Donaudampfschifffahrtsgesellschaftswanderschuhe mit wasserdichter Membran und Vibram-Sohle';
+      const wrapper = await fixture<HTMLDivElement>(html`<div style="width: 320px"></div>`);
+      const el = document.createElement(tag) as RecsElement;
+      for (const [name, value] of Object.entries({ lazy: 'false', locale: 'de-DE', heading })) el.setAttribute(name, value);
+      el.transport = { fetch: async () => ({ items: [{ ...ITEMS[1]!, title }, ITEMS[0]!] }) };
+      wrapper.append(el);
+      await stateIs(el, 'ready');
+      await nextFrame();
+      const host = el.getBoundingClientRect();
+      const h2 = shadow(el).querySelector<HTMLElement>('[part=heading]')!;
+      expect(h2.getBoundingClientRect().height, 'one 24px line').to.equal(24);
+      expect(h2.scrollWidth, 'the heading is longer than its line (the case under test)').to.be.greaterThan(h2.clientWidth);
+      expect(getComputedStyle(h2).textOverflow).to.equal('ellipsis');
+      for (const button of shadow(el).querySelectorAll<HTMLElement>('[part=prev], [part=next]')) {
+        const box = button.getBoundingClientRect();
+        expect([box.width, box.left >= host.left - 0.5, box.right <= host.right + 0.5], 'a whole 36px button inside the widget').to.deep.equal([36, true, true]);
+      }
+      const titleBox = shadow(el).querySelector<HTMLElement>('[data-rank="1"] [part=title]')!;
+      expect(titleBox.getBoundingClientRect().height).to.equal(40);
+      expect(titleBox.scrollWidth, 'no word runs out of the card').to.be.at.most(titleBox.clientWidth);
     });
   }
 });

@@ -41,6 +41,8 @@ interface Case {
   bare?: boolean;
   /** Run in the page once it has settled; then the page settles again (its cards back) before the shift is read. */
   afterSettled?: string;
+  /** Device pixels per CSS pixel: 2 with half the width is a desktop window at 200% zoom. */
+  zoom?: number;
 }
 interface Measured {
   cls: number;
@@ -146,7 +148,7 @@ const height = (page: Page, tag: Tag) => page.evaluate((name) => document.queryS
 const frames = (page: Page) => page.evaluate(() => new Promise((resolve) => requestAnimationFrame(() => requestAnimationFrame(resolve))));
 
 async function measure(test: Case): Promise<Measured> {
-  const page = await browser.newPage({ viewport: { width: test.width, height: WIDTHS[test.width] } });
+  const page = await browser.newPage({ viewport: { width: test.width, height: WIDTHS[test.width] }, deviceScaleFactor: test.zoom ?? 1 });
   const errors = collectPageErrors(page);
   await page.addInitScript({ content: FRAME_LOG });
   const limit = Number(test.attributes?.limit ?? 10);
@@ -232,7 +234,7 @@ async function measure(test: Case): Promise<Measured> {
 }
 
 const round = (value: number) => Math.round(value * 100) / 100;
-const describeCase = (test: Case) => `${test.wrapper ? `in div.${test.wrapper}: ` : ''}${test.tag} ${test.width}px ${JSON.stringify(test.attributes ?? {})}${test.theme ? ` {${test.theme}}` : ''}${test.pageCss ? ` ${test.pageCss}` : ''}`;
+const describeCase = (test: Case) => `${test.zoom ? `${test.zoom * 100}% zoom: ` : ''}${test.wrapper ? `in div.${test.wrapper}: ` : ''}${test.tag} ${test.width}px ${JSON.stringify(test.attributes ?? {})}${test.theme ? ` {${test.theme}}` : ''}${test.pageCss ? ` ${test.pageCss}` : ''}`;
 
 /** The page holds still: no shift above 0.001, and one height from before the script to the end. */
 async function assertStill(test: Case, expectedState = 'ready'): Promise<Measured> {
@@ -325,6 +327,18 @@ for (const tag of ['recs-carousel', 'recs-list'] as const) {
           assert.equal(result.cls, 0, label);
         }
       }
+    });
+
+    it('holds still right to left (dir="rtl": the other cards overflow to the left), in a 320px column and at 200% zoom', async () => {
+      for (const width of widths) {
+        for (const heading of [{ heading: 'قد يعجبك أيضًا' }, {}] as Record<string, string>[]) await assertStill({ tag, width, attributes: { dir: 'rtl', limit: '8', 'add-to-cart': '', ...heading } });
+      }
+      // A phone's 320px column (an iPhone SE, a narrow sidebar), and a 1280px window at 200% zoom: 640 CSS px at 2 device pixels each.
+      for (const limit of ['1', '5', '10']) {
+        await assertStill({ tag, width: 360, pageCss: '.column { width: 320px }', wrapper: 'column', attributes: { limit, heading: 'Empfehlungen für Sie aus unserem Sortiment an Wanderschuhen' } });
+        await assertStill({ tag, width: 360, pageCss: '.column { width: 320px }', wrapper: 'column', attributes: { limit, dir: 'rtl' } });
+      }
+      for (const zoom of [2, 1.5]) await assertStill({ tag, width: 768, zoom, attributes: { limit: '9', heading: 'You may also like' } });
     });
 
     it('reads a limit that is no whole number from 1 (a CMS field: 0, -1, 4.5) as the default 10 cards, before the script and after', async () => {
