@@ -174,6 +174,9 @@ function send(batch: Batch): void {
       method: 'POST',
       keepalive: true,
       credentials: 'omit',
+      // Never followed: a redirect would take the shopper's events, and the ids in them, to any origin it names. It comes
+      // back as an opaque redirect and is dropped like a 4xx. (Hence keepalive fetch, never sendBeacon: a beacon follows.)
+      redirect: 'manual',
       // text/plain: a simple request, so no CORS preflight; the proxy reads the body as JSON.
       headers: { 'content-type': 'text/plain;charset=UTF-8' },
       body: JSON.stringify({ batchId: batch.batchId, events: batch.events }),
@@ -185,8 +188,8 @@ function send(batch: Batch): void {
     .then((answer) => {
       if (answer.ok) return;
       if (answer.status === 429 || answer.status >= 500) return later(batch, answer.headers.get('retry-after'));
-      // Another 4xx will not get better by sending it again.
-      if (!warned) console.warn(`recs-widget: the proxy refused events (${answer.status}); dropped`);
+      // Another 4xx (or a redirect) will not get better by sending it again.
+      if (!warned) console.warn(`recs-widget: the proxy refused events (${answer.status || 'redirect'}); dropped`);
       warned = true;
     }, () => later(batch, null))
     .catch(() => {});

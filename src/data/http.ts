@@ -17,6 +17,15 @@ export interface FetchVendorOptions {
 }
 
 /**
+ * The browser's reader (the proxy has its own, src/proxy/capped-body.ts): cards need a few kB, so at most 2 MB are
+ * read, counted as they arrive, after the browser inflated them. Past that the stream ends there (the rest of the
+ * download is cancelled) and the cut text fails to parse like any unreadable answer: an endless body or a gzip bomb
+ * costs no more memory than the cap, and JSON.parse never holds the page (30 MB took a second). (Called as `read` is.)
+ */
+const readCapped = ({ body }: Response, _vendor: string, size = 0) =>
+  new Response(body?.pipeThrough(new TransformStream({ transform: (chunk, out) => ((size += chunk.length) > 2e6 ? out.terminate() : out.enqueue(chunk)) }))).text();
+
+/**
  * The one HTTP call of both runners: never sends cookies, never follows a redirect, turns every failure into a
  * RecsFailure with a code (the adapter's describeError refines HTTP errors from the
  * vendor's documented error codes), and lets an abort pass through untouched.
@@ -34,16 +43,14 @@ export async function fetchVendor(
     // followed: it would carry the key, a POST body with the shopper's e-mail or an identifier in the URL to whatever
     // host it names. A browser answers it as an opaque redirect (an `http` failure); the proxy's `read` refuses the 3xx.
     response = await fetch(request.url, { ...request, signal, credentials: 'omit', redirect: 'manual' });
-    text = await (read ? read(response, vendor) : response.text());
+    text = await (read ?? readCapped)(response, vendor);
   } catch (error) {
     if (signal.aborted) throw signal.reason;
     throw error instanceof RecsFailure ? error : new RecsFailure('network', `${vendor}: network error, no complete response`);
   }
   let json: unknown;
   try {
-    // In the browser (no `read`: the proxy's caps at its own maxResponseBytes) cards need a few kB: a larger answer
-    // is not parsed, so JSON.parse cannot hold the page (30 MB took a second).
-    json = JSON.parse(!read && text.length > 2e6 ? '' : text);
+    json = JSON.parse(text);
   } catch {
     if (response.ok) throw new RecsFailure('invalid-response', `${vendor}: response is not valid JSON or over 2 MB`);
   }

@@ -1,4 +1,4 @@
-const RELATIVE_BASE = 'http://relative.invalid/';
+const RELATIVE_BASE = 'http://a.invalid';
 
 /**
  * The one gate every URL passes before it reaches `href` or `src`: http(s) and
@@ -6,8 +6,8 @@ const RELATIVE_BASE = 'http://relative.invalid/';
  * data:, vbscript:, blob:, malformed) becomes undefined.
  */
 export function safeUrl(raw: unknown): string | undefined {
-  if (typeof raw !== 'string' || !raw.trim()) return undefined;
-  const trimmed = raw.trim();
+  const trimmed = typeof raw === 'string' && raw.trim();
+  if (!trimmed) return undefined;
   // A path from the site's root (most vendors' and proxies' URLs) is http(s) and relative whatever follows: no parse.
   // Not //host or /\host (another host), nor with tab or newline, which the URL parser drops (making /\t/host //host).
   if (/^\/(?![/\\])[^\t\n\r\\]*$/.test(trimmed)) return trimmed;
@@ -17,7 +17,7 @@ export function safeUrl(raw: unknown): string | undefined {
   } catch {
     return undefined;
   }
-  if (parsed.protocol !== 'http:' && parsed.protocol !== 'https:') return undefined;
+  if (!/^https?:$/.test(parsed.protocol)) return undefined;
   // Written with a scheme or as //host: absolute, normalized. Otherwise relative, left for the page to resolve.
   return /^([a-z][a-z\d+.-]*:|\/\/)/i.test(trimmed) ? parsed.href : trimmed;
 }

@@ -8,7 +8,8 @@ const SPACES = /\s\s+|[^\S ]/g;
  * Rendering is always through Lit text bindings; this only keeps odd data tidy.
  */
 export function plainText(value: unknown, maxLength = 300): string | undefined {
-  if (typeof value === 'number' && Number.isFinite(value)) value = String(value);
+  // Number.isFinite is false for anything not a number (it does not convert).
+  if (Number.isFinite(value)) value = String(value);
   if (typeof value !== 'string') return undefined;
   // Only runs of spaces and other white space change, so plain text is not copied (it is most text).
   const text = value.replace(UNPRINTABLE, ' ').replace(SPACES, ' ').trim();

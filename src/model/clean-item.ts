@@ -33,9 +33,9 @@ export const isRecord = (value: unknown): value is Record<string, unknown> => ty
 
 const finite = (value: unknown) => fieldFromText('number', value) as number | undefined;
 
+/** A text or a list of texts as a list, undefined when no text is left. */
 const texts = (value: unknown): string[] | undefined => {
-  if (value === undefined) return undefined;
-  const list = (Array.isArray(value) ? value : [value]).map((entry) => plainText(entry)).filter((entry) => entry !== undefined);
+  const list = [value].flat().map((entry) => plainText(entry)).filter(Boolean) as string[];
   return list.length ? list : undefined;
 };
 
@@ -44,7 +44,7 @@ const MAX_ID = 200;
 
 /**
  * The single place where an item becomes safe to show, whatever its source:
- * no id or no title drops it (undefined); URLs pass safeUrl; prices are finite;
+ * no id or no title drops it (undefined); URLs pass safeUrl; prices are finite and not negative;
  * everything else is plain text or left out.
  */
 export function cleanItem(raw: RawItem): RecItem | undefined {
@@ -65,9 +65,12 @@ export function cleanItem(raw: RawItem): RecItem | undefined {
   const currency = plainText(price.currency, 3);
   // Shown as given, so never cut short: a longer text is not used. Its spaces stay (Intl's no-break spaces).
   const text = typeof price.text == 'string' ? price.text.replace(UNPRINTABLE, '').trim() : '';
-  if (amount !== undefined) {
-    item.price = currency && /^[A-Za-z]{3}$/.test(currency) ? { amount, currency: currency.toUpperCase() } : { amount };
-    if (text && text.length <= 64) (item.price as Price).text = text;
+  // A negative amount is no price (a card showed "-€5.00"): dropped like any unusable one. -0 is 0 (Intl writes "-€0.00").
+  if (amount! >= 0) {
+    const clean: Price = (item.price = { amount: amount || 0 });
+    // test() reads a missing currency as "undefined": not three letters.
+    if (/^[A-Za-z]{3}$/.test(currency!)) clean.currency = currency!.toUpperCase();
+    if (text && text.length <= 64) clean.text = text;
   }
   put('brand', plainText(raw.brand));
   put('category', texts(raw.category));
@@ -86,13 +89,13 @@ export function cleanItem(raw: RawItem): RecItem | undefined {
 /** Vendor attributes as plain strings (lists joined); undefined when none are left. */
 function attributesOf(raw: unknown): Record<string, string> | undefined {
   if (!raw || typeof raw !== 'object') return undefined;
-  const attributes: Record<string, string> = {};
+  let attributes: Record<string, string> | undefined;
   for (const [key, value] of Object.entries(raw)) {
     // Only text entries are joined: join() would stringify nested arrays and objects, and throws on some.
     const text = plainText(Array.isArray(value) ? texts(value)?.join(', ') : value);
-    if (text) attributes[key] = text;
+    if (text) (attributes ??= {})[key] = text;
   }
-  return Object.keys(attributes).length ? attributes : undefined;
+  return attributes;
 }
 
 /**

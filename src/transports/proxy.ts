@@ -6,7 +6,6 @@ import type { RecsRequest } from '../model/types.js';
 import { RecsFailure } from '../model/errors.js';
 import { FIELD_ENTRIES, hasPersonalIdentifier, wireNameOf, type CartLine } from '../model/fields.js';
 import type { VendorAdapter } from './adapter.js';
-import { isRecord } from '../model/clean-item.js';
 
 /**
  * Request fields as the proxy route receives them, by their wire names (see the field
@@ -41,11 +40,9 @@ export const proxyAdapter: VendorAdapter = {
     for (const [name, value] of Object.entries(fields)) url.searchParams.set(name, value);
     return { method: 'GET', url: url.href, headers };
   },
-  parseResponse(body) {
-    if (!isRecord(body) || !Array.isArray(body.items)) throw new RecsFailure('invalid-response', 'proxy: response has no items array');
-    // Items, trackerId, requestId and variant as they came: cleanResult checks them all.
-    return body as never;
-  },
+  // Items, trackerId, requestId and variant as they came: cleanResult checks them all, and an answer without an
+  // items list is its `invalid-response` (every runner cleans what an adapter parses: load-recs.ts, proxy/runner.ts).
+  parseResponse: (body) => body as never,
   /** The proxy's JSON error (`{ error: { code, message } }`) keeps its message: it is our proxy's own words. */
   describeError(failure, body) {
     // A JSON body: optional chaining reads it as isRecord would.

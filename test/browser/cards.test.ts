@@ -68,6 +68,20 @@ describe('the price on a card', () => {
     expect(textOf(cards(el)[0]!, 'price')).to.equal(defaultPrice(89.5, 'USD'));
   });
 
+  it('shows no price for a negative amount (no "-€5.00"), in any shape a source sends it; zero, also as -0, shows as €0.00', async () => {
+    const el = await readyWith('recs-list', [
+      { id: 'a', title: 'Minus five', price: { amount: -5, currency: 'EUR' } },
+      { id: 'b', title: 'Minus five as text', amount: '-5', currency: 'EUR' },
+      { id: 'c', title: 'Minus a cent, plain number', price: -0.01 },
+      { id: 'd', title: 'Minus five with its text', price: { amount: -5, currency: 'EUR', text: '-€5.00' } },
+      { id: 'e', title: 'Minus zero', price: { amount: -0, currency: 'EUR' } },
+      { id: 'f', title: 'Free', price: { amount: 0, currency: 'EUR' } },
+    ]);
+    // deep.equal tells -0 from 0.
+    expect(el.items.map((item) => item.price)).to.deep.equal([undefined, undefined, undefined, undefined, { amount: 0, currency: 'EUR' }, { amount: 0, currency: 'EUR' }]);
+    expect(cards(el).map((card) => textOf(card, 'price') ?? '')).to.deep.equal(['', '', '', '', defaultPrice(0, 'EUR'), defaultPrice(0, 'EUR')]);
+  });
+
   it("shows the proxy's price text as given, and the page makes no formatter at all", async () => {
     // Intl.NumberFormat counted from here (the formatters other tests made are cached; this locale is new to them).
     const NumberFormat = Intl.NumberFormat;

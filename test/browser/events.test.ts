@@ -192,6 +192,22 @@ describe('events: failures', () => {
     });
   }
 
+  it('a 307 to another origin: not followed, nothing reaches that origin, and the batch is dropped, not sent again', async function () {
+    this.timeout(10000);
+    const id = uid('ev');
+    const el = await mount(id, '307');
+    link(el, 'sku-1').click();
+    dispatchEvent(new PageTransitionEvent('pagehide'));
+    await waitUntil(async () => (await log(id)).events.length >= 1, 'nothing sent');
+    // Past the first retry's wait (a failed send is tried again after a second).
+    await sleep(QUIET_MS);
+    const sent = (await log(id)).events;
+    expect(sent.map((entry) => entry.headers.host), 'only the proxy was asked').to.deep.equal(sent.map(() => location.host));
+    const ids = sent.map((entry) => (JSON.parse(entry.body) as Batch).batchId);
+    expect(new Set(ids).size, 'no batch sent twice').to.equal(ids.length);
+    expect(sent.some((entry) => entry.body.includes('"click"'))).to.equal(true);
+  });
+
   it('400: the batch is dropped, with one console warning', async function () {
     this.timeout(10000);
     const warn = console.warn;

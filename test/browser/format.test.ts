@@ -87,7 +87,7 @@ describe('cleanItem', () => {
   it('reads a price given as text only as a plain decimal: "0x1F" is not €31.00, "0b101" not €5.00', () => {
     const amountOf = (amount: unknown) => cleanItem({ id: 1, title: 't', amount, currency: 'EUR' })!.price?.amount;
     expect(['0x1F', '0b101', '0o17', '1e6', 'Infinity', '12,50', '', ' '].map(amountOf)).to.deep.equal(Array(8).fill(undefined));
-    expect([' 19.90 ', '7', '.5', '-3.25', 19.9, 0].map(amountOf)).to.deep.equal([19.9, 7, 0.5, -3.25, 19.9, 0]);
+    expect([' 19.90 ', '7', '.5', '-3.25', 19.9, 0].map(amountOf)).to.deep.equal([19.9, 7, 0.5, undefined, 19.9, 0]); // a negative price is none
     expect(cleanItem({ id: 1, title: 't', price: { amount: '0x1F', currency: 'EUR' } })!.price).to.equal(undefined);
   });
 

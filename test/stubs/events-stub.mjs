@@ -7,7 +7,7 @@
 //
 // Scenarios: split (variant "snappy"), interleave (teams), plain (no requestId), hostile,
 // many (25 items); events answers: 202 by default, 429-once / 503-once (Retry-After: 1),
-// 400, fail-once (the connection is dropped).
+// 400, fail-once (the connection is dropped), 307 (to /evstub/<uid>/followed/events on the other loopback origin).
 import { json, readBody } from './stub-http.mjs';
 const logs = new Map();
 const logOf = (uid) => {
@@ -49,6 +49,13 @@ export function eventsStub() {
     if (route !== 'events' || ctx.method !== 'POST') return json(ctx, 404, { error: { code: 'not-found', message: 'no such stub route' } });
     log.events.push({ headers: ctx.headers, body });
     const attempt = log.events.length;
+    if (scenario === '307') {
+      // To this stub on the other origin (localhost <-> 127.0.0.1): what follows it is logged here with that host.
+      const [host, port] = ctx.host.split(':');
+      ctx.status = 307;
+      ctx.set('location', `http://${host === '127.0.0.1' ? 'localhost' : '127.0.0.1'}:${port}/evstub/${uid}/followed/events`);
+      return;
+    }
     if (scenario === '400') return json(ctx, 400, { error: { code: 'invalid-request', message: 'bad', parameter: 'events[0].rank' } });
     if (attempt === 1 && scenario === '429-once') return json(ctx, 429, { error: { code: 'rate-limited' } }, { 'retry-after': '1' });
     if (attempt === 1 && scenario === '503-once') return json(ctx, 503, { error: { code: 'unavailable' } }, { 'retry-after': '1' });

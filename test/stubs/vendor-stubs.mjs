@@ -4,10 +4,11 @@
 //
 //   /stub/snappy/<uid>/v3/products/<productId>/recommendations   Snappy v3
 //   /stub/yespo/<uid>/api/v2/contacts/recoms/<dataSourceId>      Yespo
-//   /stub/proxy/<scenario>/<uid>                                 a merchant proxy route
+//   /stub/proxy/<scenario>/<uid>                                 a merchant proxy route (endless*: past 2 MB)
 //   /stub/redirect/<uid>/<status>/<path>                          a redirect to /stub/<path> on the other origin
 //   /stub/log/<uid>                                              what <uid> received
 import { readFileSync } from 'node:fs';
+import { constants, createGzip } from 'node:zlib';
 import { json as sendJson, readBody } from './stub-http.mjs';
 
 const fixture = (path) => readFileSync(new URL(`../fixtures/${path}`, import.meta.url), 'utf8');
@@ -48,7 +49,32 @@ function snappy(ctx, uid, productId) {
   return answer('snappy/related-products.json');
 }
 
-async function proxy(ctx, scenario, attempt) {
+/**
+ * An answer past the 2 MB a browser reads that never ends: a body streamed until the browser hangs up (gzipped: the
+ * browser inflates 64 KB per few bytes). The log entry says how much was written (before gzip) and whether the browser hung up.
+ */
+function endless(ctx, entry, { gzip = false }) {
+  ctx.respond = false;
+  ctx.res.writeHead(200, {
+    'content-type': 'application/json',
+    'access-control-allow-origin': '*',
+    ...(gzip && { 'content-encoding': 'gzip' }),
+  });
+  const out = gzip ? createGzip({ flush: constants.Z_SYNC_FLUSH }) : ctx.res;
+  if (gzip) out.pipe(ctx.res);
+  const item = Buffer.from(`{"id":"x","title":"${'x'.repeat(65_000)}"},`);
+  out.write('{"items":[');
+  entry.written = 0;
+  // Paced, and only while the socket takes it: a browser that reads on gets ~13 MB a second, for ever.
+  const timer = setInterval(() => out.writableNeedDrain || (out.write(item), (entry.written += item.length)), 5);
+  ctx.res.on('close', () => {
+    clearInterval(timer);
+    if (gzip) out.destroy();
+    entry.hungUp = true;
+  });
+}
+
+async function proxy(ctx, scenario, attempt, entry) {
   switch (scenario) {
     case 'ok': return json(ctx, 200, fixture('proxy/items.json'));
     case 'hostile': return json(ctx, 200, fixture('proxy/hostile.json'));
@@ -73,6 +99,8 @@ async function proxy(ctx, scenario, attempt) {
     case 'five': return json(ctx, 200, { items: [1, 2, 3, 4, 5].map((n) => ({ id: `five-${n}`, title: `Product ${n}` })) });
     // 2.6 MB: past the 2 MB a browser reads (src/data/http.ts).
     case 'huge': return json(ctx, 200, { items: Array.from({ length: 20_000 }, (_, n) => ({ id: `sku-${n}`, title: `Product ${n} ${'x'.repeat(100)}` })) });
+    case 'endless': return endless(ctx, entry, {});
+    case 'endless-gzip': return endless(ctx, entry, { gzip: true });
     case 'ok-then-500': return attempt === 1 ? json(ctx, 200, fixture('proxy/items.json')) : json(ctx, 500, { error: { code: 'internal', message: 'down' } });
     default: return json(ctx, 500, { error: 'unknown scenario' });
   }
@@ -100,7 +128,10 @@ export function vendorStubs() {
       record(a, ctx, body);
       return json(ctx, 200, fixture('yespo/contact-recoms.json'));
     }
-    if (kind === 'proxy') return proxy(ctx, a, record(b, ctx, body));
+    if (kind === 'proxy') {
+      const attempt = record(b, ctx, body);
+      return proxy(ctx, a, attempt, received.get(b)[attempt - 1]);
+    }
     if (kind === 'redirect') {
       // localhost and 127.0.0.1 are one server but two origins: what follows the redirect lands in this uid's log with
       // its host, so a test sees whether the key, the body or the identifier reached the other origin.
