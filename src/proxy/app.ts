@@ -14,17 +14,17 @@
 import { Hono, type Context, type MiddlewareHandler } from 'hono';
 import { cors } from 'hono/cors';
 import { bodyLimit } from 'hono/body-limit';
-import type { RecsErrorCode, RecsRequest, RecsResult } from '../model/types.js';
+import type { RecsRequest, RecsResult } from '../model/types.js';
 import { hasPersonalIdentifier } from '../model/fields.js';
 import { EVENT_LIMITS } from '../model/event.js';
 import { plainText } from '../format/text.js';
-import { ConfigError, PLACEMENT_NAME, type ProxyConfig } from './config.js';
+import { ConfigError, PLACEMENT_NAME, longestTimeoutMs, type ProxyConfig } from './config.js';
 import { fieldsFromBody, parseQuery, parseWidgetFields, queryOf, rememberedQuery } from './input.js';
 import { createCatalogStore } from './catalog.js';
 import { createResponseCache, type ResponseCache } from './response-cache.js';
-import { createRateLimiter, clientKey } from './rate-limit.js';
+import { createRateLimiter, createVendorLimit, clientKey } from './rate-limit.js';
 import { createRunner, type PlacementRunner } from './runner.js';
-import { InvalidParameter, MAX_RETRY_AFTER_SECONDS, ProxyError, toProxyError } from './errors.js';
+import { InvalidParameter, MAX_RETRY_AFTER_SECONDS, ProxyError, VendorOverloaded, toProxyError, type ProxyErrorCode } from './errors.js';
 import { Secrets, type Env } from './secrets.js';
 import { servePlacement, type RecsAnswer, type ServedPlacement } from './experiments/serve.js';
 import { createRequestIdSigner, type Hmac128 } from './experiments/token.js';
@@ -74,7 +74,7 @@ export type ProxyApp = Hono & { close(): Promise<void> };
 
 /** The proxy's error body: `{ error: { code, message, parameter? } }`. */
 export interface ProxyErrorBody {
-  error: { code: RecsErrorCode; message: string; parameter?: string };
+  error: { code: ProxyErrorCode; message: string; parameter?: string };
 }
 
 /** `/recs/<placement>` in a request URL (no trailing slash, as the route): the placement as written. */
@@ -88,6 +88,9 @@ class OverClientLimit extends ProxyError {
 }
 
 const REFUSALS_LOG_INTERVAL_MS = 60_000;
+
+/** `count` of `noun` with an s when it is not one. */
+const counted = (count: number, noun: string) => `${count} ${noun}${count === 1 ? '' : 's'}`;
 
 /** Response headers a cross-origin page may read. */
 const EXPOSE_HEADERS = ['retry-after'];
@@ -113,6 +116,46 @@ export function createProxyApp(config: ProxyConfig, deps: ProxyDeps): ProxyApp {
   const store = deps.events?.store;
   const signer = store && createRequestIdSigner({ secret: eventsSecret(secrets, log), previousSecret: secrets.optional('RECS_EVENTS_SECRET_PREVIOUS'), maxAgeMs: EVENT_LIMITS.maxAgeMs /* an order may come days after the click it credits */, now, hmac: deps.hmac });
   const counter = store && createRequestCounter({ add: (rows) => store.addRequests(rows), now, log });
+  /**
+   * Refusals are the load's doing, not a failure: one log line for each let a client write about 100
+   * bytes of log per request, as fast as it could send them. They are counted instead, and the count
+   * logged at most once a minute (no timer: by the next refusal).
+   */
+  function refusalCounter(describe: (count: number) => string): () => void {
+    let refusedSinceLog = 0;
+    let refusalLoggedAt = -Infinity;
+    return () => {
+      refusedSinceLog += 1;
+      if (now() - refusalLoggedAt < REFUSALS_LOG_INTERVAL_MS) return;
+      log(`recs-proxy: ${describe(refusedSinceLog)} (since the last such line; at most one a minute)`);
+      refusedSinceLog = 0;
+      refusalLoggedAt = now();
+    };
+  }
+  /**
+   * limits.vendor, one limit per vendor provider (a provider's own settings over the shared ones), made for
+   * the providers placements use; the demo calls no one. startVendorCall is what runner.ts asks before a call.
+   */
+  const vendorCalls = new Map<string, () => () => void>();
+  /** The longest deadline of any placement, and a second: no call is in flight longer (maxHoldMs). */
+  const longestCallMs = longestTimeoutMs(config) + 1000;
+  function vendorCallStarter(provider: string): () => () => void {
+    const { maxInFlight, callsPerMinute, providers } = config.limits.vendor;
+    const settings = { maxInFlight, callsPerMinute, ...providers?.[provider as keyof typeof providers] };
+    const limit = createVendorLimit({ ...settings, maxHoldMs: longestCallMs, now });
+    const refused = {
+      maxInFlight: refusalCounter((n) => `${counted(n, 'call')} to ${provider} refused over limits.vendor.maxInFlight (${settings.maxInFlight}) and answered 503`),
+      callsPerMinute: refusalCounter((n) => `${counted(n, 'call')} to ${provider} refused over limits.vendor.callsPerMinute (${settings.callsPerMinute}) and answered 503`),
+    };
+    return () => {
+      const decision = limit.start();
+      if (decision.ok) return decision.release;
+      refused[decision.reason]();
+      throw new VendorOverloaded(provider, decision.reason, decision.retryAfterSeconds);
+    };
+  }
+  const startVendorCall = (provider: string) =>
+    provider === 'demo' ? undefined : (vendorCalls.get(provider) ?? vendorCalls.set(provider, vendorCallStarter(provider)).get(provider));
   const placements = new Map<string, ServedPlacement>();
   /** Runners by `placement\nvariant`. */
   const runners = new Map<string, PlacementRunner>();
@@ -121,7 +164,7 @@ export function createProxyApp(config: ProxyConfig, deps: ProxyDeps): ProxyApp {
     placements.set(name, served);
     for (const [variant, leaf] of served.leaves) {
       const path = variant === 'default' ? `placements.${name}` : `placements.${name}.variants.${variant}`;
-      runners.set(`${name}\n${variant}`, createRunner(leaf, { config, secrets, catalogs, log, path }));
+      runners.set(`${name}\n${variant}`, createRunner(leaf, { config, secrets, catalogs, log, path, startVendorCall: startVendorCall(leaf.provider) }));
     }
   }
   // Sized by the JSON text a hit answers with: made here on the miss, then reused by every hit (jsonOf).
@@ -131,20 +174,8 @@ export function createProxyApp(config: ProxyConfig, deps: ProxyDeps): ProxyApp {
   const allowedOrigins = new Set(config.allowedOrigins);
   const limiter = createRateLimiter({ ...config.limits.perClient, now });
 
-  /**
-   * Refusals by the per-client limit are the client's doing, not a failure: one log line for each
-   * let a client over its limit write about 100 bytes of log per request, as fast as it could send
-   * them. They are counted instead, and the count logged at most once a minute (no timer: by the next refusal).
-   */
-  let refusedSinceLog = 0;
-  let refusalLoggedAt = -Infinity;
-  function countRefusal(): void {
-    refusedSinceLog += 1;
-    if (now() - refusalLoggedAt < REFUSALS_LOG_INTERVAL_MS) return;
-    log(`recs-proxy: ${refusedSinceLog} request${refusedSinceLog === 1 ? '' : 's'} over limits.perClient answered 429 (since the last such line; at most one a minute)`);
-    refusedSinceLog = 0;
-    refusalLoggedAt = now();
-  }
+  /** Refusals by the per-client limit, counted (refusalCounter). */
+  const countRefusal = refusalCounter((n) => `${counted(n, 'request')} over limits.perClient answered 429`);
 
   /** `count` tokens (default one) from the client's bucket, one per vendor call or server render; past the limit, 429 and no call. */
   function spendToken(c: Context, count = 1): void {
@@ -166,7 +197,8 @@ export function createProxyApp(config: ProxyConfig, deps: ProxyDeps): ProxyApp {
     const message = plainText(secrets.redact(error.message)) ?? 'error';
     const body: ProxyErrorBody = { error: { code: error.code, message } };
     if (error.extra.parameter !== undefined) body.error.parameter = error.extra.parameter;
-    if (error.status >= 429 && !(thrown instanceof OverClientLimit)) {
+    // Refusals by a limit are counted where they are made (refusalCounter), not logged here.
+    if (error.status >= 429 && !(thrown instanceof OverClientLimit) && !(thrown instanceof VendorOverloaded)) {
       // A bug of ours is logged with its stack, and never sent.
       const detail = error.status === 500 && thrown instanceof Error ? `\n${thrown.stack ?? thrown.message}` : '';
       log(`recs-proxy: ${c.req.method} ${new URL(c.req.url).pathname} -> ${error.status} ${error.code}: ${message}${detail}`);

@@ -158,8 +158,34 @@ const PerClientLimit = z.strictObject({
   /** Buckets kept in memory; past it the least recently seen client's is dropped. */
   maxClients: z._default(whole(1, 1_000_000), PER_CLIENT_DEFAULTS.maxClients),
 });
+/**
+ * Each vendor provider's calls, whoever asks (src/proxy/rate-limit.ts createVendorLimit): per provider, since a
+ * bill and a quota are per vendor and a slow vendor must not take another's slots. maxInFlight 256: above the 200
+ * identified shoppers at once that test/node/proxy-load.test.ts serves through a 2 s vendor, yet a bound on what
+ * 1000 connections could hold. callsPerMinute off: the right budget is the merchant's contract and traffic.
+ */
+const VENDOR_DEFAULTS = { maxInFlight: 256, callsPerMinute: 0 };
+const vendorMaxInFlight = whole(1, 100_000);
+/** 0 is no budget; each allowed call takes 8 bytes of memory (8 MB at the maximum). */
+const vendorCallsPerMinute = whole(0, 1_000_000);
+const VendorLimit = z.strictObject({
+  /** Calls to one provider in flight at once; more are answered 503 `overloaded` at once, never queued. */
+  maxInFlight: z._default(vendorMaxInFlight, VENDOR_DEFAULTS.maxInFlight),
+  /** Calls to one provider started in any 60 s; 0: no budget. */
+  callsPerMinute: z._default(vendorCallsPerMinute, VENDOR_DEFAULTS.callsPerMinute),
+  /** One provider's own limits, in place of the two above (`{ "adobe": { "callsPerMinute": 3000 } }`). */
+  providers: z.optional(
+    z.partialRecord(
+      // Any other key (a misspelt name, the demo, which calls no vendor) is an unknown field.
+      z.enum(Object.keys(VENDORS) as [VendorName, ...VendorName[]]),
+      z.strictObject({ maxInFlight: z.optional(vendorMaxInFlight), callsPerMinute: z.optional(vendorCallsPerMinute) }),
+    ),
+  ),
+});
+
 const Limits = z.strictObject({
   perClient: z._default(PerClientLimit, () => ({ ...PER_CLIENT_DEFAULTS })),
+  vendor: z._default(VendorLimit, () => ({ ...VENDOR_DEFAULTS })),
   /**
    * false: the client is the socket's address. true or N: N proxies (true is 1) sit in front
    * and each appends the address it saw to X-Forwarded-For; see clientKey().
@@ -206,7 +232,7 @@ export const ProxyConfig = z.strictObject({
   maxResponseBytes: z._default(whole(1024, 268_435_456), 2_097_152),
   // Defaults as functions: each parsed config gets its own objects, never shared ones.
   server: z._default(ServerSettings, () => ({ ...SERVER_DEFAULTS })),
-  limits: z._default(Limits, () => ({ perClient: { ...PER_CLIENT_DEFAULTS }, trustProxy: false })),
+  limits: z._default(Limits, () => ({ perClient: { ...PER_CLIENT_DEFAULTS }, vendor: { ...VENDOR_DEFAULTS }, trustProxy: false })),
   /** The product feed that completes items vendors return as bare ids. */
   catalog: z.optional(z.strictObject({ source: feedSource, refreshSeconds: z._default(seconds, 300) })),
   placements: z.record(z.string().check(z.regex(PLACEMENT_NAME, 'placement names use letters, digits, - and _ (1 to 64)')), Placement).check(
@@ -214,6 +240,15 @@ export const ProxyConfig = z.strictObject({
   ),
 });
 export type ProxyConfig = z.infer<typeof ProxyConfig>;
+
+/**
+ * The longest `timeoutMs` of the config (top level or any placement or variant): no request's vendor
+ * call and enrichment last longer (runner.ts's one deadline).
+ */
+export function longestTimeoutMs(config: ProxyConfig): number {
+  const leaves = Object.values(config.placements).flatMap((placement) => ('variants' in placement ? Object.values(placement.variants) : [placement]));
+  return Math.max(config.timeoutMs, ...leaves.map((placement) => placement.timeoutMs ?? config.timeoutMs));
+}
 
 const english = z.locales.en();
 

@@ -9,10 +9,17 @@ import { RecsFailure } from '../model/errors.js';
 /** The widget's policy clamps Retry-After to 5 s; asking for longer only keeps shoppers from cards. */
 export const MAX_RETRY_AFTER_SECONDS = 5;
 
+/**
+ * The codes of the proxy's error bodies: the widget's, and `overloaded`, which only the proxy
+ * says (a 503: its own limit on vendor calls, limits.vendor). The widget reads a 503 by its
+ * status, as `http`, and retries it after its Retry-After, so its codes need no new member.
+ */
+export type ProxyErrorCode = RecsErrorCode | 'overloaded';
+
 export class ProxyError extends Error {
   constructor(
     readonly status: 400 | 403 | 404 | 405 | 413 | 429 | 500 | 502 | 503 | 504,
-    readonly code: RecsErrorCode,
+    readonly code: ProxyErrorCode,
     message: string,
     readonly extra: { parameter?: string; headers?: Record<string, string> } = {},
   ) {
@@ -25,6 +32,20 @@ export class ProxyError extends Error {
 export class InvalidParameter extends ProxyError {
   constructor(parameter: string, problem: string) {
     super(400, 'invalid-request', `${parameter}: ${problem}`, { parameter });
+  }
+}
+
+/**
+ * A vendor call the proxy did not make: the provider's calls in flight or its budget of calls a
+ * minute (limits.vendor) are used up. Everyone's limit, not this client's doing, so a 503 and not
+ * a 429; counted where it is refused (app.ts), not logged one by one.
+ */
+export class VendorOverloaded extends ProxyError {
+  constructor(provider: string, limit: 'maxInFlight' | 'callsPerMinute', retryAfterSeconds: number) {
+    const what = limit === 'maxInFlight' ? 'too many calls in flight' : 'its budget of calls a minute is used up';
+    super(503, 'overloaded', `${provider}: not called, ${what} (limits.vendor.${limit}); try again later`, {
+      headers: { 'retry-after': String(Math.min(retryAfterSeconds, MAX_RETRY_AFTER_SECONDS)) },
+    });
   }
 }
 

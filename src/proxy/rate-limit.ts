@@ -136,3 +136,82 @@ function ipv6Prefix64(address: string): string | undefined {
     .map((group) => parseInt(group, 16).toString(16))
     .join(':')}::/64`;
 }
+
+/**
+ * What one provider's vendor calls are held to, whoever asks (config `limits.vendor`): calls in
+ * flight at once, and calls started in any 60 seconds. The per-client buckets above bound each
+ * client; this bounds their sum, which N addresses (an IPv6 /48 is 65,536 clients) would
+ * otherwise multiply without end. In this process's memory (an isolate's on Workers).
+ */
+export interface VendorLimitOptions {
+  /** Calls in flight at once; past it a call is refused, not queued. */
+  maxInFlight: number;
+  /** Calls started in any 60 s window; 0: no budget. */
+  callsPerMinute: number;
+  /**
+   * The longest a call can be in flight (its deadline, and a margin): a slot not released by then
+   * is taken back. Under Node the deadline always ends the call; on Workers a request whose client
+   * went away may be cancelled with its call, its `finally` never run, and its slot held for ever.
+   */
+  maxHoldMs: number;
+  /** Milliseconds, for tests. */
+  now?: () => number;
+}
+
+export type VendorDecision =
+  | { ok: true; release: () => void }
+  | { ok: false; reason: 'maxInFlight' | 'callsPerMinute'; retryAfterSeconds: number };
+
+export interface VendorLimit {
+  /**
+   * A slot for one vendor call, counted against both limits, or which limit refuses it (a refused
+   * call counts against neither). `release()` when the call settles; a second release does nothing.
+   */
+  start(): VendorDecision;
+  /** Calls in flight now (for tests and metrics). */
+  readonly inFlight: number;
+}
+
+const WINDOW_MS = 60_000;
+
+export function createVendorLimit(options: VendorLimitOptions): VendorLimit {
+  const { maxInFlight, callsPerMinute, maxHoldMs } = options;
+  const now = options.now ?? Date.now;
+  // Each slot in flight by when it is taken back at the latest; a Set iterates in insertion order,
+  // so the first is the oldest. Looked at only when every slot is taken.
+  const held = new Set<{ until: number }>();
+  // When each of the last callsPerMinute calls started, as a ring (8 bytes a call allowed): the
+  // slot about to be overwritten is the oldest, and a call may start once that one is 60 s old.
+  // Exact (never more than callsPerMinute in any 60 s), unlike a bucket, which lets twice through
+  // across a window's edge; O(1) a call.
+  const starts = callsPerMinute > 0 ? new Float64Array(callsPerMinute).fill(-Infinity) : undefined;
+  let oldest = 0;
+  // Date.now() can step back (NTP): time never moves back here, so a step back refuses nothing for longer.
+  let latest = -Infinity;
+  return {
+    start() {
+      if (held.size >= maxInFlight) {
+        const time = now();
+        for (const slot of held) {
+          if (slot.until > time) break;
+          held.delete(slot);
+        }
+        if (held.size >= maxInFlight) return { ok: false, reason: 'maxInFlight', retryAfterSeconds: 1 };
+      }
+      if (starts) {
+        latest = Math.max(latest, now());
+        const free = starts[oldest]! + WINDOW_MS;
+        if (latest < free) return { ok: false, reason: 'callsPerMinute', retryAfterSeconds: Math.max(1, Math.ceil((free - latest) / 1000)) };
+        starts[oldest] = latest;
+        oldest = (oldest + 1) % starts.length;
+      }
+      const slot = { until: now() + maxHoldMs };
+      held.add(slot);
+      // Deleting twice (or after the slot was taken back) changes nothing.
+      return { ok: true, release: () => void held.delete(slot) };
+    },
+    get inFlight() {
+      return held.size;
+    },
+  };
+}

@@ -27,6 +27,12 @@ export interface RunnerDeps {
   log: (line: string) => void;
   /** Where the placement sits in the config (`placements.pdp`), for config errors. */
   path: string;
+  /**
+   * Takes a slot for one call to this placement's vendor (limits.vendor) and returns its release, or
+   * throws (VendorOverloaded) without a call. Only a load calls the runner: cache hits and requests
+   * sharing an identical call in flight never come here.
+   */
+  startVendorCall?: () => () => void;
 }
 
 /** Answers one request for a placement; rejects with a RecsFailure. */
@@ -79,10 +85,17 @@ function vendorSource(adapter: VendorAdapter<never>, settings: Record<string, un
   const read = readCapped(deps.config.maxResponseBytes);
   const build = adapter.buildRequest as (request: RecsRequest, settings: Record<string, unknown>) => VendorRequest;
   return async (request, signal) => {
+    // A request the vendor would refuse is refused first, taking no slot.
     const call = build(request, settings);
     if (call.sign) call.headers = await signAwsRequest(call, call.sign, await credentials());
-    const { body, headers } = await fetchVendor(adapter, call, { signal, redirect: 'manual' as const, read });
-    return adapter.parseResponse(body, headers);
+    // The slot is the HTTP call's, held until it settles: at the latest at the deadline, which aborts it.
+    const release = deps.startVendorCall?.();
+    try {
+      const { body, headers } = await fetchVendor(adapter, call, { signal, redirect: 'manual' as const, read });
+      return adapter.parseResponse(body, headers);
+    } finally {
+      release?.();
+    }
   };
 }
 

@@ -12,7 +12,7 @@ import { dirname, resolve } from 'node:path';
 import type { AddressInfo, Socket } from 'node:net';
 import type { Server, ServerResponse } from 'node:http';
 import { serve } from '@hono/node-server';
-import { ConfigError, parseConfigText, type ProxyConfig } from './config.js';
+import { ConfigError, longestTimeoutMs, parseConfigText, type ProxyConfig } from './config.js';
 import { createProxyApp, type ProxyDeps } from './app.js';
 import { InvalidParameter } from './errors.js';
 import { clientKey } from './rate-limit.js';
@@ -94,9 +94,7 @@ const SHUTDOWN_MARGIN_MS = 1000;
  * enrichment are bounded by its placement's timeoutMs, so nothing legitimate needs longer.
  */
 export function shutdownDeadlineMs(config: ProxyConfig): number {
-  const leaves = Object.values(config.placements).flatMap((placement) => ('variants' in placement ? Object.values(placement.variants) : [placement]));
-  const timeouts = leaves.map((placement) => placement.timeoutMs ?? config.timeoutMs);
-  return Math.max(config.timeoutMs, ...timeouts) + SHUTDOWN_MARGIN_MS;
+  return longestTimeoutMs(config) + SHUTDOWN_MARGIN_MS;
 }
 
 /**

@@ -12,6 +12,8 @@
  *   isolate of a data centre, not in an isolate's memory.
  * - Logs go to the console (Workers Logs, `wrangler tail`).
  * - No client address is passed: per-client limits are off; use Cloudflare's rate limiting rules.
+ * - The vendor limits (`limits.vendor`: calls in flight, calls a minute) hold per isolate: each
+ *   isolate counts its own calls, and a Worker runs many, so a budget is the isolate's share.
  * - No event store is passed: answers carry no request id, /events and /report are off.
  */
 import configJson from '../../recs.config.json';

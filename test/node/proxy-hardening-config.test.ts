@@ -68,7 +68,7 @@ describe('config hardening: limits', () => {
   it('has hardened defaults', () => {
     const config = parseConfigText(`{ "placements": { "pdp": ${demo} } }`);
     assert.deepEqual(config.server, { headersTimeoutMs: 10_000, requestTimeoutMs: 20_000, keepAliveTimeoutMs: 5_000, maxConnections: 1_000, maxConnectionsPerClient: 100 });
-    assert.deepEqual(config.limits, { perClient: { ratePerSecond: 10, burst: 20, maxClients: 10_000 }, trustProxy: false });
+    assert.deepEqual(config.limits, { perClient: { ratePerSecond: 10, burst: 20, maxClients: 10_000 }, vendor: { maxInFlight: 256, callsPerMinute: 0 }, trustProxy: false });
     assert.equal(config.maxResponseBytes, 2 * 1024 * 1024);
     assert.deepEqual(config.cache, { sMaxAge: 60, staleWhileRevalidate: 600, maxEntries: 1000, maxBytes: 32 * 1024 * 1024 });
   });
@@ -77,10 +77,14 @@ describe('config hardening: limits', () => {
     const config = parseConfig({ server: { maxConnections: 50 }, limits: { perClient: { burst: 5 }, trustProxy: 2 }, placements: { pdp: { provider: 'demo' } } });
     assert.equal(config.server.maxConnections, 50);
     assert.equal(config.server.headersTimeoutMs, 10_000);
-    assert.deepEqual(config.limits, { perClient: { ratePerSecond: 10, burst: 5, maxClients: 10_000 }, trustProxy: 2 });
+    assert.deepEqual(config.limits, { perClient: { ratePerSecond: 10, burst: 5, maxClients: 10_000 }, vendor: { maxInFlight: 256, callsPerMinute: 0 }, trustProxy: 2 });
+    const vendor = parseConfig({ limits: { vendor: { callsPerMinute: 6000, providers: { adobe: { callsPerMinute: 600 } } } }, placements: { pdp: { provider: 'demo' } } }).limits.vendor;
+    assert.deepEqual(vendor, { maxInFlight: 256, callsPerMinute: 6000, providers: { adobe: { callsPerMinute: 600 } } });
     const first = parseConfig({ placements: { pdp: { provider: 'demo' } } });
     first.limits.perClient.burst = 1;
+    first.limits.vendor.maxInFlight = 1;
     assert.equal(parseConfig({ placements: { pdp: { provider: 'demo' } } }).limits.perClient.burst, 20);
+    assert.equal(parseConfig({ placements: { pdp: { provider: 'demo' } } }).limits.vendor.maxInFlight, 256);
   });
 
   const placements = { pdp: { provider: 'demo' } };
@@ -94,6 +98,13 @@ describe('config hardening: limits', () => {
     ['a fractional burst', { limits: { perClient: { burst: 1.5 } } }, 'limits.perClient.burst', /whole number/],
     ['trustProxy as a string', { limits: { trustProxy: 'yes' } }, 'limits.trustProxy', /false, true or the number of proxies/],
     ['trustProxy as a list of addresses', { limits: { trustProxy: ['10.0.0.1'] } }, 'limits.trustProxy', /false, true or the number of proxies/],
+    ['no vendor call in flight allowed', { limits: { vendor: { maxInFlight: 0 } } }, 'limits.vendor.maxInFlight', /at least 1/],
+    ['a negative budget of vendor calls', { limits: { vendor: { callsPerMinute: -1 } } }, 'limits.vendor.callsPerMinute', /at least 0/],
+    ['a fractional budget of vendor calls', { limits: { vendor: { callsPerMinute: 10.5 } } }, 'limits.vendor.callsPerMinute', /whole number/],
+    ['a budget needing more than 8 MB', { limits: { vendor: { callsPerMinute: 1_000_001 } } }, 'limits.vendor.callsPerMinute', /at most 1000000/],
+    ['an unknown vendor limit', { limits: { vendor: { callsPerHour: 10 } } }, 'limits.vendor.callsPerHour', /not a known field/],
+    ['a provider that is not a vendor', { limits: { vendor: { providers: { demo: { maxInFlight: 1 } } } } }, 'limits.vendor.providers.demo', /not a known field/],
+    ["a provider's unknown limit", { limits: { vendor: { providers: { adobe: { burst: 1 } } } } }, 'limits.vendor.providers.adobe.burst', /not a known field/],
     ['a response cap below 1 KiB', { maxResponseBytes: 10 }, 'maxResponseBytes', /at least 1024/],
     ['a cache byte bound below 1 KiB', { cache: { maxBytes: 10 } }, 'cache.maxBytes', /at least 1024/],
   ];
