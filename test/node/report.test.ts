@@ -197,7 +197,8 @@ function reportSuite(open: () => Promise<EventStore>): void {
     const grid = (requestId: string, bucket: number | undefined, impressions: number, clicks: number, revenue?: number) => [
       ...pageView('grid', 'alpha', requestId, at, Array.from({ length: impressions }, (_, i) => ({ id: `g${i}` }))).map((e) => ({ ...e, bucket })),
       ...Array.from({ length: clicks }, (_, i) => ({ ...event({ type: 'click', placement: 'grid', variant: 'alpha', requestId, itemId: `g${i}`, rank: i + 1, at }), bucket })),
-      ...(revenue ? [{ ...event({ type: 'order', placement: 'grid', variant: 'alpha', requestId, itemId: 'g0', quantity: 1, revenue, currency: 'EUR', at }), bucket }] : []),
+      // The ordered product was added to cart from the widget: an order line counts only then (or after a click).
+      ...(revenue ? [{ ...event({ type: 'add-to-cart', placement: 'grid', variant: 'alpha', requestId, itemId: 'g0', at }), bucket }, { ...event({ type: 'order', placement: 'grid', variant: 'alpha', requestId, itemId: 'g0', quantity: 1, revenue, currency: 'EUR', at }), bucket }] : []),
     ];
     // Bucket 7 holds two page views of one shopper (or two shoppers of that bucket); rq-g4 predates buckets.
     await insert(store, [...grid('rq-g1', 7, 4, 2, 10), ...grid('rq-g2', 7, 4, 0, 5), ...grid('rq-g3', 9, 2, 1), ...grid('rq-g4', undefined, 3, 0)]);
@@ -211,7 +212,10 @@ function reportSuite(open: () => Promise<EventStore>): void {
     // The jackknife's sums: each cluster left out in turn (clicks 3 of 13 impressions, orders 2 of 13).
     close(clicksJackknife!, ((3 - 2) / 5 - 3 / 13) ** 2 + ((3 - 1) / 11 - 3 / 13) ** 2 + (3 / 10 - 3 / 13) ** 2, 'clicks jackknife');
     close(ordersJackknife!, (0 / 5 - 2 / 13) ** 2 + (2 / 11 - 2 / 13) ** 2 + (2 / 10 - 2 / 13) ** 2, 'orders jackknife');
-    assert.deepEqual(row!.revenue[0]!.moments, { clusters: 3, nn: 77, yy: 225, yn: 120 });
+    const { jackknife: revenueJackknife, ...revenue } = row!.revenue[0]!.moments!;
+    assert.deepEqual(revenue, { clusters: 3, nn: 77, yy: 225, yn: 120 });
+    // Revenue is clustered like clicks: 15 EUR of 13 impressions, each cluster left out in turn.
+    close(revenueJackknife!, (0 / 5 - 15 / 13) ** 2 + (15 / 11 - 15 / 13) ** 2 + (15 / 10 - 15 / 13) ** 2, 'revenue jackknife');
   });
 
   it("holds back a split's verdict when its answers do not follow the configured weights (sample ratio mismatch)", async () => {
@@ -452,7 +456,7 @@ describe('the report on a Postgres server', { skip: postgresSkip }, () => {
 });
 
 describe('the verdicts', () => {
-  const base = { placement: 'pdp', requests: 0, addToCarts: 0, orders: 0, ordersSumSquares: 0, revenue: [] };
+  const base = { placement: 'pdp', requests: 0, addToCarts: 0, orders: 0, impliedImpressions: 0, unattributedOrders: 0, ordersSumSquares: 0, revenue: [] };
   it('names the winner of a split once the always-valid interval excludes no difference, and not before', () => {
     const decided = buildReport({
       from: '2026-11-01', to: '2026-11-14', daily: [], interleaving: [],

@@ -12,6 +12,10 @@
  * commit; when the database is down or slow, 503 with Retry-After and the client sends
  * the same batch again (its batch id makes a repeat count as duplicates).
  *
+ * Nothing is refused for what else is stored: an order whose click is not (yet) stored, or a click
+ * without an impression, is kept; the report decides what counts (report/queries.ts COUNTED), so a
+ * click whose batch is retried after its order's still credits it.
+ *
  * Errors are thrown as ProxyError, answered by the app's one error path.
  */
 import { InvalidParameter, ProxyError } from '../errors.js';

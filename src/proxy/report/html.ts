@@ -60,6 +60,7 @@ function renderPlacement(p: PlacementReport): string {
 ${p.verdict ? renderVerdict('Split verdict (CTR)', p.verdict) : ''}
 ${p.interleaving ? renderInterleaving(p.interleaving) : ''}
 ${renderVariants(p.variants, p.kind === 'interleave')}
+${renderCountingNotes(p.variants)}
 ${p.comparisons.length ? renderComparisons(p.comparisons) : ''}
 ${renderChart(p)}
 </section>`;
@@ -88,6 +89,23 @@ function renderVariants(variants: VariantReport[], interleave: boolean): string 
 <tbody>
 ${rows}
 </tbody></table></div>`;
+}
+
+/** What the table counts differently from the raw events (the export), said beside it. */
+function renderCountingNotes(variants: VariantReport[]): string {
+  const notes: string[] = [];
+  const implied = variants.reduce((sum, v) => sum + v.impliedImpressions, 0);
+  if (implied > 0) notes.push(`${integer(implied)} of the impressions are cards clicked or added to cart before their impression (within their first visible second): counted as seen.`);
+  const unattributed = variants.reduce((sum, v) => sum + v.unattributedOrders, 0);
+  if (unattributed > 0) {
+    notes.push(`${integer(unattributed)} order ${unattributed === 1 ? 'line quotes' : 'lines quote'} no click or add-to-cart of ${unattributed === 1 ? 'its' : 'their'} product under ${unattributed === 1 ? 'its' : 'their'} request id: kept in the export, left out of orders and revenue.`);
+  }
+  const caps = new Map<string, { cap: number; lines: number }>();
+  for (const v of variants) for (const r of v.revenue) caps.set(r.currency, { cap: r.cap, lines: (caps.get(r.currency)?.lines ?? 0) + r.linesCapped });
+  for (const [currency, { cap, lines }] of [...caps].sort(([a], [b]) => (a < b ? -1 : 1))) {
+    notes.push(`Revenue${currency ? ` in ${escape(currency)}` : ' without a currency'} counts each order line up to ${escape(fixed(cap))}${lines ? ` (${integer(lines)} ${lines === 1 ? 'line' : 'lines'} above it)` : ''}: the 99th percentile of the lines, at most the second-largest client's largest.`);
+  }
+  return notes.length ? `<p class="muted">${notes.join(' ')}</p>` : '';
 }
 
 const METRIC_NAMES: Record<string, string> = { ctr: 'CTR (points)', addToCartRate: 'Add-to-cart rate (points)', ordersPer1000: 'Orders / 1,000' };
@@ -158,9 +176,11 @@ function renderChart(p: PlacementReport): string {
   const legend = series
     .map((s, index) => `<span><i style="background:${PALETTE[index % PALETTE.length]}"></i>${escape(s.variant)}</span>`)
     .join(' ');
-  const label = `CTR per day for ${series.map((s) => s.variant).join(', ')}`;
+  // A split's chart counts what its verdict compares: say so when earlier configurations were left out.
+  const scope = p.kind === 'split' && p.earlierConfigEvents > 0 ? ', current configuration only' : '';
+  const label = `CTR per day${scope} for ${series.map((s) => s.variant).join(', ')}`;
   return `<figure>
-<figcaption>CTR per day (UTC) <span class="legend">${legend}</span></figcaption>
+<figcaption>CTR per day (UTC${scope}) <span class="legend">${legend}</span></figcaption>
 <svg viewBox="0 0 ${width} ${height}" role="img" aria-label="${escape(label)}" xmlns="http://www.w3.org/2000/svg"><title>${escape(label)}</title>${grid}${xLabels}${lines}</svg>
 </figure>`;
 }

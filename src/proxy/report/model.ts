@@ -35,7 +35,12 @@ export interface VariantReport extends VariantCounts {
   ctr: Estimate;
   addToCartRate: Estimate;
   ordersPer1000: Estimate;
-  revenue: { currency: string; total: number; per1000: Estimate }[];
+  /**
+   * Per currency: `total`, the attributed order lines' revenue as sent; `per1000`, revenue per 1,000
+   * impressions with each line counted up to `cap` (the placement's, every variant alike; queries.ts
+   * CAPPED_LINES), `linesCapped` of them above it.
+   */
+  revenue: { currency: string; total: number; cap: number; linesCapped: number; per1000: Estimate }[];
 }
 
 export type Metric = 'ctr' | 'addToCartRate' | 'ordersPer1000' | `revenuePer1000:${string}`;
@@ -133,6 +138,7 @@ export interface PlacementReport {
   interleaving: InterleavingReport | null;
   /** A split's events in the range served under an earlier configuration (weights or salt): left out of its figures and verdict. */
   earlierConfigEvents: number;
+  /** CTR per day, counted like the figures above it: of a split, the configuration compared only. */
   daily: { variant: string; points: { day: string; impressions: number; clicks: number; ctr: number | null }[] }[];
 }
 
@@ -203,7 +209,7 @@ function withEarlierConfigs(verdict: Verdict, events: number): Verdict {
   return { ...verdict, text: `${verdict.text} ${count} of an earlier configuration of this split (other weights or salt) ${events === 1 ? 'is' : 'are'} left out.` };
 }
 
-const emptyAggregate = (placement: string, variant: string): VariantAggregate => ({ placement, variant, requests: 0, impressions: 0, clicks: 0, addToCarts: 0, orders: 0, ordersSumSquares: 0, revenue: [] });
+const emptyAggregate = (placement: string, variant: string): VariantAggregate => ({ placement, variant, requests: 0, impressions: 0, clicks: 0, addToCarts: 0, orders: 0, impliedImpressions: 0, unattributedOrders: 0, ordersSumSquares: 0, revenue: [] });
 
 /**
  * Answers served per variant against the weights: Pearson's chi-square goodness of fit.
@@ -230,8 +236,9 @@ function sampleRatioCheck(arms: VariantAggregate[], weights: Record<string, numb
 function variantReport(row: VariantAggregate): VariantReport {
   const n = row.impressions;
   const ratio = (x: number) => (n > 0 ? x / n : NaN);
-  // A rate counts at most one per impression, as its interval does: a click within a card's
-  // first visible second has no impression, so clicks can outnumber impressions (never 300%).
+  // A rate counts at most one per impression, as its interval does. A click without an impression
+  // event counts its card as viewed (queries.ts COUNTED); only a click stored in the range on a card
+  // viewed before it can outnumber the range's impressions.
   const clicks = Math.min(row.clicks, n);
   const addToCarts = Math.min(row.addToCarts, n);
   const ctr = wilson(clicks, n);
@@ -244,12 +251,14 @@ function variantReport(row: VariantAggregate): VariantReport {
     clicks: row.clicks,
     addToCarts: row.addToCarts,
     orders: row.orders,
+    impliedImpressions: row.impliedImpressions,
+    unattributedOrders: row.unattributedOrders,
     ctr: estimate(ratio(clicks), ctr.low, ctr.high),
     addToCartRate: estimate(ratio(addToCarts), cart.low, cart.high),
     ordersPer1000: estimate(ratio(row.orders) * 1000, orders.low, orders.high),
     revenue: row.revenue.map((r) => {
       const interval = meanInterval(r.sum, r.sumSquares, n);
-      return { currency: r.currency, total: r.sum, per1000: estimate(ratio(r.sum) * 1000, interval.low * 1000, interval.high * 1000) };
+      return { currency: r.currency, total: r.total, cap: r.cap, linesCapped: r.linesCapped, per1000: estimate(ratio(r.sum) * 1000, interval.low * 1000, interval.high * 1000) };
     }),
   };
 }

@@ -26,7 +26,13 @@ export interface ReportRange {
 
 export interface RevenueAggregate {
   currency: string;
-  /** Revenue summed, and summed squared per impression (request id + item id): the variance's ingredients. */
+  /** Revenue of the attributed order lines as sent, before the cap. */
+  total: number;
+  /** Each line's revenue counted up to this (the placement's and currency's, every variant alike: REVENUE_CAP). */
+  cap: number;
+  /** Attributed order lines above the cap. */
+  linesCapped: number;
+  /** Capped revenue summed, and summed squared per impression (request id + item id): the variance's ingredients. */
   sum: number;
   sumSquares: number;
   /** Between-cluster sums (revenue y, impressions n) for the cluster-robust variance. */
@@ -41,8 +47,12 @@ export interface VariantCounts {
   impressions: number;
   clicks: number;
   addToCarts: number;
-  /** Order events (order lines attributed to the widget). */
+  /** Order lines of a product clicked or added to cart under the request id and rank the line quotes (ATTRIBUTED). */
   orders: number;
+  /** Of the impressions, cards without an impression event that were clicked or added to cart (within their first visible second). */
+  impliedImpressions: number;
+  /** Order lines without such a click or add-to-cart: stored and exported, left out of orders and revenue. */
+  unattributedOrders: number;
 }
 
 export interface VariantAggregate extends VariantCounts {
@@ -148,6 +158,49 @@ export async function splitConfigs(sql: ReportSql, range: ReportRange, current: 
   return { compared, leftOut };
 }
 
+/**
+ * What each event of the range counts for (one definition for the figures, their variance and the
+ * chart). A card (request id, rank) is viewed when it has an impression event, or when it was
+ * clicked or added to cart without one: the widget reports an impression after a second in view,
+ * so a quicker click has none, and it is the shopper's all the same (a script gains nothing from
+ * this: it could send the impression too). `viewed` marks the one event that makes a card viewed,
+ * so a rate's numerator is always within its denominator. An order line is `attributed` only when
+ * its product was clicked or added to cart under the request id and rank it quotes: the widget
+ * sends an order only for such a product (events-sender.ts remembers the click it sends), so a line
+ * without one was lost on its way or made up; it is kept (the export has it) and counted apart.
+ * Both look across all time, so a click stored after its order (a retried batch) still counts it;
+ * impressions, most of the events, are looked up for nothing.
+ */
+const COUNTED = `(SELECT e.placement, e.variant, e.type, e.request_id, e.item_id, e.rank, e.currency, e.revenue, e.occurred_at, ${CLUSTER},
+    CASE e.type WHEN 'impression' THEN true
+      WHEN 'click' THEN NOT EXISTS (SELECT 1 FROM recs_events v WHERE v.request_id = e.request_id AND v.rank = e.rank AND v.type = 'impression')
+      WHEN 'add-to-cart' THEN NOT EXISTS (SELECT 1 FROM recs_events v WHERE v.request_id = e.request_id AND v.rank = e.rank AND v.type IN ('impression', 'click'))
+      ELSE false END AS viewed,
+    CASE e.type WHEN 'order' THEN EXISTS (SELECT 1 FROM recs_events v WHERE v.request_id = e.request_id AND v.rank = e.rank AND v.item_id = e.item_id AND v.type IN ('click', 'add-to-cart'))
+      ELSE false END AS attributed
+   FROM recs_events e WHERE ${TIME_RANGE} AND ${CURRENT_SPLIT}) AS counted`;
+
+/**
+ * Attributed order lines with their revenue capped. One line can carry up to 10¹² (1,000 × 10⁹),
+ * and the mean is moved by any one value without bound, so each line's revenue counts up to a cap
+ * per placement and currency, the same for every variant: the 99th percentile of the lines (a few
+ * outliers set nothing), and never more than the largest line of the client unit with the
+ * second-largest (one client, whatever it sends, cannot raise the cap beyond another client's).
+ */
+const CAPPED_LINES = `lines AS (
+    SELECT placement, variant, cluster, request_id, item_id, coalesce(currency, '') AS currency, coalesce(revenue, 0) AS revenue
+      FROM ${COUNTED} WHERE attributed),
+  tops AS (
+    SELECT placement, currency, max(revenue) AS top, row_number() OVER (PARTITION BY placement, currency ORDER BY max(revenue) DESC) AS place
+      FROM lines GROUP BY placement, currency, cluster),
+  caps AS (
+    SELECT l.placement, l.currency,
+           least(percentile_disc(0.99) WITHIN GROUP (ORDER BY l.revenue),
+                 (SELECT t.top FROM tops t WHERE t.placement = l.placement AND t.currency = l.currency AND t.place = 2)) AS cap
+      FROM lines l GROUP BY l.placement, l.currency),
+  capped AS (
+    SELECT lines.*, least(lines.revenue, caps.cap) AS kept, caps.cap FROM lines JOIN caps ON caps.placement = lines.placement AND caps.currency = lines.currency)`;
+
 /** Per placement and variant: answers served, impressions, clicks, add-to-carts, orders and revenue; of each split in `splits`, that configuration's only. */
 export async function variantAggregates(sql: ReportSql, range: ReportRange, splits: SplitConfigs = {}): Promise<VariantAggregate[]> {
   const params = [...rangeParams(range), Object.keys(splits), Object.values(splits)];
@@ -158,44 +211,52 @@ export async function variantAggregates(sql: ReportSql, range: ReportRange, spli
         GROUP BY placement, variant`,
       params,
     ),
-    sql.query<{ placement: string; variant: string; clusters: unknown; impressions: unknown; clicks: unknown; add_to_carts: unknown; nn: unknown; cc: unknown; cn: unknown; aa: unknown; an: unknown; oo: unknown; o_n: unknown; jc: unknown; ja: unknown; jo: unknown }>(
+    sql.query<{ placement: string; variant: string; clusters: unknown; impressions: unknown; clicks: unknown; add_to_carts: unknown; implied: unknown; unattributed: unknown; nn: unknown; cc: unknown; cn: unknown; aa: unknown; an: unknown; oo: unknown; o_n: unknown; jc: unknown; ja: unknown; jo: unknown }>(
       `SELECT placement, variant, count(*) AS clusters,
-              sum(n) AS impressions, sum(c) AS clicks, sum(a) AS add_to_carts,
+              sum(n) AS impressions, sum(c) AS clicks, sum(a) AS add_to_carts, sum(implied) AS implied, sum(unattributed) AS unattributed,
               sum(n * n) AS nn, sum(c * c) AS cc, sum(c * n) AS cn, sum(a * a) AS aa, sum(a * n) AS an, sum(o * o) AS oo, sum(o * n) AS o_n,
               ${jackknife('c', 'tc')} AS jc, ${jackknife('a', 'ta')} AS ja, ${jackknife('o', 't_o')} AS jo
          FROM (SELECT by_cluster.*, sum(n) OVER w AS tn, sum(c) OVER w AS tc, sum(a) OVER w AS ta, sum(o) OVER w AS t_o
-                 FROM (SELECT placement, variant, ${CLUSTER},
-                              count(*) FILTER (WHERE type = 'impression') AS n,
+                 FROM (SELECT placement, variant, cluster,
+                              count(*) FILTER (WHERE viewed) AS n,
                               count(*) FILTER (WHERE type = 'click') AS c,
                               count(*) FILTER (WHERE type = 'add-to-cart') AS a,
-                              count(*) FILTER (WHERE type = 'order') AS o
-                         FROM recs_events WHERE ${TIME_RANGE} AND ${CURRENT_SPLIT}
+                              count(*) FILTER (WHERE attributed) AS o,
+                              count(*) FILTER (WHERE viewed AND type <> 'impression') AS implied,
+                              count(*) FILTER (WHERE type = 'order' AND NOT attributed) AS unattributed
+                         FROM ${COUNTED}
                         GROUP BY placement, variant, cluster) AS by_cluster
                WINDOW w AS (PARTITION BY placement, variant)) AS per_cluster
         GROUP BY placement, variant`,
       params,
     ),
-    sql.query<{ placement: string; variant: string; currency: string; orders: unknown; orders_sq: unknown; revenue: unknown; revenue_sq: unknown }>(
-      `SELECT placement, variant, currency, sum(n) AS orders, sum(n * n) AS orders_sq,
-              sum(r) AS revenue, sum(r * r) AS revenue_sq
-         FROM (SELECT placement, variant, request_id, item_id, coalesce(currency, '') AS currency,
-                      count(*) AS n, coalesce(sum(revenue), 0) AS r
-                 FROM recs_events WHERE type = 'order' AND ${TIME_RANGE} AND ${CURRENT_SPLIT}
-                GROUP BY placement, variant, request_id, item_id, coalesce(currency, '')) AS per_impression
+    sql.query<{ placement: string; variant: string; currency: string; orders: unknown; orders_sq: unknown; total: unknown; revenue: unknown; revenue_sq: unknown; cap: unknown; over: unknown }>(
+      `WITH ${CAPPED_LINES}
+       SELECT placement, variant, currency, sum(n) AS orders, sum(n * n) AS orders_sq, sum(total) AS total,
+              sum(r) AS revenue, sum(r * r) AS revenue_sq, max(cap) AS cap, sum(over) AS over
+         FROM (SELECT placement, variant, request_id, item_id, currency, count(*) AS n, sum(revenue) AS total, sum(kept) AS r,
+                      max(cap) AS cap, count(*) FILTER (WHERE revenue > cap) AS over
+                 FROM capped
+                GROUP BY placement, variant, request_id, item_id, currency) AS per_impression
         GROUP BY placement, variant, currency`,
       params,
     ),
-    // Revenue per cluster and currency, beside the cluster's impressions (in any currency).
-    sql.query<{ placement: string; variant: string; currency: string; rr: unknown; rn: unknown }>(
-      `SELECT r.placement, r.variant, r.currency, sum(r.y * r.y) AS rr, sum(r.y * i.n) AS rn
-         FROM (SELECT placement, variant, ${CLUSTER}, coalesce(currency, '') AS currency, coalesce(sum(revenue), 0) AS y
-                 FROM recs_events WHERE type = 'order' AND ${TIME_RANGE} AND ${CURRENT_SPLIT}
-                GROUP BY placement, variant, cluster, coalesce(currency, '')) AS r
-         JOIN (SELECT placement, variant, ${CLUSTER}, count(*) FILTER (WHERE type = 'impression') AS n
-                 FROM recs_events WHERE ${TIME_RANGE} AND ${CURRENT_SPLIT}
-                GROUP BY placement, variant, cluster) AS i
-           ON i.placement = r.placement AND i.variant = r.variant AND i.cluster = r.cluster
-        GROUP BY r.placement, r.variant, r.currency`,
+    // Capped revenue per cluster and currency, beside the cluster's impressions (in any currency), every
+    // cluster of the variant included (those without revenue count for the jackknife as zeros).
+    sql.query<{ placement: string; variant: string; currency: string; rr: unknown; rn: unknown; jk: unknown }>(
+      `WITH ${CAPPED_LINES},
+       impressions AS (SELECT placement, variant, cluster, count(*) FILTER (WHERE viewed) AS n FROM ${COUNTED} GROUP BY placement, variant, cluster),
+       currencies AS (SELECT DISTINCT placement, variant, currency FROM capped),
+       revenue AS (SELECT placement, variant, cluster, currency, sum(kept) AS y FROM capped GROUP BY placement, variant, cluster, currency),
+       per_cluster AS (
+         SELECT c.placement, c.variant, c.currency, i.n, coalesce(r.y, 0) AS y,
+                sum(i.n) OVER w AS tn, sum(coalesce(r.y, 0)) OVER w AS ty
+           FROM currencies c
+           JOIN impressions i ON i.placement = c.placement AND i.variant = c.variant
+           LEFT JOIN revenue r ON r.placement = c.placement AND r.variant = c.variant AND r.currency = c.currency AND r.cluster = i.cluster
+         WINDOW w AS (PARTITION BY c.placement, c.variant, c.currency))
+       SELECT placement, variant, currency, sum(y * y) AS rr, sum(y * n) AS rn, ${jackknife('y', 'ty')} AS jk
+         FROM per_cluster GROUP BY placement, variant, currency`,
       params,
     ),
   ]);
@@ -204,7 +265,7 @@ export async function variantAggregates(sql: ReportSql, range: ReportRange, spli
     const key = JSON.stringify([placement, variant]);
     let aggregate = byKey.get(key);
     if (!aggregate) {
-      aggregate = { placement, variant, requests: 0, impressions: 0, clicks: 0, addToCarts: 0, orders: 0, ordersSumSquares: 0, revenue: [] };
+      aggregate = { placement, variant, requests: 0, impressions: 0, clicks: 0, addToCarts: 0, orders: 0, impliedImpressions: 0, unattributedOrders: 0, ordersSumSquares: 0, revenue: [] };
       byKey.set(key, aggregate);
     }
     return aggregate;
@@ -215,6 +276,8 @@ export async function variantAggregates(sql: ReportSql, range: ReportRange, spli
     aggregate.impressions = num(row.impressions);
     aggregate.clicks = num(row.clicks);
     aggregate.addToCarts = num(row.add_to_carts);
+    aggregate.impliedImpressions = num(row.implied);
+    aggregate.unattributedOrders = num(row.unattributed);
     const moments = (yy: unknown, yn: unknown, jackknife: unknown): ClusterMoments => ({ clusters: num(row.clusters), nn: num(row.nn), yy: num(yy), yn: num(yn), jackknife: num(jackknife) });
     aggregate.moments = { clicks: moments(row.cc, row.cn, row.jc), addToCarts: moments(row.aa, row.an, row.ja), orders: moments(row.oo, row.o_n, row.jo) };
   }
@@ -222,28 +285,32 @@ export async function variantAggregates(sql: ReportSql, range: ReportRange, spli
     const aggregate = entry(row.placement, row.variant);
     aggregate.orders += num(row.orders);
     aggregate.ordersSumSquares += num(row.orders_sq);
-    aggregate.revenue.push({ currency: row.currency, sum: num(row.revenue), sumSquares: num(row.revenue_sq) });
+    aggregate.revenue.push({ currency: row.currency, total: num(row.total), cap: num(row.cap), linesCapped: num(row.over), sum: num(row.revenue), sumSquares: num(row.revenue_sq) });
   }
   for (const row of revenueMoments) {
     const aggregate = entry(row.placement, row.variant);
     const revenue = aggregate.revenue.find((r) => r.currency === row.currency);
     // The cluster count and Σn² are the variant's (clusters without revenue add only to them).
-    if (revenue && aggregate.moments) revenue.moments = { clusters: aggregate.moments.clicks.clusters, nn: aggregate.moments.clicks.nn, yy: num(row.rr), yn: num(row.rn) };
+    if (revenue && aggregate.moments) revenue.moments = { clusters: aggregate.moments.clicks.clusters, nn: aggregate.moments.clicks.nn, yy: num(row.rr), yn: num(row.rn), jackknife: num(row.jk) };
   }
   for (const aggregate of byKey.values()) aggregate.revenue.sort((a, b) => (a.currency < b.currency ? -1 : a.currency > b.currency ? 1 : 0));
   return [...byKey.values()].sort((a, b) => compare(a.placement, b.placement) || compare(a.variant, b.variant));
 }
 
-/** Impressions and clicks per UTC day, placement and variant, oldest first. */
-export async function dailyCtr(sql: ReportSql, range: ReportRange): Promise<DailyCtr[]> {
+/**
+ * Viewed cards and clicks per UTC day, placement and variant, oldest first, counted as the
+ * figures are (COUNTED); of each split in `splits`, that configuration's only, like its verdict.
+ */
+export async function dailyCtr(sql: ReportSql, range: ReportRange, splits: SplitConfigs = {}): Promise<DailyCtr[]> {
   const rows = await sql.query<{ day: string; placement: string; variant: string; impressions: unknown; clicks: unknown }>(
     `SELECT to_char((occurred_at AT TIME ZONE 'UTC')::date, 'YYYY-MM-DD') AS day, placement, variant,
-            count(*) FILTER (WHERE type = 'impression') AS impressions,
+            count(*) FILTER (WHERE viewed) AS impressions,
             count(*) FILTER (WHERE type = 'click') AS clicks
-       FROM recs_events WHERE type IN ('impression', 'click') AND ${TIME_RANGE}
+       FROM ${COUNTED} WHERE type IN ('impression', 'click', 'add-to-cart')
       GROUP BY 1, placement, variant
+      HAVING count(*) FILTER (WHERE viewed OR type = 'click') > 0
       ORDER BY 1, placement, variant`,
-    rangeParams(range),
+    [...rangeParams(range), Object.keys(splits), Object.values(splits)],
   );
   return rows.map((row) => ({ day: row.day, placement: row.placement, variant: row.variant, impressions: num(row.impressions), clicks: num(row.clicks) }));
 }

@@ -222,7 +222,7 @@ export function createReportRoutes(deps: ReportRoutesDeps): ReportRoutes {
       const splits = await splitConfigs(sql, query.range, await currentSplits);
       const [aggregates, daily, interleaving] = await Promise.all([
         variantAggregates(sql, query.range, splits.compared),
-        dailyCtr(sql, query.range),
+        dailyCtr(sql, query.range, splits.compared),
         interleavingOutcomes(sql, query.range),
       ]);
       return buildReport({ from: query.from, to: query.to, ...(query.placement === undefined ? {} : { placement: query.placement }), aggregates, daily, interleaving, configured, earlierConfigEvents: splits.leftOut });
