@@ -123,6 +123,9 @@ function withAttributes(react: typeof ReactNamespace, element: typeof LitElement
     for (const { property, attribute, toAttribute, absent } of attributes) {
       const value = props[property];
       if (value == null && absent != null && (property in props || property in given.current)) own[property] = absent;
+      // A transport object as the element names it (`custom`, registered by no one): server HTML without it upgraded to the
+      // missing-transport error until hydration set the object; with it the element waits, skeletons up, for the object.
+      if (property == 'transport' && value && typeof value == 'object') written[attribute] = 'custom';
       if (typeof value != 'string' && typeof value != 'number' && typeof value != 'boolean') continue;
       const text = toAttribute(value);
       if (text != null) written[attribute] = String(text);
@@ -134,7 +137,11 @@ function withAttributes(react: typeof ReactNamespace, element: typeof LitElement
       if (!host) return;
       for (const { property, attribute } of attributes) {
         if (written[attribute] !== undefined) {
-          if (host.getAttribute(attribute) !== written[attribute]) host.setAttribute(attribute, written[attribute]);
+          if (host.getAttribute(attribute) !== written[attribute]) {
+            host.setAttribute(attribute, written[attribute]);
+            // The attribute just set the property to its text (`custom`): the transport object wins again, in the same update.
+            if (typeof own[property] == 'object') host[property] = own[property];
+          }
         } else if (attribute in last.current && host.hasAttribute(attribute)) {
           host.removeAttribute(attribute);
           // The element reads a removed attribute as unset: the prop (a transport object, or nothing) wins again.

@@ -91,7 +91,8 @@ export function reactSuite(major: '18' | '19'): void {
       expect(carousel.className).to.equal('merchant');
       // Set as properties: React would otherwise print `labels="[object Object]"`.
       expect(carousel.hasAttribute('labels')).to.equal(false);
-      expect(carousel.hasAttribute('transport')).to.equal(false);
+      // The transport object's attribute is the element's name for it, as the server writes it; the property stays the object.
+      expect(carousel.getAttribute('transport')).to.equal('custom');
       expect(calls).to.have.length(1);
       expect(calls[0]!.request.productIds).to.deep.equal(['p1']);
       expect(loads[0]!.detail.items.map((item: { id: string }) => item.id)).to.deep.equal(['sku-1', 'sku-2']);
@@ -244,12 +245,18 @@ export function reactSuite(major: '18' | '19'): void {
         expect(calls).to.have.length(1);
       });
 
-      it('does not hand over what the hydrated props replace (a transport object set only then)', async () => {
+      it('waits, skeletons up and no error, for a transport object that only hydration sets', async () => {
         const { transport, calls } = recordingTransport(answerWith(ITEMS));
-        // A transport object is not in the server's HTML: until hydration sets it, the element has none.
-        serverHtml('<recs-list product-id="p1" lazy="false"></recs-list>');
+        // A transport object is `transport="custom"` in the server's HTML (test/node/react-ssr.test.ts).
+        serverHtml('<recs-list transport="custom" product-id="p1" lazy="false"></recs-list>');
         const list = element<RecsListElement>('recs-list')!;
-        await waitUntil(() => list.state === 'error', 'expected the element to report the missing transport');
+        const errors: unknown[] = [];
+        const listening = new AbortController();
+        document.addEventListener('recs-error', (event) => errors.push(event), { signal: listening.signal });
+        after(() => listening.abort());
+        await waitUntil(() => list.shadowRoot?.querySelector('[part=skeleton]'), 'expected skeletons while the element waits');
+        await new Promise((resolve) => setTimeout(resolve, 300));
+        expect([list.state, errors.length]).to.deep.equal(['loading', 0]);
         const seen: string[] = [];
         hydrate(bundle.React.createElement(components.RecsList, {
           transport, productId: 'p1', lazy: false, onRecsError: () => seen.push('error'), onRecsLoad: () => seen.push('load'),
@@ -257,6 +264,7 @@ export function reactSuite(major: '18' | '19'): void {
         await waitUntil(() => seen.length > 0, 'the hydrated element never loaded');
         await new Promise((resolve) => setTimeout(resolve, 100));
         expect(seen).to.deep.equal(['load']);
+        expect([errors.length, list.transport, list.getAttribute('transport')]).to.deep.equal([0, transport, 'custom']);
         expect(calls).to.have.length(1);
       });
     });
@@ -282,10 +290,10 @@ export function reactSuite(major: '18' | '19'): void {
       const carousel = element<RecsCarouselElement>('recs-carousel')!;
       expect(snapshot(carousel)).to.deep.equal({ ...expected, state: carousel.state });
       expect([carousel.limit, carousel.addToCart, carousel.lazy, carousel.slidesPerView]).to.deep.equal([8, true, false, 3]);
-      // A transport object is a property only; a prop taken away takes its attribute along.
+      // A transport object is the property, its attribute the element's name for it; a prop taken away takes its attribute along.
       renderChecked(bundle.React.createElement(components.RecsCarousel, { transport, productId: 'sku-1', lazy: false }), () => {});
       await waitUntil(() => !carousel.hasAttribute('limit'), 'the limit attribute stayed');
-      expect(snapshot(carousel)).to.deep.equal({ ...expected, state: carousel.state, transport: null, limit: null, heading: null, 'add-to-cart': null, 'slides-per-view': null });
+      expect(snapshot(carousel)).to.deep.equal({ ...expected, state: carousel.state, transport: 'custom', limit: null, heading: null, 'add-to-cart': null, 'slides-per-view': null });
       expect([carousel.transport, carousel.limit, carousel.heading]).to.deep.equal([transport, undefined, undefined]);
     });
 

@@ -32,9 +32,9 @@ for (const [major, home] of Object.entries(homes)) {
         + 'limit="8" heading="You may also like" lazy="false" add-to-cart="" slides-per-view="3"><p slot="empty">Nothing yet</p></recs-carousel>');
     });
 
-    it('leaves out a transport object and unset props', () => {
+    it('names a transport object `custom` (the element waits for it) and leaves out unset props', () => {
       const html = renderToString(React.createElement(RecsList, { transport: { fetch: () => Promise.resolve({ items: [] }) }, limit: 4, heading: undefined, addToCart: false }));
-      assert.equal(html, '<recs-list limit="4"></recs-list>');
+      assert.equal(html, '<recs-list transport="custom" limit="4"></recs-list>');
     });
   });
 }
