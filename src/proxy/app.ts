@@ -297,8 +297,11 @@ export function createProxyApp(config: ProxyConfig, deps: ProxyDeps): ProxyApp {
       const { shopper, ...fields } = parsed;
       const request = html ? htmlVendorRequest(fields, html.display) : fields;
       const personal = hasPersonalIdentifier(request);
-      /** The vendor calls loading `variants` makes: every one when personal (never cached), else the cache misses. */
-      const calls = (variants: readonly string[]) => (personal ? variants.length : variants.filter((variant) => !cache.has(cacheKey(name, variant, request))).length);
+      /**
+       * The vendor calls loading `variants` makes: every one when personal (never cached), else the cache misses; none
+       * counted ahead for a cache that loads per request (the Workers Cache API): `load` spends its token on a miss.
+       */
+      const calls = (variants: readonly string[]) => (personal ? variants.length : cache.sharesLoads ? variants.filter((variant) => !cache.has(cacheKey(name, variant, request))).length : 0);
       // One token per vendor call, taken before joining the cache (a refused client never fails a call other
       // clients wait for). An interleave calls both variants' sources: both tokens at once, before either call.
       if (served.teams) spendToken(c, calls(served.teams));
@@ -310,7 +313,10 @@ export function createProxyApp(config: ProxyConfig, deps: ProxyDeps): ProxyApp {
         if (!served.teams) spendToken(c, calls([variant]));
         // Personal answers are never cached, here or by anyone downstream.
         if (personal) return { value: (loaded = await run(variantRequest)), hit: false };
-        const result = await cache.get(cacheKey(name, variant, request), () => run(variantRequest), c.req.url);
+        const result = await cache.get(cacheKey(name, variant, request), () => {
+          if (!cache.sharesLoads) spendToken(c);
+          return run(variantRequest);
+        }, c.req.url);
         loaded = result.value;
         return result;
       };

@@ -18,6 +18,11 @@ export interface ResponseCache<T> {
   /** Whether `get(key)` would be answered without calling `load` (fresh, or already loading); an HTTP cache cannot tell without a lookup and says false. */
   has(key: string): boolean;
   /**
+   * Whether concurrent callers share one `load` (in memory): a caller must then decide before `get` whether it may
+   * load (app.ts spends its rate-limit token there). An HTTP cache calls each request's own `load`, on a miss only.
+   */
+  readonly sharesLoads: boolean;
+  /**
    * The value `get(key)` would answer as a hit, if it is fresh and already loaded: a hit can
    * then be answered at once, without waiting on anything. An HTTP cache says undefined.
    */
@@ -69,6 +74,7 @@ export function createResponseCache<T>(options: ResponseCacheOptions<T>): Respon
     entries.set(key, entry);
   };
   return {
+    sharesLoads: true,
     has: (key) => (entries.get(key)?.expires ?? 0) > now(),
     peek(key) {
       const entry = entries.get(key);
@@ -132,7 +138,7 @@ export function createHttpResponseCache<T>(cache: HttpCache, options: { ttlSecon
     return undefined;
   };
   return {
-    // Unknown without a lookup: a caller that spends rate-limit tokens on misses spends one on a hit too.
+    sharesLoads: false,
     has: () => false,
     peek: () => undefined,
     async get(key, load, requestUrl) {

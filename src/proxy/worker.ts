@@ -11,7 +11,9 @@
  * - Anonymous answers are kept in the Cache API (`caches.default`), shared by every
  *   isolate of a data centre, not in an isolate's memory.
  * - Logs go to the console (Workers Logs, `wrangler tail`).
- * - No client address is passed: per-client limits are off; use Cloudflare's rate limiting rules.
+ * - The client's address is `CF-Connecting-IP`, which Cloudflare sets on every request and a client
+ *   cannot (leave `limits.trustProxy` false). The per-client limits hold per isolate, as the vendor
+ *   limits do: they stop one client's flood, and Cloudflare's rate limiting rules bound it for a zone.
  * - The vendor limits (`limits.vendor`: calls in flight, calls a minute) hold per isolate: each
  *   isolate counts its own calls, and a Worker runs many, so a budget is the isolate's share.
  * - No event store is passed: answers carry no request id, /events and /report are off.
@@ -58,6 +60,7 @@ export default {
         env: textBindings(env),
         log,
         cache: createHttpResponseCache<RecsResult>((caches as unknown as { default: HttpCache }).default, { ttlSeconds: config.cache.sMaxAge, log }),
+        clientAddress: (c) => c.req.header('cf-connecting-ip'),
       });
     } catch (error) {
       // A missing secret: said in the log (its name, never a value), not to the client. Retried on the next request.
