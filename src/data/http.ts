@@ -46,13 +46,13 @@ export async function fetchVendor(
     text = await (read ?? readCapped)(response, vendor);
   } catch (error) {
     if (signal.aborted) throw signal.reason;
-    throw error instanceof RecsFailure ? error : new RecsFailure('network', `${vendor}: network error, no complete response`);
+    throw error instanceof RecsFailure ? error : new RecsFailure('network', `${vendor}: network error`);
   }
   let json: unknown;
   try {
     json = JSON.parse(text);
   } catch {
-    if (response.ok) throw new RecsFailure('invalid-response', `${vendor}: response is not valid JSON or over 2 MB`);
+    if (response.ok) throw new RecsFailure('invalid-response', `${vendor}: not JSON or over 2 MB`);
   }
   if (!response.ok) {
     const { status } = response;

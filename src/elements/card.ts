@@ -4,6 +4,9 @@ import type { RecItem } from '../model/types.js';
 import { cleanResult } from '../model/clean-item.js';
 import { DEFAULT_LABELS, type RecsLabels } from './labels.js';
 
+/** Prices are formatted only for cards: in this chunk, not in the script tag's own file (recs-element.ts). */
+export { formatPrice } from '../format/price.js';
+
 /** What cards are made with: the element's document, or on the server a stand-in that writes HTML (src/ssr/server-dom.ts). */
 export type CardDocument = Pick<Document, 'createElement' | 'createDocumentFragment'>;
 

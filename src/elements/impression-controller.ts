@@ -47,7 +47,8 @@ export class ImpressionController implements ReactiveController {
   /** After each render: the cards of results on screen are watched; new results start over. */
   hostUpdated(): void {
     const { host } = this;
-    if (host.state !== 'ready') return;
+    // Not while loading either: cards a new request keeps on screen (recs-element.ts #load) are no longer counted.
+    if (host.state !== 'ready') return this.hostDisconnected();
     if (host.items !== this.#items) {
       this.hostDisconnected();
       this.#seen = new WeakSet();

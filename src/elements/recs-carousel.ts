@@ -93,7 +93,7 @@ export class RecsCarousel extends RecsElement {
   // ‹ and › are bidi-mirrored characters: in a right-to-left page the text itself turns them (test/browser/design-rtl.test.ts).
   protected override renderLayout(): TemplateResult {
     const labels = this.resolvedLabels;
-    const ready = this.state === 'ready';
+    const ready = this.showsCards;
     const slides = { total: this.items.length };
     const heading = this.heading?.trim();
     // No white space between tags and parts: text nodes that nothing shows.

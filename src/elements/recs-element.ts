@@ -7,7 +7,6 @@ import { loadRecs, type LoadedRecs } from '../data/load-recs.js';
 import { buildRequest, displayLimit, excludedIds, selectItems } from '../data/request.js';
 import { claim, claimedByOthers, release } from '../data/page-claims.js';
 import { loadTransport, registerTransport, type Transport } from '../transports/registry.js';
-import { formatPrice } from '../format/price.js';
 import { emit } from './events.js';
 import type { CardOptions, KeptCards } from './card.js';
 import { DEFAULT_LABELS, type RecsLabels } from './labels.js';
@@ -22,6 +21,11 @@ export type RecsState = 'idle' | 'loading' | 'ready' | 'empty' | 'error';
 const numberAttribute = { fromAttribute: (value: string | null) => fieldFromText('number', value) };
 /** `lazy` is on unless the attribute says off: false, 0, off or no, in any case. */
 const lazyAttribute = { fromAttribute: (value: string | null) => !/^\s*(false|0|off|no)\s*$/i.test(value ?? '') };
+/**
+ * Boolean attributes: on when present (`add-to-cart`, `add-to-cart=""`) unless the text is `false`, in any case, as a
+ * framework writes a bound false (Vue's `:add-to-cart="false"`); styles.ts and reserve.css read them the same way.
+ */
+const flagAttribute = (value: string | null) => value != null && !/^false$/i.test(value);
 
 /**
  * Property declarations whose attributes are their names in kebab case (`productUrl`: `product-url`) unless they say
@@ -138,8 +142,9 @@ export abstract class RecsElement extends LitElement {
     exclude: {},
     fallback: {},
     cacheTtl: { converter: numberAttribute },
-    dedupePage: { type: Boolean },
-    addToCart: { type: Boolean },
+    // type: Boolean for how the React wrapper writes them (src/react/factory.ts): `add-to-cart=""` or none.
+    dedupePage: { type: Boolean, converter: flagAttribute },
+    addToCart: { type: Boolean, converter: flagAttribute },
     labels: { attribute: false },
     prevLabel: {},
     nextLabel: {},
@@ -175,9 +180,9 @@ export abstract class RecsElement extends LitElement {
   declare fallback: string | undefined;
   /** Seconds results stay fresh in the session cache (0: no cache). Stale results show at once while revalidating. */
   declare cacheTtl: number | undefined;
-  /** Skip products another widget on the page already shows. */
+  /** Skip products another widget on the page already shows; `dedupe-page="false"` is off. */
   declare dedupePage: boolean;
-  /** Show an add-to-cart button on each card; it fires `recs-add-to-cart`. */
+  /** Show an add-to-cart button on each card; it fires `recs-add-to-cart`. `add-to-cart="false"` is off. */
   declare addToCart: boolean;
   /** Built-in words (previous, next, outOfStock, slide, empty, addToCart, region); label attributes win. */
   declare labels: Partial<RecsLabels> | undefined;
@@ -233,6 +238,8 @@ export abstract class RecsElement extends LitElement {
   #lastTransport: RecsElement['transport'];
   /** The cards of the last render, kept for the next (card.ts). */
   #cards: KeptCards = { byItem: new WeakMap() };
+  /** The run whose request keeps the cards of the last one on screen while it waits (#load). */
+  #keeping: Run | undefined;
   /** Ends the first render's wait for data (scheduleUpdate). */
   #renderNow: (() => void) | undefined;
   /** The first update's pass that only takes back properties set before the upgrade (scheduleUpdate). */
@@ -320,10 +327,19 @@ export abstract class RecsElement extends LitElement {
   }
 
   async #load(request: RecsRequest, timeout: number, run: Run): Promise<void> {
+    // A new request (a single-page app's next product) keeps the cards on screen, busy, until its answer or for
+    // SKELETON_DELAY, as the first render waits: a fast answer goes from cards to cards, no skeletons between.
+    // Their clicks still report the items shown (items and trackerId change with the cards, #show).
+    if (this.state == 'ready') {
+      this.#keeping = run;
+      setTimeout(() => {
+        if (this.#keeping == run) this.requestUpdate('state', (this.#keeping = undefined));
+      }, SKELETON_DELAY);
+    }
     this.state = 'loading';
     this.error = undefined;
     try {
-      if (!request.transport) throw new RecsFailure('invalid-request', 'The transport attribute is required');
+      if (!request.transport) throw new RecsFailure('invalid-request', 'No transport attribute');
       const loading = loadRecs(request, {
         signal: run.signal,
         timeout,
@@ -337,8 +353,11 @@ export abstract class RecsElement extends LitElement {
       // render, one task: queued at once, the formatter held such an answer 30-50 ms and a task hop (docs/bench.md).
       // No idle callbacks (Safari): the formatter in a timer task, no card warm-up. None where the proxy writes the
       // prices (for a request with a locale, src/proxy/price-text.ts): then the page never makes a formatter at all.
-      if (request.transport != 'proxy' || !request.locale) afterPaint(() => formatPrice({ amount: 0, currency: request.currency ?? 'USD' }, request.locale));
-      loadCards().then((chunk) => self.requestIdleCallback?.(() => this.state === 'loading' && chunk.warmUp(this.ownerDocument)), () => {});
+      // Prices are formatted by the card chunk's formatPrice (only cards show them): both wait for that chunk.
+      loadCards().then((chunk) => {
+        if (request.transport != 'proxy' || !request.locale) afterPaint(() => chunk.formatPrice({ amount: 0, currency: request.currency ?? 'USD' }, request.locale));
+        self.requestIdleCallback?.(() => this.state === 'loading' && chunk.warmUp(this.ownerDocument));
+      }, () => {});
       await this.#show(await loading, request, run);
     } catch (thrown) {
       if (!run.isLatest()) return;
@@ -415,15 +434,21 @@ export abstract class RecsElement extends LitElement {
     return typeof this.transport === 'string' ? this.transport.trim() : this.transport ? 'custom' : '';
   }
 
+  /** Whether the render shows cards: when ready, and while a new request keeps the last cards (#load). @internal */
+  protected get showsCards(): boolean {
+    return this.state == 'ready' || (this.state == 'loading' && !!this.#keeping);
+  }
+
   /** The cards (or skeletons while waiting) as list items, for the layout to place. */
   protected renderItems(slides?: CardOptions['slides']): TemplateResult[] | DocumentFragment {
-    if (this.state !== 'ready' || !cardChunk) {
+    if (!this.showsCards || !cardChunk) {
       // One per card to come: the skeletons hold the card's exact space (as dist/recs.css did before the script ran).
       return Array.from({ length: displayLimit(this.limit) }, renderSkeleton);
     }
     const page = $context.get();
     const locale = this.locale ?? page.locale;
     const currency = this.currency ?? page.currency;
+    const { formatPrice } = cardChunk;
     const options: CardOptions = {
       labels: this.resolvedLabels,
       price: (item) => formatPrice(item.price, locale, currency),

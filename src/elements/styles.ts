@@ -53,12 +53,12 @@ export const baseStyles = css`
   .skeleton::before { aspect-ratio: var(--recs-image-ratio, 1/1); border-radius: var(--recs-radius, 8px); }
   /* The card's 4px gap below the image, then four 12px bars 24px apart, each in the middle of a 20px line. */
   .skeleton::after { height: 92px; background: repeating-linear-gradient(#0000 0 8px, var(--recs-skeleton-color, #ececec) 0 20px, #0000 0 24px); }
-  /* The add-to-cart button's space: 8px margin and 36px (.add). */
-  :host([add-to-cart]) .skeleton { padding-bottom: 44px; }
-  /* Empty and error ([state^=e]): the slot (a block) over the skeletons, hidden, so the page keeps its place; the collapse attribute gives the space back. */
+  /* The add-to-cart button's space: 8px margin and 36px (.add); add-to-cart="false" (a framework's bound false) is off. */
+  :host([add-to-cart]:not([add-to-cart=false i])) .skeleton { padding-bottom: 44px; }
+  /* Empty and error ([state^=e]): the slot (a block) over the skeletons, hidden, so the page keeps its place; the collapse attribute gives the space back (not as collapse="false"). */
   .root > * { grid-area: 1/1; min-width: 0; }
   :host([state^=e]) .keep { visibility: hidden; }
-  :host([collapse][state^=e]) .keep { display: none; }
+  :host([collapse]:not([collapse=false i])[state^=e]) .keep { display: none; }
   /* Motion only for shoppers who did not ask for less: the skeleton pulse, the carousel's smooth paging. */
   @media (prefers-reduced-motion: no-preference) {
     .skeleton { animation: pulse 1.5s infinite; }

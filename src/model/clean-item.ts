@@ -128,7 +128,7 @@ export function cleanItems(raws: readonly unknown[]): RecItem[] {
  */
 export function cleanResult(answer: unknown, source: string): RecsResult {
   const raws = isRecord(answer) ? answer.items : undefined;
-  if (!Array.isArray(raws)) throw new RecsFailure('invalid-response', `${source}: the answer has no items list`);
+  if (!Array.isArray(raws)) throw new RecsFailure('invalid-response', `${source}: no items list in the answer`);
   const items = cleanItems(raws.slice(0, MAX_ENTRIES));
   if (raws.length && !items.length) throw new RecsFailure('invalid-response', `${source}: no item in the answer has an id and a title`);
   const result: Record<string, unknown> = { items };

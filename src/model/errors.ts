@@ -25,5 +25,5 @@ export class RecsFailure extends Error {
 export function toRecsError(thrown: unknown): RecsError {
   if (!(thrown instanceof RecsFailure)) return { code: 'network', message: thrown instanceof Error ? thrown.message : String(thrown) };
   const { code, message, status } = thrown;
-  return status === undefined ? { code, message } : { code, message, status };
+  return { code, message, ...(status && { status }) };
 }

@@ -30,7 +30,7 @@ export const proxyAdapter: VendorAdapter = {
    * JSON body when a personal identifier is present, so it never lands in a URL or log.
    */
   buildRequest(request, { endpoint }) {
-    if (!endpoint) throw new RecsFailure('invalid-request', 'proxy: the endpoint attribute is required');
+    if (!endpoint) throw new RecsFailure('invalid-request', 'proxy: no endpoint attribute');
     const fields = proxyFields(request);
     const headers = { accept: 'application/json' };
     if (hasPersonalIdentifier(request)) {

@@ -57,7 +57,7 @@ export async function loadTransport(name: string, signal?: AbortSignal): Promise
       .then(factories.get(name))
       .catch((error: unknown) => {
         loaded.delete(name);
-        throw error instanceof RecsFailure ? error : new RecsFailure('network', `Could not load the "${name}" transport`);
+        throw error instanceof RecsFailure ? error : new RecsFailure('network', `Failed to load transport "${name}"`);
       });
     loaded.set(name, source);
   }

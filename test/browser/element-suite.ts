@@ -120,6 +120,138 @@ export function sharedElementSuite(tag: Tag): void {
     });
   });
 
+  // A single-page app keeps the element and changes product-id (or another request attribute). As on the first load,
+  // the element waits up to 100 ms for the answer before it shows skeletons: meanwhile the old cards stay, busy.
+  describe(`<${tag}> a new request once cards show (a single-page app's next product)`, () => {
+    const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+    /**
+     * An element on a one-off transport that answers each product after its delay in ms (an Error: fails with it; null:
+     * no items), with p1 shown; and from then on every skeleton rendered and every frame that showed no card.
+     */
+    const shown = async (answers: Record<string, number | Error | null>) => {
+      const el = document.createElement(tag) as RecsElement;
+      el.lazy = false;
+      el.productId = 'p1';
+      el.transport = {
+        fetch: (request) => new Promise((resolve, reject) => {
+          const product = request.productIds![0]!;
+          const answer = product === 'p1' ? 5 : answers[product]!;
+          if (answer instanceof Error) return setTimeout(() => reject(answer), 30);
+          if (answer === null) return setTimeout(() => resolve({ items: [] }), 30);
+          setTimeout(() => resolve({ items: [{ id: `${product}-a`, title: `For ${product}` }, { id: `${product}-b`, title: `Also ${product}` }], trackerId: `trk-${product}` }), answer);
+        }),
+      };
+      el.innerHTML = '<p slot="error">Resting</p><p slot="empty">Nothing</p>';
+      const host = await fixture<HTMLDivElement>(html`<div style="width: 800px"></div>`);
+      host.append(el);
+      await stateIs(el, 'ready');
+      expect(titles(el)).to.deep.equal(['For p1', 'Also p1']);
+      const skeletons: Element[] = [];
+      new MutationObserver((records) => {
+        for (const record of records) for (const node of record.addedNodes) if (node instanceof Element) skeletons.push(...node.querySelectorAll('[part="skeleton"]'), ...(node.matches('[part="skeleton"]') ? [node] : []));
+      }).observe(el.shadowRoot!, { childList: true, subtree: true });
+      const blankFrames: string[] = [];
+      let watching = true;
+      const sample = () => {
+        if (!watching) return;
+        if (!cards(el).length) blankFrames.push(`${el.getAttribute('state')}: ${el.shadowRoot!.querySelectorAll('[part="skeleton"]').length} skeletons`);
+        requestAnimationFrame(sample);
+      };
+      requestAnimationFrame(sample);
+      return { el, skeletons, blankFrames, stop: () => (watching = false) };
+    };
+    const busy = (el: Element) => el.shadowRoot!.querySelector('.root')!.getAttribute('aria-busy');
+
+    it('an answer within 100 ms goes from the old cards to the new ones, never a skeleton between', async () => {
+      const { el, skeletons, blankFrames, stop } = await shown({ p2: 30 });
+      const old = cards(el);
+      el.productId = 'p2';
+      await el.updateComplete;
+      expect(el.getAttribute('state')).to.equal('loading');
+      expect(busy(el)).to.equal('true');
+      expect(titles(el), 'the old cards, while the new answer is out').to.deep.equal(['For p1', 'Also p1']);
+      expect(cards(el), 'the same card nodes, left alone').to.have.ordered.members(old);
+      await stateIs(el, 'ready');
+      await nextFrame();
+      stop();
+      expect(titles(el)).to.deep.equal(['For p2', 'Also p2']);
+      expect(busy(el)).to.equal('false');
+      expect(skeletons, 'skeletons rendered between the old and the new cards').to.have.length(0);
+      expect(blankFrames, 'frames without cards').to.deep.equal([]);
+    });
+
+    it('an attribute change (product-id) keeps the old cards the same way', async () => {
+      const { el, skeletons } = await shown({ p3: 30 });
+      el.setAttribute('product-id', 'p3');
+      await el.updateComplete;
+      expect([el.getAttribute('state'), busy(el), titles(el)[0]]).to.deep.equal(['loading', 'true', 'For p1']);
+      await stateIs(el, 'ready');
+      expect(titles(el)[0]).to.equal('For p3');
+      expect(skeletons).to.have.length(0);
+    });
+
+    it('a slow answer shows skeletons after 100 ms, then its cards', async () => {
+      // The answer at 600 ms, well after the skeletons are due (a loaded test machine delays timers).
+      const { el, skeletons, stop } = await shown({ p2: 600 });
+      el.productId = 'p2';
+      const start = performance.now();
+      await sleep(50);
+      expect(titles(el), 'the old cards, 50 ms in').to.deep.equal(['For p1', 'Also p1']);
+      expect(skeletons).to.have.length(0);
+      await waitUntil(() => el.shadowRoot!.querySelectorAll('[part="skeleton"]').length > 0, 'no skeletons while waiting', { timeout: 550, interval: 5 });
+      const after = performance.now() - start;
+      expect(after, 'skeletons after (ms)').to.be.within(95, 500);
+      expect([el.getAttribute('state'), busy(el), cards(el).length]).to.deep.equal(['loading', 'true', 0]);
+      await stateIs(el, 'ready');
+      stop();
+      expect(titles(el)).to.deep.equal(['For p2', 'Also p2']);
+    });
+
+    it('a failed answer ends in the error state with the error slot, an empty one in the empty state', async () => {
+      const { el } = await shown({ p2: new Error('down'), p3: null });
+      const failed = oneEvent(el, 'recs-error');
+      el.productId = 'p2';
+      expect((await failed).detail.error.message).to.equal('down');
+      await stateIs(el, 'error');
+      await el.updateComplete;
+      expect(cards(el)).to.have.length(0);
+      expect(el.shadowRoot!.querySelector<HTMLSlotElement>('slot[name="error"]')!.assignedElements()).to.have.length(1);
+      await sleep(120); // past the 100 ms the old cards could have stayed
+      expect([el.getAttribute('state'), cards(el).length]).to.deep.equal(['error', 0]);
+      const empty = oneEvent(el, 'recs-empty');
+      el.productId = 'p3';
+      await empty;
+      expect(el.getAttribute('state')).to.equal('empty');
+      expect(el.shadowRoot!.querySelector<HTMLSlotElement>('slot[name="empty"]')!.assignedElements()).to.have.length(1);
+    });
+
+    it('a click on an old card while the new answer is out reports that card with its own tracker id', async () => {
+      const { el } = await shown({ p2: 300 });
+      el.addEventListener('recs-click', (event) => event.preventDefault());
+      el.productId = 'p2';
+      await el.updateComplete;
+      const clicked = oneEvent(el, 'recs-click');
+      cards(el)[1]!.querySelector('a')!.click();
+      const { detail } = await clicked;
+      expect([detail.item.id, detail.rank, detail.trackerId]).to.deep.equal(['p1-b', 2, 'trk-p1']);
+      expect(el.items.map((item) => item.id), 'items, while the old cards show').to.deep.equal(['p1-a', 'p1-b']);
+      await stateIs(el, 'ready');
+      expect(el.items.map((item) => item.id)).to.deep.equal(['p2-a', 'p2-b']);
+    });
+
+    it('two quick requests: the second keeps the cards its own 100 ms', async () => {
+      const { el, skeletons } = await shown({ p2: 20, p3: 60 });
+      el.productId = 'p2';
+      await stateIs(el, 'ready');
+      await sleep(50); // the first request's 100 ms end while the second waits
+      el.productId = 'p3';
+      await el.updateComplete;
+      await stateIs(el, 'ready');
+      expect(titles(el)[0]).to.equal('For p3');
+      expect(skeletons, 'skeletons between').to.have.length(0);
+    });
+  });
+
   describe(`<${tag}> states and events`, () => {
     it('renders ranked cards with parts, fires recs-load with items and trackerId, reflects state=ready', async () => {
       const el = document.createElement(tag) as RecsElement;
@@ -533,6 +665,48 @@ export function pageAwarenessSuite(tag: Tag): void {
       expect(event.detail).to.deep.include({ rank: 3, widgetId: 'pdp-recs', transport: 'proxy', trackerId: 'trk-123' });
       expect(event.detail.item.id).to.equal('sku-3');
       expect(clicks).to.equal(0);
+    });
+  });
+
+  // Vue writes a bound `:add-to-cart="false"` as the attribute add-to-cart="false" (docs/frameworks.md); HTML's bare or
+  // empty attribute stays on.
+  describe(`<${tag}> boolean attributes written as false`, () => {
+    for (const [value, on] of [['', true], ['true', true], ['false', false], ['FALSE', false]] as const) {
+      it(`add-to-cart="${value}" and dedupe-page="${value}" are ${on ? 'on' : 'off'}`, async () => {
+        const el = await mount(`/stub/proxy/ok/${uid()}`, { 'add-to-cart': value, 'dedupe-page': value });
+        expect([el.addToCart, el.dedupePage]).to.deep.equal([on, on]);
+        await waitUntil(() => el.getAttribute('state') === 'ready');
+        expect(el.shadowRoot!.querySelectorAll('[part="add-to-cart"]')).to.have.length(on ? 4 : 0);
+      });
+    }
+
+    it('add-to-cart="false" set later takes the buttons away, and the attribute removed keeps them away', async () => {
+      const el = await mount(`/stub/proxy/ok/${uid()}`, { 'add-to-cart': '' });
+      await waitUntil(() => el.getAttribute('state') === 'ready');
+      el.setAttribute('add-to-cart', 'false');
+      await el.updateComplete;
+      expect(el.shadowRoot!.querySelectorAll('[part="add-to-cart"]')).to.have.length(0);
+      el.removeAttribute('add-to-cart');
+      expect(el.addToCart).to.equal(false);
+    });
+
+    it('add-to-cart="false" skeletons hold no button space: as high as without the attribute', async () => {
+      const skeleton = async (attributes: Record<string, string>) => {
+        const el = await mount(`/stub/proxy/slow/${uid()}`, { limit: '2', ...attributes });
+        await el.updateComplete;
+        return el.shadowRoot!.querySelector('[part="skeleton"]')!.getBoundingClientRect().height;
+      };
+      const without = await skeleton({});
+      expect(await skeleton({ 'add-to-cart': 'false' })).to.equal(without);
+      expect(await skeleton({ 'add-to-cart': '' })).to.equal(without + 44);
+    });
+
+    it('collapse="false" keeps the space of an empty widget, as without collapse', async () => {
+      const el = await mount(`/stub/proxy/empty/${uid()}`, { collapse: 'false' });
+      await waitUntil(() => el.getAttribute('state') === 'empty');
+      expect(getComputedStyle(el.shadowRoot!.querySelector('.keep')!).display).to.not.equal('none');
+      el.setAttribute('collapse', '');
+      expect(getComputedStyle(el.shadowRoot!.querySelector('.keep')!).display).to.equal('none');
     });
   });
 

@@ -63,3 +63,47 @@ describe('a card template in a Vue template', () => {
     app.unmount();
   });
 });
+
+/**
+ * Vue writes a bound prop in kebab case as an attribute with the value's text (there is no `add-to-cart` property),
+ * so `:add-to-cart="false"` is the attribute add-to-cart="false": off, like the camelCase `:addToCart="false"`, in the
+ * element and in dist/recs.css (src/elements/reserve.css), which reserves the space before the first render.
+ */
+describe('two-word booleans bound in a Vue template in kebab case', () => {
+  let sheet: HTMLLinkElement;
+  before(async () => {
+    sheet = Object.assign(document.createElement('link'), { rel: 'stylesheet', href: '/src/elements/reserve.css' });
+    await new Promise((resolve, reject) => document.head.append(Object.assign(sheet, { onload: resolve, onerror: reject })));
+  });
+  after(() => sheet.remove());
+  const ten: Transport = { fetch: () => Promise.resolve({ items: Array.from({ length: 10 }, (_, index) => ({ id: `sku-${index}`, title: `Product ${index}`, price: 10 + index })) }) };
+
+  for (const tag of ['recs-list', 'recs-carousel']) {
+    for (const bound of [false, true]) {
+      it(`<${tag} :add-to-cart="${bound}" :dedupe-page="${bound}"> is ${bound ? 'on' : 'off'}, and reserves the height it renders`, async () => {
+        container.style.width = '800px';
+        let loaded = false;
+        const app = Vue.createApp({
+          // Ten cards, as many as recs.css holds without a limit attribute (Vue sets `limit` as the property).
+          template: `<${tag} :transport="ten" product-id="p1" :lazy="false" :add-to-cart="bound" :dedupe-page="bound" @recs-load="loaded"></${tag}>`,
+          setup: () => ({ ten, bound, loaded: () => (loaded = true) }),
+        });
+        app.config.compilerOptions.isCustomElement = (name: string) => name.startsWith('recs-');
+        app.mount(container);
+        const element = container.querySelector<RecsList>(tag)!;
+        // Before the element's first render (it waits for the answer): the space recs.css holds.
+        const reserved = element.getBoundingClientRect().height;
+        expect(element.getAttribute('state'), 'recs.css holds the space only before the first render').to.equal(null);
+        expect([element.getAttribute('add-to-cart'), element.getAttribute('dedupe-page')], 'Vue wrote the attributes').to.deep.equal([`${bound}`, `${bound}`]);
+        expect([element.addToCart, element.dedupePage]).to.deep.equal([bound, bound]);
+        await waitUntil(() => loaded, 'never loaded');
+        await new Promise((resolve) => requestAnimationFrame(() => requestAnimationFrame(resolve)));
+        expect(element.shadowRoot!.querySelectorAll('[part="add-to-cart"]')).to.have.length(bound ? 10 : 0);
+        const rendered = element.getBoundingClientRect().height;
+        expect(reserved).to.be.greaterThan(100);
+        expect(Math.abs(rendered - reserved), `reserved ${reserved}px, rendered ${rendered}px`).to.be.below(0.5);
+        app.unmount();
+      });
+    }
+  }
+});

@@ -232,6 +232,28 @@ describe('3. impressions only for cards a shopper can see (IAB: half visible for
     await waitUntil(() => ids.length === 4, 'never reported after the shopper came back', { timeout: 2000 });
   });
 
+  // A new request (an SPA's next product) keeps the old cards on screen, busy, for up to 100 ms (recs-element.ts): they
+  // belong to the answer being replaced, so their second stops there. The controller alone, its host's render simulated.
+  it('cards kept on screen while a new request is out are not counted: their second stops with it', async () => {
+    const { ImpressionController } = await import('../../src/elements/impression-controller.js');
+    const host = async () => {
+      const el = await fixture<HTMLDivElement>(html`<div style="width: 200px"></div>`);
+      const root = el.attachShadow({ mode: 'open' });
+      root.innerHTML = '<div part="card" data-rank="1" style="height: 100px"></div>';
+      const fake = Object.assign(el, { state: 'ready', items: [{ id: 'old', title: 'Old' }], renderRoot: root, addController: () => {}, eventContext: () => ({}) });
+      return { fake, ids: impressions(el), controller: new ImpressionController(fake as unknown as RecsElement) };
+    };
+    const kept = await host();
+    const control = await host();
+    await sleep(500); // both in view, their second running
+    kept.fake.state = 'loading';
+    kept.controller.hostUpdated(); // the render that starts the new request
+    await waitUntil(() => control.ids.length === 1, 'the control card never reported', { timeout: 2000 });
+    await sleep(300);
+    expect(control.ids).to.deep.equal(['old']);
+    expect(kept.ids, 'reported while its request was being replaced').to.deep.equal([]);
+  });
+
   describe('in a browser without IntersectionObserver v2 (Firefox, Safari): computed checks', () => {
     const Real = window.IntersectionObserver;
     /** The observer as those browsers have it: trackVisibility ignored, entries without isVisible. */

@@ -301,6 +301,14 @@ for (const tag of ['recs-carousel', 'recs-list'] as const) {
       }
     });
 
+    // Vue writes a bound `:add-to-cart="false"` as the attribute add-to-cart="false": no button, so no button space either.
+    it('add-to-cart="false" (a framework\'s bound false) reserves no button space; collapse="false" keeps an empty widget\'s', async () => {
+      for (const width of widths) {
+        for (const value of ['false', 'FALSE']) await assertStill({ tag, width, attributes: { limit: '6', heading: 'Bestsellers', 'add-to-cart': value } });
+        await assertStill({ tag, width, answer: 0, attributes: { limit: '6', collapse: 'false' } }, 'empty');
+      }
+    });
+
     it('fills the width of a flex row or a centred flex column, before the script and after', async () => {
       const pageCss = '.row { display: flex; gap: 8px } .centred { display: flex; flex-direction: column; align-items: center }';
       for (const width of widths) {
