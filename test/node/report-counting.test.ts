@@ -118,6 +118,23 @@ function countingSuite(open: () => Promise<EventStore>): void {
     assert.equal(a!.revenue[0]!.total, 550);
   });
 
+  it("looks up a card's impression and click across all time, not only the range shown", async () => {
+    await insert([
+      // Shown a minute before the range; clicked and ordered inside it.
+      ...view('a', 'v1.eve', '2026-11-20T23:59:00.000Z', 2, [], { split: current }),
+      ev({ type: 'click', variant: 'a', requestId: 'v1.eve', itemId: 'v1.eve-1', rank: 1, split: current, at: '2026-11-21T00:00:10.000Z' }),
+      ev({ type: 'order', variant: 'a', requestId: 'v1.eve', itemId: 'v1.eve-1', rank: 1, quantity: 1, revenue: 40, currency: 'EUR', split: current, at: '2026-11-21T00:05:00.000Z' }),
+      // Clicked the day before, ordered inside the range.
+      ...view('a', 'v1.day', '2026-11-20T10:00:00.000Z', 1, [1], { split: current }),
+      ev({ type: 'order', variant: 'a', requestId: 'v1.day', itemId: 'v1.day-1', rank: 1, quantity: 1, revenue: 60, currency: 'EUR', split: current, at: '2026-11-21T09:00:00.000Z' }),
+      ...view('a', 'v1.in', '2026-11-21T12:00:00.000Z', 2, [], { split: current }),
+    ]);
+    const [a] = (await report('/report.json?from=2026-11-21&to=2026-11-21')).variants;
+    // Looked up within the range only, the click would be a card seen without impression and the second line unattributed.
+    assert.deepEqual([a!.impressions, a!.impliedImpressions, a!.clicks, a!.orders, a!.unattributedOrders], [2, 0, 1, 2, 0]);
+    assert.deepEqual(a!.revenue.map((r) => [r.currency, r.total]), [['EUR', 100]]);
+  });
+
   it('one client with order lines of 10¹² does not swing revenue per 1,000 impressions, nor its comparison', async () => {
     // An A/A split: 500 page views of 4 cards a side from as many clients, one in five with a clicked and ordered line of 20 to 69 EUR.
     const honest: StoredEvent[] = [];

@@ -10,6 +10,7 @@
  */
 
 import type { ClusterMoments } from './stats.js';
+import type { EventType } from '../../model/event.js';
 
 /** The part of the store's SqlClient the report needs (structurally the contract's SqlClient). */
 export interface ReportSql {
@@ -168,17 +169,31 @@ export async function splitConfigs(sql: ReportSql, range: ReportRange, current: 
  * its product was clicked or added to cart under the request id and rank it quotes: the widget
  * sends an order only for such a product (events-sender.ts remembers the click it sends), so a line
  * without one was lost on its way or made up; it is kept (the export has it) and counted apart.
- * Both look across all time, so a click stored after its order (a retried batch) still counts it;
- * impressions, most of the events, are looked up for nothing.
+ * Both look across all time, so a click stored after its order (a retried batch) still counts it.
+ *
+ * Impressions, most of the events, need no look-up. The others (a tenth) look up their card's events
+ * through the request_id index, one row at a time: a scalar subquery, because the planner turns
+ * EXISTS into a hash of every impression in the table, built once per condition and per use (the
+ * report took twice as long), and a join with the cards grouped first can be planned as a nested
+ * loop that groups them again for every event (seconds on a small range). `types`, when given,
+ * keeps only the events of those types. `fence` (OFFSET 0) has the flags worked out once per event, before
+ * any sort, which then carries them instead of the columns they are looked up by; without it, the
+ * rows keep the order of their scan, the order in which revenue is summed.
  */
-const COUNTED = `(SELECT e.placement, e.variant, e.type, e.request_id, e.item_id, e.rank, e.currency, e.revenue, e.occurred_at, ${CLUSTER},
+function counted(types?: readonly EventType[], fence = true): string {
+  const only = types ? `e.type IN (${types.map((type) => `'${type}'`).join(', ')}) AND ` : '';
+  const card = (condition: string) =>
+    `coalesce((SELECT bool_or(${condition}) FROM recs_events v WHERE v.request_id = e.request_id AND v.rank = e.rank), false)`;
+  return `(SELECT e.placement, e.variant, e.type, e.request_id, e.item_id, e.rank, e.currency, e.revenue, e.occurred_at, ${CLUSTER},
     CASE e.type WHEN 'impression' THEN true
-      WHEN 'click' THEN NOT EXISTS (SELECT 1 FROM recs_events v WHERE v.request_id = e.request_id AND v.rank = e.rank AND v.type = 'impression')
-      WHEN 'add-to-cart' THEN NOT EXISTS (SELECT 1 FROM recs_events v WHERE v.request_id = e.request_id AND v.rank = e.rank AND v.type IN ('impression', 'click'))
+      WHEN 'click' THEN NOT ${card(`v.type = 'impression'`)}
+      WHEN 'add-to-cart' THEN NOT ${card(`v.type IN ('impression', 'click')`)}
       ELSE false END AS viewed,
-    CASE e.type WHEN 'order' THEN EXISTS (SELECT 1 FROM recs_events v WHERE v.request_id = e.request_id AND v.rank = e.rank AND v.item_id = e.item_id AND v.type IN ('click', 'add-to-cart'))
+    CASE e.type WHEN 'order' THEN ${card(`v.type IN ('click', 'add-to-cart') AND v.item_id = e.item_id`)}
       ELSE false END AS attributed
-   FROM recs_events e WHERE ${TIME_RANGE} AND ${CURRENT_SPLIT}) AS counted`;
+   FROM recs_events e WHERE ${only}${TIME_RANGE} AND ${CURRENT_SPLIT}
+   ${fence ? 'OFFSET 0' : ''}) AS counted`;
+}
 
 /**
  * Attributed order lines with their revenue capped. One line can carry up to 10¹² (1,000 × 10⁹),
@@ -189,11 +204,12 @@ const COUNTED = `(SELECT e.placement, e.variant, e.type, e.request_id, e.item_id
  */
 const CAPPED_LINES = `lines AS (
     SELECT placement, variant, cluster, request_id, item_id, coalesce(currency, '') AS currency, coalesce(revenue, 0) AS revenue
-      FROM ${COUNTED} WHERE attributed),
+      FROM ${counted(['order'], false)} WHERE attributed),
   tops AS (
     SELECT placement, currency, max(revenue) AS top, row_number() OVER (PARTITION BY placement, currency ORDER BY max(revenue) DESC) AS place
       FROM lines GROUP BY placement, currency, cluster),
-  caps AS (
+  -- Worked out once: inlined, it can be planned inside a loop over the lines, once per line.
+  caps AS MATERIALIZED (
     SELECT l.placement, l.currency,
            least(percentile_disc(0.99) WITHIN GROUP (ORDER BY l.revenue),
                  (SELECT t.top FROM tops t WHERE t.placement = l.placement AND t.currency = l.currency AND t.place = 2)) AS cap
@@ -204,32 +220,59 @@ const CAPPED_LINES = `lines AS (
 /** Per placement and variant: answers served, impressions, clicks, add-to-carts, orders and revenue; of each split in `splits`, that configuration's only. */
 export async function variantAggregates(sql: ReportSql, range: ReportRange, splits: SplitConfigs = {}): Promise<VariantAggregate[]> {
   const params = [...rangeParams(range), Object.keys(splits), Object.values(splits)];
-  const [requests, events, orders, revenueMoments] = await Promise.all([
+  const [requests, rows, orders] = await Promise.all([
     sql.query<{ placement: string; variant: string; requests: unknown }>(
       `SELECT placement, variant, sum(count) AS requests FROM recs_requests
         WHERE day >= $1::date AND day < $2::date AND ($3::text IS NULL OR placement = $3::text) AND ${CURRENT_SPLIT}
         GROUP BY placement, variant`,
       params,
     ),
-    sql.query<{ placement: string; variant: string; clusters: unknown; impressions: unknown; clicks: unknown; add_to_carts: unknown; implied: unknown; unattributed: unknown; nn: unknown; cc: unknown; cn: unknown; aa: unknown; an: unknown; oo: unknown; o_n: unknown; jc: unknown; ja: unknown; jo: unknown }>(
-      `SELECT placement, variant, count(*) AS clusters,
-              sum(n) AS impressions, sum(c) AS clicks, sum(a) AS add_to_carts, sum(implied) AS implied, sum(unattributed) AS unattributed,
-              sum(n * n) AS nn, sum(c * c) AS cc, sum(c * n) AS cn, sum(a * a) AS aa, sum(a * n) AS an, sum(o * o) AS oo, sum(o * n) AS o_n,
-              ${jackknife('c', 'tc')} AS jc, ${jackknife('a', 'ta')} AS ja, ${jackknife('o', 't_o')} AS jo
-         FROM (SELECT by_cluster.*, sum(n) OVER w AS tn, sum(c) OVER w AS tc, sum(a) OVER w AS ta, sum(o) OVER w AS t_o
-                 FROM (SELECT placement, variant, cluster,
-                              count(*) FILTER (WHERE viewed) AS n,
-                              count(*) FILTER (WHERE type = 'click') AS c,
-                              count(*) FILTER (WHERE type = 'add-to-cart') AS a,
-                              count(*) FILTER (WHERE attributed) AS o,
-                              count(*) FILTER (WHERE viewed AND type <> 'impression') AS implied,
-                              count(*) FILTER (WHERE type = 'order' AND NOT attributed) AS unattributed
-                         FROM ${COUNTED}
-                        GROUP BY placement, variant, cluster) AS by_cluster
-               WINDOW w AS (PARTITION BY placement, variant)) AS per_cluster
-        GROUP BY placement, variant`,
+    // The range's events counted once, per cluster (by_cluster), for the variant's figures and their
+    // variance (null currency: no attributed order) and beside the revenue per cluster and currency.
+    // The window sums run in cluster order, the order of the float sums when each was its own statement.
+    sql.query<{
+      placement: string; variant: string; clusters: unknown; impressions: unknown; clicks: unknown; add_to_carts: unknown; implied: unknown; unattributed: unknown;
+      nn: unknown; cc: unknown; cn: unknown; aa: unknown; an: unknown; oo: unknown; o_n: unknown; jc: unknown; ja: unknown; jo: unknown;
+      currency: string | null; rr: unknown; rn: unknown; jk: unknown;
+    }>(
+      `WITH ${CAPPED_LINES},
+       by_cluster AS (
+         SELECT placement, variant, cluster,
+                count(*) FILTER (WHERE viewed) AS n,
+                count(*) FILTER (WHERE type = 'click') AS c,
+                count(*) FILTER (WHERE type = 'add-to-cart') AS a,
+                count(*) FILTER (WHERE attributed) AS o,
+                count(*) FILTER (WHERE viewed AND type <> 'impression') AS implied,
+                count(*) FILTER (WHERE type = 'order' AND NOT attributed) AS unattributed
+           FROM ${counted()}
+          GROUP BY placement, variant, cluster),
+       events AS (
+         SELECT placement, variant, count(*) AS clusters,
+                sum(n) AS impressions, sum(c) AS clicks, sum(a) AS add_to_carts, sum(implied) AS implied, sum(unattributed) AS unattributed,
+                sum(n * n) AS nn, sum(c * c) AS cc, sum(c * n) AS cn, sum(a * a) AS aa, sum(a * n) AS an, sum(o * o) AS oo, sum(o * n) AS o_n,
+                ${jackknife('c', 'tc')} AS jc, ${jackknife('a', 'ta')} AS ja, ${jackknife('o', 't_o')} AS jo
+           FROM (SELECT by_cluster.*, sum(n) OVER w AS tn, sum(c) OVER w AS tc, sum(a) OVER w AS ta, sum(o) OVER w AS t_o
+                   FROM by_cluster
+                 WINDOW w AS (PARTITION BY placement, variant ORDER BY cluster ROWS BETWEEN UNBOUNDED PRECEDING AND UNBOUNDED FOLLOWING)) AS per_cluster
+          GROUP BY placement, variant),
+       -- Capped revenue per cluster and currency, beside the cluster's impressions (in any currency), every
+       -- cluster of the variant included (those without revenue count for the jackknife as zeros).
+       currencies AS (SELECT DISTINCT placement, variant, currency FROM capped),
+       revenue AS (SELECT placement, variant, cluster, currency, sum(kept) AS y FROM capped GROUP BY placement, variant, cluster, currency),
+       revenue_moments AS (
+         SELECT placement, variant, currency, sum(y * y) AS rr, sum(y * n) AS rn, ${jackknife('y', 'ty')} AS jk
+           FROM (SELECT c.placement, c.variant, c.currency, i.n, coalesce(r.y, 0) AS y,
+                        sum(i.n) OVER w AS tn, sum(coalesce(r.y, 0)) OVER w AS ty
+                   FROM currencies c
+                   JOIN by_cluster i ON i.placement = c.placement AND i.variant = c.variant
+                   LEFT JOIN revenue r ON r.placement = c.placement AND r.variant = c.variant AND r.currency = c.currency AND r.cluster = i.cluster
+                 WINDOW w AS (PARTITION BY c.placement, c.variant, c.currency ORDER BY i.cluster ROWS BETWEEN UNBOUNDED PRECEDING AND UNBOUNDED FOLLOWING)) AS per_cluster
+          GROUP BY placement, variant, currency)
+       SELECT events.*, revenue_moments.currency, revenue_moments.rr, revenue_moments.rn, revenue_moments.jk
+         FROM events LEFT JOIN revenue_moments ON revenue_moments.placement = events.placement AND revenue_moments.variant = events.variant`,
       params,
     ),
+    // Its own statement (its lines are few and cheap to find again): planned alone, its float sums keep their order.
     sql.query<{ placement: string; variant: string; currency: string; orders: unknown; orders_sq: unknown; total: unknown; revenue: unknown; revenue_sq: unknown; cap: unknown; over: unknown }>(
       `WITH ${CAPPED_LINES}
        SELECT placement, variant, currency, sum(n) AS orders, sum(n * n) AS orders_sq, sum(total) AS total,
@@ -239,24 +282,6 @@ export async function variantAggregates(sql: ReportSql, range: ReportRange, spli
                  FROM capped
                 GROUP BY placement, variant, request_id, item_id, currency) AS per_impression
         GROUP BY placement, variant, currency`,
-      params,
-    ),
-    // Capped revenue per cluster and currency, beside the cluster's impressions (in any currency), every
-    // cluster of the variant included (those without revenue count for the jackknife as zeros).
-    sql.query<{ placement: string; variant: string; currency: string; rr: unknown; rn: unknown; jk: unknown }>(
-      `WITH ${CAPPED_LINES},
-       impressions AS (SELECT placement, variant, cluster, count(*) FILTER (WHERE viewed) AS n FROM ${COUNTED} GROUP BY placement, variant, cluster),
-       currencies AS (SELECT DISTINCT placement, variant, currency FROM capped),
-       revenue AS (SELECT placement, variant, cluster, currency, sum(kept) AS y FROM capped GROUP BY placement, variant, cluster, currency),
-       per_cluster AS (
-         SELECT c.placement, c.variant, c.currency, i.n, coalesce(r.y, 0) AS y,
-                sum(i.n) OVER w AS tn, sum(coalesce(r.y, 0)) OVER w AS ty
-           FROM currencies c
-           JOIN impressions i ON i.placement = c.placement AND i.variant = c.variant
-           LEFT JOIN revenue r ON r.placement = c.placement AND r.variant = c.variant AND r.currency = c.currency AND r.cluster = i.cluster
-         WINDOW w AS (PARTITION BY c.placement, c.variant, c.currency))
-       SELECT placement, variant, currency, sum(y * y) AS rr, sum(y * n) AS rn, ${jackknife('y', 'ty')} AS jk
-         FROM per_cluster GROUP BY placement, variant, currency`,
       params,
     ),
   ]);
@@ -271,8 +296,10 @@ export async function variantAggregates(sql: ReportSql, range: ReportRange, spli
     return aggregate;
   };
   for (const row of requests) entry(row.placement, row.variant).requests = num(row.requests);
-  for (const row of events) {
+  // The variant's figures come on each of its currency rows: set once.
+  for (const row of rows) {
     const aggregate = entry(row.placement, row.variant);
+    if (aggregate.moments) continue;
     aggregate.impressions = num(row.impressions);
     aggregate.clicks = num(row.clicks);
     aggregate.addToCarts = num(row.add_to_carts);
@@ -287,7 +314,8 @@ export async function variantAggregates(sql: ReportSql, range: ReportRange, spli
     aggregate.ordersSumSquares += num(row.orders_sq);
     aggregate.revenue.push({ currency: row.currency, total: num(row.total), cap: num(row.cap), linesCapped: num(row.over), sum: num(row.revenue), sumSquares: num(row.revenue_sq) });
   }
-  for (const row of revenueMoments) {
+  for (const row of rows) {
+    if (row.currency === null) continue;
     const aggregate = entry(row.placement, row.variant);
     const revenue = aggregate.revenue.find((r) => r.currency === row.currency);
     // The cluster count and Σn² are the variant's (clusters without revenue add only to them).
@@ -299,17 +327,19 @@ export async function variantAggregates(sql: ReportSql, range: ReportRange, spli
 
 /**
  * Viewed cards and clicks per UTC day, placement and variant, oldest first, counted as the
- * figures are (COUNTED); of each split in `splits`, that configuration's only, like its verdict.
+ * figures are (`counted`); of each split in `splits`, that configuration's only, like its verdict.
  */
 export async function dailyCtr(sql: ReportSql, range: ReportRange, splits: SplitConfigs = {}): Promise<DailyCtr[]> {
   const rows = await sql.query<{ day: string; placement: string; variant: string; impressions: unknown; clicks: unknown }>(
-    `SELECT to_char((occurred_at AT TIME ZONE 'UTC')::date, 'YYYY-MM-DD') AS day, placement, variant,
-            count(*) FILTER (WHERE viewed) AS impressions,
-            count(*) FILTER (WHERE type = 'click') AS clicks
-       FROM ${COUNTED} WHERE type IN ('impression', 'click', 'add-to-cart')
-      GROUP BY 1, placement, variant
-      HAVING count(*) FILTER (WHERE viewed OR type = 'click') > 0
-      ORDER BY 1, placement, variant`,
+    // Grouped by the date, written as text once per row of the answer rather than once per event.
+    `SELECT to_char(day, 'YYYY-MM-DD') AS day, placement, variant, impressions, clicks
+       FROM (SELECT (occurred_at AT TIME ZONE 'UTC')::date AS day, placement, variant,
+                    count(*) FILTER (WHERE viewed) AS impressions,
+                    count(*) FILTER (WHERE type = 'click') AS clicks
+               FROM ${counted(['impression', 'click', 'add-to-cart'])}
+              GROUP BY 1, placement, variant
+             HAVING count(*) FILTER (WHERE viewed OR type = 'click') > 0) AS per_day
+      ORDER BY per_day.day, placement, variant`,
     [...rangeParams(range), Object.keys(splits), Object.values(splits)],
   );
   return rows.map((row) => ({ day: row.day, placement: row.placement, variant: row.variant, impressions: num(row.impressions), clicks: num(row.clicks) }));
