@@ -9,6 +9,7 @@ import type * as ReactDOMClient from 'react-dom/client';
 import { createRecsComponents } from '../../src/react/factory.js';
 import type { RecsList } from '../../src/elements/recs-list.js';
 import type { Transport } from '../../src/transports/registry.js';
+import { withRecsCss } from './helpers.js';
 // @ts-expect-error Vue's browser build with its template compiler, served from node_modules (no declarations at this path)
 import * as Vue from '/node_modules/vue/dist/vue.esm-browser.js';
 
@@ -70,12 +71,7 @@ describe('a card template in a Vue template', () => {
  * element and in dist/recs.css (src/elements/reserve.css), which reserves the space before the first render.
  */
 describe('two-word booleans bound in a Vue template in kebab case', () => {
-  let sheet: HTMLLinkElement;
-  before(async () => {
-    sheet = Object.assign(document.createElement('link'), { rel: 'stylesheet', href: '/src/elements/reserve.css' });
-    await new Promise((resolve, reject) => document.head.append(Object.assign(sheet, { onload: resolve, onerror: reject })));
-  });
-  after(() => sheet.remove());
+  withRecsCss();
   const ten: Transport = { fetch: () => Promise.resolve({ items: Array.from({ length: 10 }, (_, index) => ({ id: `sku-${index}`, title: `Product ${index}`, price: 10 + index })) }) };
 
   for (const tag of ['recs-list', 'recs-carousel']) {

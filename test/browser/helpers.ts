@@ -23,3 +23,13 @@ export const shadow = (el: Element): ShadowRoot => el.shadowRoot!;
 /** Waits until the element reports `state` (its reflected attribute). */
 export const stateIs = (el: Element, state: string, timeout = 6000): Promise<void> =>
   waitUntil(() => el.getAttribute('state') === state, `state never became ${state} (is ${el.getAttribute('state')})`, { timeout });
+
+/** Links dist/recs.css (its source, src/elements/reserve.css) for the enclosing describe block, as the README's snippet does. */
+export function withRecsCss(): void {
+  let sheet: HTMLLinkElement;
+  before(async () => {
+    sheet = Object.assign(document.createElement('link'), { rel: 'stylesheet', href: '/src/elements/reserve.css' });
+    await new Promise((resolve, reject) => document.head.append(Object.assign(sheet, { onload: resolve, onerror: reject })));
+  });
+  after(() => sheet.remove());
+}

@@ -13,6 +13,7 @@ import { RecsCarousel as RecsCarouselElement } from '../../src/elements/recs-car
 import { RecsList as RecsListElement } from '../../src/elements/recs-list.js';
 import type { RecsRequest } from '../../src/model/types.js';
 import { registerTransport, type Transport } from '../../src/transports/registry.js';
+import { withRecsCss } from './helpers.js';
 
 interface ReactBundle {
   React: typeof ReactNamespace;
@@ -298,12 +299,7 @@ export function reactSuite(major: '18' | '19'): void {
     });
 
     describe('with recs.css', () => {
-      let sheet: HTMLLinkElement;
-      before(async () => {
-        sheet = Object.assign(document.createElement('link'), { rel: 'stylesheet', href: '/src/elements/reserve.css' });
-        await new Promise((resolve, reject) => document.head.append(Object.assign(sheet, { onload: resolve, onerror: reject })));
-      });
-      after(() => sheet.remove());
+      withRecsCss();
 
       const images = Array.from({ length: 4 }, (_, index) => ({
         id: `sku-${index + 1}`, title: index % 2 ? `Product ${index + 1}` : `A product with a long name that needs two lines or more ${index + 1}`,
