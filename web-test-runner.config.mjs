@@ -3,10 +3,7 @@ import { esbuildPlugin } from '@web/dev-server-esbuild';
 import { vendorStubs } from './test/stubs/vendor-stubs.mjs';
 import { reactBundles } from './test/stubs/react-bundles.mjs';
 import { eventsStub } from './test/stubs/events-stub.mjs';
-
-// Debian's Chromium; Playwright's own browser download is never used.
-const executablePath = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
-const args = ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
+import { chromiumLaunchOptions } from './scripts/chromium.mjs';
 
 export default {
   files: ['test/browser/**/*.test.ts'],
@@ -14,7 +11,7 @@ export default {
   rootDir: '.',
   plugins: [esbuildPlugin({ ts: true, target: 'es2022', tsconfig: './tsconfig.json' })],
   middleware: [vendorStubs(), eventsStub(), reactBundles()],
-  browsers: [playwrightLauncher({ product: 'chromium', launchOptions: { executablePath, args } })],
+  browsers: [playwrightLauncher({ product: 'chromium', launchOptions: await chromiumLaunchOptions() })],
   testFramework: { config: { timeout: 10000 } },
   concurrency: 2,
   // Bundlers replace process.env.NODE_ENV; nanostores' development build reads it.

@@ -78,6 +78,7 @@ import { extname, join, normalize } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { build } from 'esbuild';
 import { chromium } from 'playwright-core';
+import { chromiumLaunchOptions } from '../scripts/chromium.mjs';
 
 const loadBefore = loadavg();
 // The defaults are what settles the issue's comparisons on this 2-vCPU machine, not what runs quickest: part B's
@@ -107,11 +108,10 @@ const PAGES = [
 ];
 const root = new URL('..', import.meta.url).pathname;
 const out = join(root, 'bench/.out');
-const executablePath = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
-// The browser tests' flags, and from run 53 no preloaded browser-UI page: in about one new context in four headless
-// Chromium started a renderer for its own top-chrome WebUI during the load, 110-180 ms of CPU on this 2-vCPU machine
-// that fell on whichever page was loading (docs/bench.md, eighth round). A shopper's page load has no such thing.
-const args = ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--disable-features=PreloadTopChromeWebUI'];
+// The browser tests' launch (scripts/chromium.mjs): from run 70 with Playwright's own disabled features kept and
+// no browser-UI renderer started with each new context or page (docs/bench.md, run 70).
+const launchOptions = await chromiumLaunchOptions();
+const { executablePath } = launchOptions;
 
 if (!existsSync(join(root, 'dist/recs.js'))) {
   console.error('dist/recs.js is missing: run `npm run build` first (npm run bench does).');
@@ -195,7 +195,7 @@ const server = createServer((request, response) => {
 await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve));
 const origin = `http://127.0.0.1:${server.address().port}`;
 
-const browser = await chromium.launch({ executablePath, args });
+const browser = await chromium.launch(launchOptions);
 const notes = [];
 
 // --- B. page load: navigation start -> first card painted ---------------------------------

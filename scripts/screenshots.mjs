@@ -8,6 +8,7 @@
 //      docs/screenshots/<element>-<width>-<theme>.png.
 import { createServer } from 'vite';
 import { chromium } from 'playwright-core';
+import { chromiumLaunchOptions } from './chromium.mjs';
 import { execFileSync } from 'node:child_process';
 import { mkdirSync, statSync } from 'node:fs';
 import { createServer as createNetServer } from 'node:net';
@@ -18,8 +19,6 @@ const out = join(root, 'docs/screenshots');
 const WIDTHS = [360, 768, 1280];
 const THEMES = ['light', 'dark'];
 const ELEMENTS = ['recs-carousel', 'recs-list'];
-const executablePath = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
-const args = ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
 
 process.chdir(root); // vite.config.ts names its root ('demo') relative to the working directory
 
@@ -45,7 +44,7 @@ const server = await createServer({
 await server.listen();
 const url = `http://127.0.0.1:${port}/`;
 
-const browser = await chromium.launch({ executablePath, args });
+const browser = await chromium.launch(await chromiumLaunchOptions());
 mkdirSync(out, { recursive: true });
 const saved = [];
 try {

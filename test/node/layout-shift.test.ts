@@ -13,8 +13,8 @@ import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
-import { chromium, type Browser, type Page, type Route } from 'playwright-core';
-import { REPO_ROOT, collectPageErrors, startStaticServer, type StaticServer } from './support/chromium.ts';
+import type { Browser, Page, Route } from 'playwright-core';
+import { REPO_ROOT, collectPageErrors, launchChromium, startStaticServer, type StaticServer } from './support/chromium.ts';
 
 const STRICT_CSP = "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'; require-trusted-types-for 'script'; trusted-types lit-html";
 const WIDTHS = { 360: 740, 768: 1024, 1280: 800 } as const;
@@ -85,12 +85,8 @@ let browser: Browser;
 let server: StaticServer;
 before(async () => {
   server = await startStaticServer();
-  browser = await chromium.launch({
-    executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
-    args: ['--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-    // Playwright hides scrollbars by default; shoppers on Windows and Linux have them, and a carousel's takes space.
-    ignoreDefaultArgs: ['--hide-scrollbars'],
-  });
+  // Playwright hides scrollbars by default; shoppers on Windows and Linux have them, and a carousel's takes space.
+  browser = await launchChromium({ ignore: ['--hide-scrollbars'] });
 });
 after(async () => {
   await browser?.close();

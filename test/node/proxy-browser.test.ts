@@ -8,8 +8,9 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { existsSync, readFileSync } from 'node:fs';
 import { extname, join, normalize } from 'node:path';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { REPO_ROOT, startTestProxy, type TestProxy } from './harness.js';
+import { launchChromium } from './support/chromium.ts';
 import { SNAPPY_KEY, startSnappyStub } from './stubs/snappy.js';
 import { ADOBE_API_KEY, ADOBE_TOKEN, ADOBE_TRACKER_ID, startAdobeStub } from './stubs/adobe.js';
 import { YESPO_KEY, startYespoStub } from './stubs/yespo.js';
@@ -99,10 +100,7 @@ describe('widget in Chromium through the proxy to a vendor stub', { skip }, () =
       },
       { SNAPPY_API_KEY: SNAPPY_KEY, ADOBE_API_KEY, ADOBE_ACCESS_TOKEN: ADOBE_TOKEN, YESPO_API_KEY: YESPO_KEY },
     );
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-    });
+    browser = await launchChromium();
   });
 
   after(async () => {
