@@ -108,8 +108,8 @@ const PAGES = [
 ];
 const root = new URL('..', import.meta.url).pathname;
 const out = join(root, 'bench/.out');
-// The browser tests' launch (scripts/chromium.mjs): from run 70 with Playwright's own disabled features kept and
-// no browser-UI renderer started with each new context or page (docs/bench.md, run 70).
+// The browser tests' launch (scripts/chromium.mjs): from run 71 with Playwright's own disabled features kept and
+// no browser-UI renderer started with each new context or page (docs/bench.md, run 71).
 const launchOptions = await chromiumLaunchOptions();
 const { executablePath } = launchOptions;
 

@@ -7,7 +7,7 @@
  * it instead. What we add: the omnibox popup's WebUI. From Chromium 156 every new window
  * (each Playwright context and page) starts a renderer for `chrome://omnibox-popup.top-chrome`,
  * 100-180 ms of CPU on a 2-vCPU machine that lands on whatever page is loading
- * (docs/bench.md, run 70). A shopper's tab opened that window long before the page.
+ * (docs/bench.md, run 71). A shopper's tab opened that window long before the page.
  */
 import { chromium } from 'playwright-core';
 
