@@ -15,6 +15,7 @@ import { displayLimit, excludedIds, selectItems } from '../data/request.js';
 import { safeUrl } from '../format/safe-url.js';
 import { InvalidParameter } from './errors.js';
 import { sha256Hex } from './sha256-hex.js';
+import { withRenderedPriceText } from './price-text.js';
 
 export const PLACEMENT_TAGS = ['recs-carousel', 'recs-list'] as const;
 export type PlacementTag = (typeof PLACEMENT_TAGS)[number];
@@ -127,7 +128,7 @@ async function renderElementOnce(options: PlacementHtmlOptions, result: RecsResu
     limit: displayLimit(attributes.limit),
     productUrl: attributes['product-url'],
   });
-  const element = renderElement({ tag, attributes, items, trackerId: result.trackerId, stylesheet });
+  const element = renderElement({ tag, attributes, items: withRenderedPriceText(items, attributes.locale, attributes.currency), trackerId: result.trackerId, stylesheet });
   return { open: element.slice(0, -`</${tag}>`.length), items };
 }
 

@@ -10,7 +10,7 @@ import { mkdir, readFile } from 'node:fs/promises';
 import { createHmac } from 'node:crypto';
 import { dirname, resolve } from 'node:path';
 import type { AddressInfo, Socket } from 'node:net';
-import type { Server, ServerResponse } from 'node:http';
+import { createServer, type IncomingMessage, type RequestListener, type Server, type ServerOptions, type ServerResponse } from 'node:http';
 import { serve } from '@hono/node-server';
 import { ConfigError, longestTimeoutMs, parseConfigText, type ProxyConfig } from './config.js';
 import { createProxyApp, type ProxyDeps } from './app.js';
@@ -139,9 +139,15 @@ export function startProxyServer(
   deps: ProxyDeps,
   options: { port?: number; hostname?: string } = {},
 ): Promise<RunningProxy> {
-  // The socket's peer is the client (or, with limits.trustProxy, the last proxy in front).
+  // The socket's peer is the client (or, with limits.trustProxy, the last proxy in front), as it connected: a socket
+  // destroyed since (a client that resets the connection right after its request) has no remoteAddress any more,
+  // and a request without an address would not be limited.
+  const peers = new WeakMap<Socket, string | undefined>();
   const app = createProxyApp(config, {
-    clientAddress: (c) => (c.env as { incoming?: { socket?: { remoteAddress?: string } } } | undefined)?.incoming?.socket?.remoteAddress,
+    clientAddress: (c) => {
+      const socket = (c.env as { incoming?: { socket?: Socket } } | undefined)?.incoming?.socket;
+      return socket && (peers.get(socket) ?? socket.remoteAddress);
+    },
     // Request ids on every measured answer: node:crypto signs in the request's own task, WebCrypto queues a job per signature.
     hmac: (secret, text) => createHmac('sha256', secret).update(text).digest().subarray(0, 16),
     ...deps,
@@ -155,9 +161,12 @@ export function startProxyServer(
         port: options.port ?? 8787,
         hostname,
         serverOptions: nodeServerOptions(limits),
+        // The app's listener, for connections with at most MAX_PIPELINED_REQUESTS requests unanswered.
+        createServer: ((options: ServerOptions, listener: RequestListener) => createServer(options, pipelinedAtMost(MAX_PIPELINED_REQUESTS, listener))) as typeof createServer,
       },
       (info: AddressInfo) => {
         const host = info.family === 'IPv6' ? `[${info.address}]` : info.address;
+        (server as Server).on('connection', (socket: Socket) => peers.set(socket, socket.remoteAddress));
         cutUnreadAnswers(server as Server, Math.max(limits.requestTimeoutMs, shutdownDeadlineMs(config)));
         // Behind trusted proxies every connection comes from one of them: the cap would refuse shoppers.
         if (!config.limits.trustProxy) capConnectionsPerClient(server as Server, limits.maxConnectionsPerClient);
@@ -170,6 +179,31 @@ export function startProxyServer(
     server.maxConnections = limits.maxConnections;
     server.once('error', reject);
   });
+}
+
+/**
+ * The most requests of one connection that are answered at once. A client may send requests without waiting for
+ * their answers (HTTP/1.1 pipelining; browsers never do) and then never read them: Node runs every request it has
+ * read and holds each answer until those before it are written. 4 connections of 64 kB of pipelined requests for a
+ * server-rendered placement (a kept rendering costs no token) held 585 MB, for as long as the connections lasted.
+ */
+export const MAX_PIPELINED_REQUESTS = 16;
+
+/**
+ * `listener` for the requests of a connection with at most `max` of them unanswered. A connection with more is
+ * closed, and the requests Node has already read from it never reach `listener` (the app).
+ */
+function pipelinedAtMost(max: number, listener: RequestListener): RequestListener {
+  const unanswered = new WeakMap<Socket, number>();
+  return (request, response) => {
+    const { socket } = request;
+    const count = (unanswered.get(socket) ?? 0) + 1;
+    if (count > max || socket.destroyed) return void socket.destroy();
+    unanswered.set(socket, count);
+    // A request closes once its answer is written, or when its connection dies (graceful(), below).
+    request.once('close', () => unanswered.set(socket, unanswered.get(socket)! - 1));
+    listener(request, response);
+  };
 }
 
 /**
@@ -205,10 +239,14 @@ function graceful(server: Server, deadlineMs: number): () => Promise<void> {
   const inFlight = new Set<ServerResponse>();
   let closing: Promise<void> | undefined;
   // Before the app's own listener, so the header is set before any answer is written.
-  server.prependListener('request', (_request, response: ServerResponse) => {
+  server.prependListener('request', (request: IncomingMessage, response: ServerResponse) => {
     if (closing) response.setHeader('connection', 'close');
     inFlight.add(response);
-    response.once('close', () => inFlight.delete(response));
+    const done = () => inFlight.delete(response);
+    response.once('close', done);
+    // An answer queued behind another (pipelined requests) whose connection dies never emits 'close' (Node): its
+    // request does, then or once the answer is written. Without it each such answer, its text with it, stayed here for ever.
+    request.once('close', done);
   });
   return () =>
     (closing ??= new Promise<void>((done) => {

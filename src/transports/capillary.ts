@@ -24,6 +24,7 @@ import * as z from 'zod/mini';
 import type { RecsRequest } from '../model/types.js';
 import { RecsFailure } from '../model/errors.js';
 import type { RawItem } from '../model/clean-item.js';
+import { MAX_ENTRIES } from '../model/clean-item.js';
 import { basicAuthorization, parseEntries, vendorUrl, type VendorAdapter } from './adapter.js';
 
 export interface CapillarySettings {
@@ -57,7 +58,6 @@ function buildCapillaryUrl(request: RecsRequest, endpoint: string): string {
 
 const flag = z.union([z.boolean(), z.string(), z.number()]);
 const isSuccess = (value: z.infer<typeof flag> | undefined) => value === true || value === 'true' || value === 1;
-const oneOrMany = <T extends z.core.SomeType>(schema: T) => z.union([z.array(schema), schema]);
 const list = <T>(value: T | T[] | undefined): T[] => (value === undefined ? [] : Array.isArray(value) ? value : [value]);
 
 const CapillaryStatus = z.object({
@@ -79,17 +79,20 @@ type CapillaryRecommendation = z.infer<typeof CapillaryRecommendation>;
 
 const CapillaryCustomer = z.looseObject({
   item_status: z.optional(CapillaryStatus),
-  recommendation: z.optional(oneOrMany(z.unknown())),
+  recommendation: z.optional(z.unknown()),
 });
 
+/** Customers are checked one by one as they are read (parseResponse): an answer of a million is not parsed whole. */
 const CapillaryResponse = z.object({
   response: z.object({
     status: CapillaryStatus,
-    customers: z.optional(z.object({ customer: oneOrMany(CapillaryCustomer) })),
+    customers: z.optional(z.object({ customer: z.unknown() })),
   }),
 });
 
 // ---- parsing -------------------------------------------------------------------
+
+const notEnvelope = () => new RecsFailure('invalid-response', 'capillary: response does not match the v1.1 customer recommendations envelope');
 
 /** A recommendation whose own status failed is no recommendation: it counts as no entry at all. */
 const succeeded = (entry: unknown) => {
@@ -112,17 +115,27 @@ export const capillaryAdapter: VendorAdapter<CapillarySettings> = {
   },
   parseResponse(body) {
     const parsed = CapillaryResponse.safeParse(body);
-    if (!parsed.success) throw new RecsFailure('invalid-response', 'capillary: response does not match the v1.1 customer recommendations envelope');
+    if (!parsed.success) throw notEnvelope();
     const { status, customers } = parsed.data.response;
     const entries = list(customers?.customer);
     if (!isSuccess(status.success) && entries.length === 0) {
       const code = /^\d{1,6}$/.test(String(status.code)) ? ` (status code ${status.code})` : '';
       throw new RecsFailure('http', `capillary: request failed${code}`);
     }
-    const recommendations = entries
-      .filter((customer) => customer.item_status === undefined || isSuccess(customer.item_status.success))
-      .flatMap((customer) => list(customer.recommendation))
-      .filter(succeeded);
+    // Read no further than the entries parseEntries keeps (MAX_ENTRIES), customers or recommendations: 2 MB of
+    // customers took seconds to parse whole. The request names one customer, so the answer has one.
+    const recommendations: unknown[] = [];
+    for (const entry of entries.slice(0, MAX_ENTRIES)) {
+      if (recommendations.length >= MAX_ENTRIES) break;
+      const customer = CapillaryCustomer.safeParse(entry);
+      if (!customer.success) throw notEnvelope();
+      const { item_status: itemStatus, recommendation: recommended } = customer.data;
+      if (itemStatus !== undefined && !isSuccess(itemStatus.success)) continue;
+      for (const recommendation of list(recommended)) {
+        if (recommendations.length >= MAX_ENTRIES) break;
+        if (succeeded(recommendation)) recommendations.push(recommendation);
+      }
+    }
     return { items: parseEntries(recommendations, CapillaryRecommendation, normalizeCapillaryItem) };
   },
 };
