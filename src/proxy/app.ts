@@ -284,10 +284,10 @@ export function createProxyApp(config: ProxyConfig, deps: ProxyDeps): ProxyApp {
       const name = c.req.param('placement');
       const served = PLACEMENT_NAME.test(name) ? placements.get(name) : undefined;
       if (!served) throw new ProxyError(404, 'not-found', PLACEMENT_NAME.test(name) ? `no placement named "${name}"` : 'no such placement');
-      // HEAD arrives here as a GET (Hono strips the body).
+      // HEAD is answered as a GET (Hono strips the body), HTML included.
       const query = queryOf(c.req.url);
       // A server-rendered placement (html-answer.ts): display parameters are the element's, the rest are request fields.
-      const html = c.req.method === 'GET' && wantsHtml(c.req.raw) ? htmlRequest(query) : undefined;
+      const html = c.req.method !== 'POST' && wantsHtml(c.req.raw) ? htmlRequest(query) : undefined;
       const provider = config.placements[name]!.provider;
       // A POST carries its fields in the body only: a query string beside it would go unchecked.
       const postQuery = c.req.method === 'POST' ? new URLSearchParams(query) : undefined;

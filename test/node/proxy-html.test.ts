@@ -26,6 +26,9 @@ describe('a placement answered as HTML', () => {
       assert.match(answer.text, /<template shadowroot(mode)?="open"/);
       assert.equal((answer.text.match(/part="card"/g) ?? []).length, 3);
       assert.match(answer.text, /<script type="application\/json" data-recs>/);
+      // HEAD has GET's status and headers (RFC 9110): not a 400 for element=, nor JSON for Accept: text/html.
+      const head = await call(url, { ...init, method: 'HEAD' });
+      assert.deepEqual([head.status, head.headers.get('content-type'), head.text], [200, 'text/html; charset=utf-8', '']);
     }
   });
 
