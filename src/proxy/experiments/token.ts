@@ -55,6 +55,13 @@ export interface RequestIdSigner {
 /** Units a client's address is hashed into (events/ingest.ts). */
 export const CLIENT_UNITS = 1000;
 
+/**
+ * An IPv6 client (rate-limit.ts clientKey: its /64) by its /48. One subscriber may hold a whole /48
+ * (65,536 /64s; a tunnel broker gives one away) and would otherwise pose as a client in every unit.
+ * Shoppers sharing a /48 (an office, a carrier's pool) then weigh as one: a wider interval, not a false winner.
+ */
+const unitAddress = (client: string) => (/^[\da-f]{1,4}(?::[\da-f]{1,4}){3}::\/64$/.test(client) ? `${client.split(':', 3).join(':')}::/48` : client);
+
 /** When a well-formed id says it was issued (ms since 1970); verify it first. */
 export function issuedAt(token: string): number {
   return parseInt(token.split('.')[2] ?? '', 36) * 1000;
@@ -130,7 +137,7 @@ export function createRequestIdSigner(options: { secret: string; previousSecret?
 
     async clientUnit(client) {
       // Keyed, so a unit says nothing of an address without the secret; a rotation moves every client.
-      const bytes = await hmac(secrets[0]!, `client\n${client}`);
+      const bytes = await hmac(secrets[0]!, `client\n${unitAddress(client)}`);
       return new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength).getUint32(0) % CLIENT_UNITS;
     },
   };

@@ -93,7 +93,12 @@ export interface SampleRatio {
   observed: Record<string, number>;
   chiSquare: number;
   pValue: number;
-  /** p below SRM_P: the verdict is held back. */
+  /**
+   * The same check on the page views with events, between client units (pageViewCheck); absent without them.
+   * `chiSquare` is divided by the design effect: one client's page views count about as one.
+   */
+  pageViews?: { observed: Record<string, number>; chiSquare: number; pValue: number };
+  /** p below SRM_P for the answers and for the page views: the verdict is held back. */
   mismatch: boolean;
 }
 
@@ -187,7 +192,7 @@ export function buildReport(input: {
       kind,
       variants: shown.map(variantReport),
       comparisons,
-      verdict: kind === 'split' ? withEarlierConfigs(splitVerdict(arms, comparisons, sampleRatio), earlierConfigEvents) : null,
+      verdict: kind === 'split' ? withEarlierConfigs(withUnseenAnswers(splitVerdict(arms, comparisons, sampleRatio), sampleRatio), earlierConfigEvents) : null,
       sampleRatio,
       interleaving: interleaved ? interleavingReport(interleaved) : null,
       earlierConfigEvents,
@@ -200,6 +205,12 @@ export function buildReport(input: {
     };
   });
   return { from: input.from, to: input.to, placement: input.placement ?? null, method: METHOD, placements };
+}
+
+/** Answers that do not follow the weights while the page views do: said, since they may be someone's doing. */
+function withUnseenAnswers(verdict: Verdict, sampleRatio: SampleRatio | null): Verdict {
+  if (!sampleRatio || sampleRatio.mismatch || !(sampleRatio.pValue < SRM_P)) return verdict;
+  return { ...verdict, text: `${verdict.text} Answers served per variant do not follow the weights, but the page views shoppers saw do, client by client: answers nobody saw (bots, or one client asking for one variant) are left out of the sample-ratio check.` };
 }
 
 /** The verdict says what it leaves out: a reader comparing with the event counts of the export must not be surprised. */
@@ -230,7 +241,33 @@ function sampleRatioCheck(arms: VariantAggregate[], weights: Record<string, numb
     chiSquare += share > 0 ? (arm.requests - total * share) ** 2 / (total * share) : 0;
   }
   const pValue = chiSquareTail(chiSquare, arms.length - 1);
-  return { expected, observed, chiSquare, pValue, mismatch: pValue < SRM_P };
+  const pageViews = pageViewCheck(arms, expected);
+  return { expected, observed, chiSquare, pValue, ...(pageViews ? { pageViews } : {}), mismatch: pValue < SRM_P && (!pageViews || pageViews.pValue < SRM_P) };
+}
+
+/**
+ * The check again on the page views with events, one client weighing as one. Answers served are counted with
+ * nothing of who asked: one address asking for a few hundred answers of one variant (its shopper key picks it,
+ * and a cached answer costs nothing), with or without their impressions, would hold back every verdict. Page
+ * views are counted per client unit (queries.ts), and the chi-square divided by the largest design effect of
+ * the variants' shares (each share's variance between clusters, as clusteredArm, over the binomial one; Rao and
+ * Scott's first-order correction), so a mismatch must show across clients. Undefined without page views.
+ */
+function pageViewCheck(arms: VariantAggregate[], expected: Record<string, number>): SampleRatio['pageViews'] {
+  const total = arms.reduce((sum, arm) => sum + (arm.pageViews?.views ?? 0), 0);
+  if (total === 0) return undefined;
+  const observed: Record<string, number> = {};
+  let chiSquare = 0;
+  let effect = 1;
+  for (const arm of arms) {
+    const views = arm.pageViews?.views ?? 0;
+    const share = expected[arm.variant]!;
+    observed[arm.variant] = views;
+    chiSquare += share > 0 ? (views - total * share) ** 2 / (total * share) : 0;
+    const binomial = bernoulliArm(views, total);
+    effect = Math.max(effect, clusteredArm(views, arm.pageViews?.moments, binomial).variance / binomial.variance);
+  }
+  return { observed, chiSquare: chiSquare / effect, pValue: chiSquareTail(chiSquare / effect, arms.length - 1) };
 }
 
 function variantReport(row: VariantAggregate): VariantReport {

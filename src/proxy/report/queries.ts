@@ -63,6 +63,8 @@ export interface VariantAggregate extends VariantCounts {
   revenue: RevenueAggregate[];
   /** Between-cluster sums of clicks, add-to-carts and orders against impressions; absent: impressions treated as independent. */
   moments?: { clicks: ClusterMoments; addToCarts: ClusterMoments; orders: ClusterMoments };
+  /** A split's page views with an event in the range, and their between-cluster sums against the placement's page views (the sample-ratio check, model.ts). */
+  pageViews?: { views: number; moments: ClusterMoments };
 }
 
 export interface DailyCtr {
@@ -220,7 +222,7 @@ const CAPPED_LINES = `lines AS (
 /** Per placement and variant: answers served, impressions, clicks, add-to-carts, orders and revenue; of each split in `splits`, that configuration's only. */
 export async function variantAggregates(sql: ReportSql, range: ReportRange, splits: SplitConfigs = {}): Promise<VariantAggregate[]> {
   const params = [...rangeParams(range), Object.keys(splits), Object.values(splits)];
-  const [requests, rows, orders] = await Promise.all([
+  const [requests, rows, orders, views] = await Promise.all([
     sql.query<{ placement: string; variant: string; requests: unknown }>(
       `SELECT placement, variant, sum(count) AS requests FROM recs_requests
         WHERE day >= $1::date AND day < $2::date AND ($3::text IS NULL OR placement = $3::text) AND ${CURRENT_SPLIT}
@@ -284,6 +286,33 @@ export async function variantAggregates(sql: ReportSql, range: ReportRange, spli
         GROUP BY placement, variant, currency`,
       params,
     ),
+    // Per split, each variant's page views (request ids with an event) per cluster, against the cluster's page views of
+    // every variant: answers served say nothing of who asked, these do (the sample-ratio check, model.ts).
+    Object.keys(splits).length === 0
+      ? []
+      : sql.query<{ placement: string; variant: string; views: unknown; clusters: unknown; nn: unknown; yy: unknown; yn: unknown; jk: unknown }>(
+          `WITH views AS (
+             SELECT placement, variant, cluster, count(DISTINCT request_id) AS y
+               FROM (SELECT placement, variant, request_id, ${CLUSTER} FROM recs_events
+                      WHERE ${TIME_RANGE} AND placement = ANY($4::text[]) AND ${CURRENT_SPLIT}) AS e
+              GROUP BY placement, variant, cluster),
+           cells AS (
+             SELECT views.*, sum(y) OVER (PARTITION BY placement, cluster) AS n, sum(y) OVER (PARTITION BY placement) AS tn,
+                    sum(y) OVER (PARTITION BY placement, variant) AS ty
+               FROM views),
+           -- Window sums, not a join of every variant with every cluster (planned as a loop, seconds): a cluster without
+           -- the variant adds ty² · (1 / (tn - n) - 1 / tn)² to its jackknife, so s sums that over all clusters and
+           -- each cell of the variant trades its own for it.
+           placements AS (
+             SELECT placement, count(*) AS clusters, sum(n * n) AS nn, sum(power(1 / nullif(tn - n, 0)::float8 - 1 / tn::float8, 2)) AS s
+               FROM (SELECT DISTINCT placement, cluster, n, tn FROM cells) AS each_cluster GROUP BY placement)
+           SELECT c.placement, c.variant, p.clusters, sum(c.y) AS views, p.nn, sum(c.y * c.y) AS yy, sum(c.y * c.n) AS yn,
+                  p.s * power(max(c.ty)::float8, 2) + sum(power((c.ty - c.y)::float8 / nullif(c.tn - c.n, 0) - c.ty::float8 / c.tn, 2)
+                                                       - power(c.ty::float8 / nullif(c.tn - c.n, 0) - c.ty::float8 / c.tn, 2)) AS jk
+             FROM cells c JOIN placements p ON p.placement = c.placement
+            GROUP BY c.placement, c.variant, p.clusters, p.nn, p.s`,
+          params,
+        ),
   ]);
   const byKey = new Map<string, VariantAggregate>();
   const entry = (placement: string, variant: string): VariantAggregate => {
@@ -320,6 +349,9 @@ export async function variantAggregates(sql: ReportSql, range: ReportRange, spli
     const revenue = aggregate.revenue.find((r) => r.currency === row.currency);
     // The cluster count and Σn² are the variant's (clusters without revenue add only to them).
     if (revenue && aggregate.moments) revenue.moments = { clusters: aggregate.moments.clicks.clusters, nn: aggregate.moments.clicks.nn, yy: num(row.rr), yn: num(row.rn), jackknife: num(row.jk) };
+  }
+  for (const row of views) {
+    entry(row.placement, row.variant).pageViews = { views: num(row.views), moments: { clusters: num(row.clusters), nn: num(row.nn), yy: num(row.yy), yn: num(row.yn), jackknife: num(row.jk) } };
   }
   for (const aggregate of byKey.values()) aggregate.revenue.sort((a, b) => (a.currency < b.currency ? -1 : a.currency > b.currency ? 1 : 0));
   return [...byKey.values()].sort((a, b) => compare(a.placement, b.placement) || compare(a.variant, b.variant));
