@@ -364,7 +364,6 @@ export function createProxyApp(config: ProxyConfig, deps: ProxyDeps): ProxyApp {
       verifyRequestId: (token, claim) => signer.verify(token, claim, placements.get(claim.placement)?.teams),
       clientUnit: (client) => signer.clientUnit(client),
       now,
-      maxEventAgeMs: EVENT_LIMITS.maxAgeMs,
     });
     // Every batch is a write: the per-client limit applies to each.
     app.post('/events', (c) => {

@@ -125,11 +125,13 @@ describe('POST /events', () => {
     assert.deepEqual(await (await handler(post({ batchId: batchId(), events: forged }))).json(), { accepted: 4, duplicates: 96 });
   });
 
-  it('dates an event no earlier than its answer was served (a shopper clock behind, or a script back-dating it)', async () => {
+  it('dates an event between its answer and now, whatever the shopper clock says (behind, ahead, years off), and stores it', async () => {
     const issued = NOW - 3600_000; // the fake signer's ids say they were issued an hour ago
-    await handler(post({ batchId: batchId(), events: [click({ at: NOW - 6 * 24 * 3600_000 }), click({ itemId: 'sku-2', rank: 2, at: NOW - 60_000 })] }));
+    const times = [NOW - 6 * 24 * 3600_000, NOW - 60_000, NOW + 6 * 60_000, NOW + 2 * 365 * 24 * 3600_000, Date.parse('2001-01-01T00:00:00Z'), 0];
+    const answer = await handler(post({ batchId: batchId(), events: times.map((at, index) => click({ itemId: `sku-${index + 1}`, rank: index + 1, at })) }));
+    assert.equal(answer.status, 202);
     const rows = await store.sql.query<{ rank: number; occurred_at: Date }>('SELECT rank, occurred_at FROM recs_events ORDER BY rank');
-    assert.deepEqual(rows.map((row) => row.occurred_at.getTime()), [issued, NOW - 60_000]);
+    assert.deepEqual(rows.map((row) => row.occurred_at.getTime()), [issued, NOW - 60_000, NOW, NOW, issued, issued]);
   });
 
   // [what is wrong, the body, the status, the parameter named]
@@ -195,8 +197,6 @@ describe('POST /events', () => {
     ['at as a date string', withEvent(click({ at: '2026-11-30T12:00:00Z' })), 400, 'events[1].at'],
     ['a fractional at', withEvent(click({ at: NOW - 0.5 })), 400, 'events[1].at'],
     ['a negative at', withEvent(click({ at: -1 })), 400, 'events[1].at'],
-    ['at 6 minutes in the future', withEvent(click({ at: NOW + 6 * 60_000 })), 400, 'events[1].at'],
-    ['at 8 days ago', withEvent(click({ at: NOW - 8 * 24 * 3600_000 })), 400, 'events[1].at'],
     ['an order without orderId', without('orderId', order()), 400, 'events[1].orderId'],
     ['an order without quantity', without('quantity', order()), 400, 'events[1].quantity'],
     ['an order without price', without('price', order()), 400, 'events[1].price'],
