@@ -22,8 +22,9 @@ export interface FetchVendorOptions {
  * download is cancelled) and the cut text fails to parse like any unreadable answer: an endless body or a gzip bomb
  * costs no more memory than the cap, and JSON.parse never holds the page (30 MB took a second). (Called as `read` is.)
  */
-const readCapped = ({ body }: Response, _vendor: string, size = 0) =>
-  new Response(body?.pipeThrough(new TransformStream({ transform: (chunk, out) => ((size += chunk.length) > 2e6 ? out.terminate() : out.enqueue(chunk)) }))).text();
+const readCapped = (response: Response, _vendor: string, size = 0) =>
+  // A page's fetch polyfill (whatwg-fetch, unfetch) answers without a body stream: its text is all there already.
+  response.body ? new Response(response.body.pipeThrough(new TransformStream({ transform: (chunk, out) => ((size += chunk.length) > 2e6 ? out.terminate() : out.enqueue(chunk)) }))).text() : response.text();
 
 /**
  * The one HTTP call of both runners: never sends cookies, never follows a redirect, turns every failure into a

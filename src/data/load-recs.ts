@@ -63,7 +63,8 @@ function fetchOne(request: RecsRequest, options: LoadOptions): Promise<RecsResul
  */
 async function fetchWithFallback(request: RecsRequest, options: LoadOptions): Promise<LoadedRecs> {
   const primary = fetchOne(request, options).then((result): LoadedRecs => ({ ...result, source: 'primary', transport: request.transport }));
-  if (!options.fallback) return primary;
+  // A fallback of only spaces (a CMS field left blank) is none, as every blank attribute.
+  if (!options.fallback?.trim()) return primary;
   primary.catch(() => {}); // handled by withFallback, once its chunk is here
   return import('./fallback.js').then((chunk) => chunk.withFallback(primary, request, options, fetchOne), () => primary);
 }

@@ -95,7 +95,7 @@ export class RecsCarousel extends RecsElement {
     const labels = this.resolvedLabels;
     const ready = this.showsCards;
     const slides = { total: this.items.length };
-    const heading = this.heading?.trim();
+    const heading = `${this.heading ?? ''}`.trim();
     // No white space between tags and parts: text nodes that nothing shows.
     return html`<section
       part="region"

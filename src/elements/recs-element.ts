@@ -221,8 +221,9 @@ export abstract class RecsElement extends LitElement {
   get resolvedLabels(): RecsLabels {
     const labels: Record<string, string> = { ...DEFAULT_LABELS, ...this.labels };
     // Each word's attribute property is its name and "Label" (prevLabel for previous); the region has none.
-    // An empty or blank one is unset, as every empty attribute (a CMS field left blank must not leave a button unnamed).
-    for (const key in labels) labels[key] = (this as unknown as Record<string, string | undefined>)[`${key === 'previous' ? 'prev' : key}Label`]?.trim() || labels[key]!;
+    // An empty or blank one is unset, as every empty attribute (a CMS field left blank must not leave a button unnamed);
+    // so is a word the labels property leaves undefined (a framework's missing translation): the default, not "undefined".
+    for (const key in labels) labels[key] = `${(this as unknown as Record<string, string | undefined>)[`${key === 'previous' ? 'prev' : key}Label`] ?? ''}`.trim() || labels[key] || (DEFAULT_LABELS as unknown as Record<string, string>)[key]!;
     return labels as unknown as RecsLabels;
   }
 
@@ -363,7 +364,8 @@ export abstract class RecsElement extends LitElement {
       if (!run.isLatest()) return;
       const error = toRecsError(thrown);
       release(this);
-      this.#shown = this.#reselect = undefined;
+      // No answer is shown: the error's event and later clicks carry no tracker id of the answer it replaced.
+      this.#shown = this.#reselect = this.trackerId = undefined;
       this.items = [];
       this.error = error;
       this.state = 'error';
@@ -398,7 +400,8 @@ export abstract class RecsElement extends LitElement {
     if (!run.isLatest()) return;
     watchEvents(this, result, request.endpoint);
     const context = { ...this.eventContext(), transport: result.transport, source: result.source };
-    if (items.length) emit(this, 'recs-load', { items, ...context });
+    // A copy: a page sorting or filtering the detail's list in place must not reorder what clicks and impressions report.
+    if (items.length) emit(this, 'recs-load', { items: [...items], ...context });
     else emit(this, 'recs-empty', context);
   }
 
@@ -461,8 +464,8 @@ export abstract class RecsElement extends LitElement {
   }
 
   protected renderHeading(): TemplateResult | typeof nothing {
-    // A blank heading is none (the carousel's region is then named by its label).
-    return this.heading?.trim() ? html`<h2 part="heading" class="heading" id="heading">${this.heading}</h2>` : nothing;
+    // A blank heading is none (the carousel's region is then named by its label); a number (a framework's property) is its text.
+    return `${this.heading ?? ''}`.trim() ? html`<h2 part="heading" class="heading" id="heading">${this.heading}</h2>` : nothing;
   }
 
   protected override shouldUpdate(): boolean {

@@ -23,7 +23,8 @@ export class RecsFailure extends Error {
 
 /** Whatever was thrown, as the plain value events and the proxy carry. */
 export function toRecsError(thrown: unknown): RecsError {
-  if (!(thrown instanceof RecsFailure)) return { code: 'network', message: thrown instanceof Error ? thrown.message : String(thrown) };
+  // Not String(thrown), which throws on a value without a prototype (Object.create(null)) and left the widget loading.
+  if (!(thrown instanceof RecsFailure)) return { code: 'network', message: thrown instanceof Error ? thrown.message : 'Request failed' };
   const { code, message, status } = thrown;
   return { code, message, ...(status && { status }) };
 }

@@ -133,12 +133,13 @@ export function hasPersonalIdentifier(request: Partial<RecsRequest>): boolean {
 }
 
 /**
- * A field's value from an attribute's text (or a property set to text): lists split on
+ * A field's value from an attribute's text (or a property set to text or a number): lists split on
  * commas, numbers parsed. Empty text is unset, as a CMS renders an attribute it has no
  * value for; so is a number that does not parse.
  */
 export function fieldFromText(kind: FieldSpec['kind'], value: unknown): string | string[] | number | undefined {
-  const text = typeof value === 'string' ? value.trim() : undefined;
+  // A number is its text: a framework sets `productId={product.id}` as a property, and shop ids are often numbers.
+  const text = typeof value === 'string' || Number.isFinite(value) ? `${value}`.trim() : undefined;
   if (kind === 'number') {
     const number = text ? Number(text) : value;
     // Number.isFinite is false for anything not a number (it does not convert).
