@@ -22,18 +22,22 @@ const reportOf = async (proxy: Proxy, search: string) => {
   return answer.body.placements[0];
 };
 
+/** A 50/50 split of two demo rankings, its clients told apart by X-Forwarded-For, on the given clock. */
+const startSplitProxy = (now: () => number) =>
+  startMeasuredProxy(
+    {
+      limits: { perClient: { ratePerSecond: 100_000, burst: 100_000 }, trustProxy: true },
+      placements: { best: { provider: 'split', variants: { a: { provider: 'demo', weight: 50 }, b: { provider: 'demo', ranking: 'popular', weight: 50 } } } },
+    },
+    { RECS_EVENTS_SECRET: SECRET, REPORT_TOKEN },
+    { now },
+  );
+
 describe('one client holding an IPv6 /48 (65,536 /64s; a tunnel broker gives one away)', () => {
   let clock = Date.now();
   let proxy: Proxy;
   before(async () => {
-    proxy = await startMeasuredProxy(
-      {
-        limits: { perClient: { ratePerSecond: 100_000, burst: 100_000 }, trustProxy: true },
-        placements: { best: { provider: 'split', variants: { a: { provider: 'demo', weight: 50 }, b: { provider: 'demo', ranking: 'popular', weight: 50 } } } },
-      },
-      { RECS_EVENTS_SECRET: SECRET, REPORT_TOKEN },
-      { now: () => clock },
-    );
+    proxy = await startSplitProxy(() => clock);
   });
   after(() => proxy.close());
   beforeEach(() => proxy.store.sql.query('TRUNCATE recs_events, recs_batches, recs_requests'));
@@ -89,14 +93,7 @@ describe("a split's sample-ratio check, against one client", () => {
   let clock = Date.now();
   let proxy: Proxy;
   before(async () => {
-    proxy = await startMeasuredProxy(
-      {
-        limits: { perClient: { ratePerSecond: 100_000, burst: 100_000 }, trustProxy: true },
-        placements: { best: { provider: 'split', variants: { a: { provider: 'demo', weight: 50 }, b: { provider: 'demo', ranking: 'popular', weight: 50 } } } },
-      },
-      { RECS_EVENTS_SECRET: SECRET, REPORT_TOKEN },
-      { now: () => clock },
-    );
+    proxy = await startSplitProxy(() => clock);
   });
   after(() => proxy.close());
   beforeEach(() => proxy.store.sql.query('TRUNCATE recs_events, recs_batches, recs_requests'));

@@ -25,8 +25,7 @@ import { connect, type Socket } from 'node:net';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { setFlagsFromString } from 'node:v8';
-import { runInNewContext } from 'node:vm';
+import { heapUsed } from './support/heap.ts';
 import { call, query, startTestProxy, type TestProxy } from './harness.js';
 import { startSilentServer, type SilentServer } from './stubs/hostile.js';
 import { SNAPPY_KEY } from './stubs/snappy.js';
@@ -40,14 +39,6 @@ const MB = 1024 * 1024;
 const BOUNDED = { timeout: 60_000 };
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
-setFlagsFromString('--expose-gc');
-const gc = runInNewContext('gc') as () => void;
-/** Heap in use after full collections. */
-function heapUsed(): number {
-  gc();
-  gc();
-  return process.memoryUsage().heapUsed;
-}
 
 /** A catalog of `count` products of about 5 kB of JSON each (long texts, as a shop's feed may have). */
 function writeCatalog(folder: string, count: number): string {

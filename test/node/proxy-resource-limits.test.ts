@@ -19,8 +19,7 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { setFlagsFromString } from 'node:v8';
-import { runInNewContext } from 'node:vm';
+import { heapUsed } from './support/heap.ts';
 import { call, query, startTestProxy } from './harness.js';
 import { startSnappyStub, SNAPPY_KEY } from './stubs/snappy.js';
 import { startCountingSnappyStub } from './stubs/counting-snappy.js';
@@ -29,14 +28,6 @@ import { createResponseCache } from '../../src/proxy/response-cache.js';
 
 const MB = 1024 * 1024;
 
-setFlagsFromString('--expose-gc');
-const gc = runInNewContext('gc') as () => void;
-/** Heap in use after full collections. */
-function heapUsed(): number {
-  gc();
-  gc();
-  return process.memoryUsage().heapUsed;
-}
 
 /** A catalog of 120 rich products (about 5.9 kB of JSON each: long texts, ten attributes), as a shop's feed may be. */
 function writeRichCatalog(folder: string): string {
