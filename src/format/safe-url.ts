@@ -18,8 +18,9 @@ export function safeUrl(raw: unknown): string | undefined {
     return undefined;
   }
   if (!/^https?:$/.test(parsed.protocol)) return undefined;
-  // Written with a scheme or as //host: absolute, normalized. Otherwise relative, left for the page to resolve.
-  return /^([a-z][a-z\d+.-]*:|\/\/)/i.test(trimmed) ? parsed.href : trimmed;
+  // Written with a scheme: absolute, normalized. Otherwise relative (//host too: a CDN's image keeps the page's https,
+  // where the parse above would have made it http), left for the page to resolve as the parse did.
+  return /^[a-z][a-z\d+.-]*:/i.test(trimmed) ? parsed.href : trimmed;
 }
 
 /** Fills `{id}` in a link template such as `/products/{id}` (the id URL-encoded), then checks it. */

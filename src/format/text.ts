@@ -1,5 +1,6 @@
-// C0/C1 control characters and bidi overrides that could reorder what a shopper reads.
-export const UNPRINTABLE = /[\u0000-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069]+/g;
+// C0/C1 control characters, bidi overrides that could reorder what a shopper reads, and lone surrogates (with
+// the u flag, a pair is one code point, not in the class): no glyph, and encodeURIComponent throws on them.
+export const UNPRINTABLE = /[\u0000-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069\ud800-\udfff]+/gu;
 /** Runs of white space, and any white space other than a plain space. */
 const SPACES = /\s\s+|[^\S ]/g;
 

@@ -82,8 +82,11 @@ const RULES: Record<WireField, z.ZodMiniType> = {
   context: matching(/^[A-Za-z0-9_.:-]{1,64}$/, 'must be a context name, such as GENERIC'),
   country: matching(/^[A-Za-z]{2}$/, 'must be an ISO 3166-1 alpha-2 country code, such as JP'),
   language: matching(/^[A-Za-z]{2,8}(?:-[A-Za-z0-9]{1,8}){0,3}$/, 'must be a language code, such as EN or MULT'),
-  locale: z.string('must be a BCP 47 locale, such as de-DE').check(z.refine(isLocale, 'must be a BCP 47 locale, such as de-DE')),
-  currency: matching(/^[A-Za-z]{3}$/, 'must be an ISO 4217 currency code, such as EUR'),
+  // Formatting hints: one Intl cannot use is left out, never refused. The widget sends the attribute as written and
+  // formats with the browser's locale or the vendor's currency instead (README, Attributes), so a shop platform's
+  // `en_US` (WooCommerce's and Magento's form) must not cost it its cards; the answer then has no price text.
+  locale: z.catch(z.optional(z.string().check(z.refine(isLocale))), undefined),
+  currency: z.catch(z.optional(matching(/^[A-Za-z]{3}$/, '')), undefined),
   cart,
   // Random, so not personal: it may travel in a GET query.
   shopper: matching(/^[A-Za-z0-9_-]{8,64}$/, 'must be 8 to 64 letters, digits, - or _'),

@@ -12,7 +12,7 @@ describe('safeUrl', () => {
     expect(safeUrl('HTTP://Shop.Example/p')).to.equal('http://shop.example/p');
     expect(safeUrl('/p/1?x=1#y')).to.equal('/p/1?x=1#y');
     expect(safeUrl('p/1')).to.equal('p/1');
-    expect(safeUrl('//cdn.example/i.jpg')).to.equal('http://cdn.example/i.jpg');
+    expect(safeUrl('//cdn.example/i.jpg')).to.equal('//cdn.example/i.jpg'); // the page's scheme: https on an https shop
   });
 
   it('drops every other scheme, however it is disguised', () => {
@@ -31,7 +31,7 @@ describe('safeUrl', () => {
     }
     // Another host however it is written: normalized by the parser (or relative where it stays one), never passed through unread.
     expect(safeUrl('/\\evil.example/x')).to.equal('/\\evil.example/x'); // relative: the page's own scheme, as before
-    expect(safeUrl('//evil.example/x')).to.equal('http://evil.example/x');
+    expect(safeUrl('//evil.example/x')).to.equal('//evil.example/x');
     expect(safeUrl('/\t/evil.example/x')).to.equal('/\t/evil.example/x');
     expect(safeUrl('/\n\njavascript:alert(1)')).to.equal('/\n\njavascript:alert(1)');
   });
@@ -102,6 +102,9 @@ describe('cleanItem', () => {
 
   it('makes text plain and single-line', () => {
     expect(plainText('  a\n\tb\u0000c\u202e ')).to.equal('a b c');
+    // A lone surrogate has no glyph and makes encodeURIComponent throw (a product link from a template); a pair is kept.
+    expect(plainText('\ud800')).to.equal(undefined);
+    expect(plainText('a\udc00b \ud83d\ude00')).to.equal('a b \ud83d\ude00');
     expect(plainText('x'.repeat(400))!.length).to.equal(300);
   });
 });

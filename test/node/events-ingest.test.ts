@@ -107,6 +107,12 @@ describe('POST /events', () => {
     assert.deepEqual(rows.find((row) => row.type === 'impression')!.occurred_at, new Date(NOW - 1000));
   });
 
+  it("keeps an emoji in an item id (a surrogate pair, one code point), as the vendor served it", async () => {
+    assert.equal((await handler(post({ batchId: batchId(), events: [click({ itemId: 'sku-\ud83d\ude00' })] }))).status, 202);
+    const rows = await store.sql.query<{ item_id: string }>('SELECT item_id FROM recs_events');
+    assert.deepEqual(rows.map((row) => row.item_id), ['sku-\ud83d\ude00']);
+  });
+
   it('counts repeats once: the same batch again, the same event in a new batch, an event twice in one batch', async () => {
     const first = { batchId: batchId(), events: [click(), click({ itemId: 'sku-2', rank: 2 })] };
     assert.deepEqual(await (await handler(post(first))).json(), { accepted: 2, duplicates: 0 });
@@ -192,6 +198,7 @@ describe('POST /events', () => {
     ['an empty trackerId', withEvent(click({ trackerId: '' })), 400, 'events[1].trackerId'],
     ['a long trackerId', withEvent(click({ trackerId: 't'.repeat(201) })), 400, 'events[1].trackerId'],
     ['a trackerId with a line break', withEvent(click({ trackerId: 'a\nb' })), 400, 'events[1].trackerId'],
+    ['an itemId with a lone surrogate', withEvent(click({ itemId: 'sku-\ud800' })), 400, 'events[1].itemId'],
     ['a numeric trackerId', withEvent(click({ trackerId: 5 })), 400, 'events[1].trackerId'],
     ['no at', without('at'), 400, 'events[1].at'],
     ['at as a date string', withEvent(click({ at: '2026-11-30T12:00:00Z' })), 400, 'events[1].at'],

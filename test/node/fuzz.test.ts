@@ -314,14 +314,15 @@ function isHttpOrRelative(value: unknown): boolean {
   return scheme === undefined || scheme === 'http' || scheme === 'https';
 }
 
-const UNPRINTABLE = /[\u0000-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069]/;
+/** Controls, bidi overrides and lone surrogates (u flag: a surrogate pair is one code point, not in the class). */
+const UNPRINTABLE = /[\u0000-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069\ud800-\udfff]/u;
 /** A string that still has something to show once controls and spaces are gone. */
-const hasPrintable = (value: unknown) => typeof value === 'string' && value.replace(new RegExp(UNPRINTABLE.source, 'g'), '').trim() !== '';
+const hasPrintable = (value: unknown) => typeof value === 'string' && value.replace(new RegExp(UNPRINTABLE.source, 'gu'), '').trim() !== '';
 const isShownText = (value: unknown) => typeof value === 'string' && value.trim() !== '' && value === value.trim() && !UNPRINTABLE.test(value);
 /** The longest id an item keeps: a longer one is never cut short (two would become one), the item is dropped. */
 const MAX_ID = 200;
 /** An id an item can keep: printable, and at most MAX_ID characters once controls and runs of white space are one space. */
-const isUsableId = (value: unknown) => hasPrintable(value) && (value as string).replace(new RegExp(UNPRINTABLE.source, 'g'), ' ').replace(/\s+/g, ' ').trim().length <= MAX_ID;
+const isUsableId = (value: unknown) => hasPrintable(value) && (value as string).replace(new RegExp(UNPRINTABLE.source, 'gu'), ' ').replace(/\s+/g, ' ').trim().length <= MAX_ID;
 
 function assertSafeItems(items: RecsResult['items']): void {
   assert.ok(Array.isArray(items));

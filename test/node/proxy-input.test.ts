@@ -55,9 +55,13 @@ const BAD_VALUES: Record<string, string[]> = {
   context: ['GENERIC;DROP', 'x'.repeat(65)],
   country: ['Japan', 'j'],
   language: ['e', 'en_US'],
-  locale: ['not a locale', 'x'.repeat(40)],
-  currency: ['EURO', '€'],
   cart: ['sku-1:0', 'sku#1:2', ',', 'sku 1:2', Array.from({ length: 51 }, (_, i) => `s${i}`).join(',')],
+};
+
+/** Formatting hints: a bad value is left out of the request, as the widget leaves it out of its formatting. */
+const IGNORED_BAD_VALUES: Record<string, string[]> = {
+  locale: ['en_US', 'not a locale', 'x'.repeat(40)],
+  currency: ['EURO', '€', ''],
 };
 
 describe('input: every parameter is validated before any vendor call', () => {
@@ -78,7 +82,22 @@ describe('input: every parameter is validated before any vendor call', () => {
   });
 
   it('covers every field the widget sends (proxyFields)', () => {
-    assert.deepEqual(Object.keys(BAD_VALUES).sort(), Object.keys(proxyFields(everyField)).sort());
+    assert.deepEqual([...Object.keys(BAD_VALUES), ...Object.keys(IGNORED_BAD_VALUES)].sort(), Object.keys(proxyFields(everyField)).sort());
+  });
+
+  it('leaves out a locale or currency it cannot use, as GET and as POST: the same answer as without it, no price text', async () => {
+    const plain = { productId: '655277e68e0719000d6c3fd5', location: 'US' };
+    const without = await call(`${endpoint}?${new URLSearchParams(plain)}`);
+    assert.equal(without.status, 200, without.text);
+    for (const [parameter, values] of Object.entries(IGNORED_BAD_VALUES)) {
+      for (const value of values) {
+        const fields = { ...plain, [parameter]: value };
+        for (const answer of [await call(`${endpoint}?${new URLSearchParams(fields)}`), await post(endpoint, fields)]) {
+          assert.equal(answer.status, 200, `${parameter}=${JSON.stringify(value)}: ${answer.text}`);
+          assert.deepEqual(answer.body.items, without.body.items, `${parameter}=${JSON.stringify(value)}`);
+        }
+      }
+    }
   });
 
   it('accepts a request that sets every field as POST, and every anonymous field as GET', async () => {

@@ -55,8 +55,9 @@ const CURRENCY = /^[A-Z]{3}$/;
  * Item, tracker and order ids are the vendor's or the shop's: any text but what the proxy's
  * own answers never hold (control characters, bidi overrides, line breaks; src/format/text.ts).
  * A soft hyphen or an emoji's zero-width joiner is a vendor's id as served, so it is kept.
+ * With UNPRINTABLE's u flag: an emoji's surrogate pair is one code point, only a lone surrogate matches.
  */
-const CONTROL = new RegExp(`${UNPRINTABLE.source}|[\u2028\u2029]`);
+const CONTROL = new RegExp(`${UNPRINTABLE.source}|[\u2028\u2029]`, 'u');
 const COMMON_FIELDS = new Set(['type', 'placement', 'requestId', 'variant', 'itemId', 'rank', 'team', 'trackerId', 'at']);
 const ORDER_FIELDS = ['orderId', 'quantity', 'price', 'currency'] as const;
 const MAX_ID_LENGTH = 200;
