@@ -2,7 +2,7 @@ import type { RecsRequest, RecsResult } from '../model/types.js';
 import { cleanResult } from '../model/clean-item.js';
 import type { VendorAdapter } from '../transports/adapter.js';
 import { loadTransport, registered, type Transport } from '../transports/registry.js';
-import { withDeadline, withPolicy } from './policy.js';
+import { withPolicy } from './policy.js';
 import { shareRequest } from './shared-requests.js';
 import { fetchVendor } from './http.js';
 
@@ -41,7 +41,7 @@ export async function runAdapter(adapter: VendorAdapter, request: RecsRequest, s
 function fetchOne(request: RecsRequest, options: LoadOptions): Promise<RecsResult> {
   const { signal, timeout, transport } = options;
   const run = async (shared: AbortSignal) => {
-    if (!transport) await registered(request.transport, withDeadline(shared, timeout));
+    if (!transport) await registered(request.transport, AbortSignal.any([shared, AbortSignal.timeout(timeout)]));
     const answer = await withPolicy(
       async (attempt) => {
         const source = transport ?? (await loadTransport(request.transport));

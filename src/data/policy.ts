@@ -10,18 +10,6 @@ export interface PolicyOptions {
 }
 
 /**
- * A signal that aborts with `signal` or after `ms`: what AbortSignal.any([signal, AbortSignal.timeout(ms)]) does, on
- * the browsers without AbortSignal.any too (Safari before 17.4, Chrome before 116, Firefox before 124), where every
- * request failed. Why it aborted is read from the caller's signal (failure, below), never from this one's reason.
- */
-export function withDeadline(signal: AbortSignal, ms: number, deadline = new AbortController()): AbortSignal {
-  const abort = () => deadline.abort();
-  signal.aborted ? abort() : signal.addEventListener('abort', abort);
-  setTimeout(abort, ms);
-  return deadline.signal;
-}
-
-/**
  * Runs `attempt` under the fetching policy: one deadline for all tries, at most
  * `retries` retries with backoff, and an abort from the caller ending it at once, also
  * for a try that ignores its signal (a transport that never settles).
@@ -32,7 +20,7 @@ export function withDeadline(signal: AbortSignal, ms: number, deadline = new Abo
 export async function withPolicy<T>(attempt: (signal: AbortSignal) => Promise<T>, options: PolicyOptions): Promise<T> {
   const { signal: callerSignal, timeout, retries } = options;
   const deadline = Date.now() + timeout;
-  const signal = withDeadline(callerSignal, timeout);
+  const signal = AbortSignal.any([callerSignal, AbortSignal.timeout(timeout)]);
   // A try ends when the signal aborts, whether it listens or not; failure() then says why.
   const aborted = new Promise<never>((_, reject) => signal.addEventListener('abort', reject));
   const tryOnce = (signal: AbortSignal) => Promise.race([attempt(signal), aborted]);

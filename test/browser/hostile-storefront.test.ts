@@ -179,23 +179,6 @@ describe('a page that replaced window.fetch', () => {
   });
 });
 
-describe('a browser without AbortSignal.any (Safari before 17.4, Chrome before 116, Firefox before 124)', () => {
-  const any = AbortSignal.any;
-  beforeEach(() => delete (AbortSignal as { any?: unknown }).any);
-  afterEach(() => (AbortSignal.any = any));
-
-  it('gets cards, and a transport that never answers still times out into the error state', async () => {
-    const el = await mount('recs-list', { transport: answering() });
-    await stateIs(el, 'ready');
-    expect(titles(el)).to.deep.equal(['Hostile 1', 'Hostile 2', 'Hostile 3']);
-    const silent = await mount('recs-list', { transport: { fetch: () => new Promise(() => {}) } }, { timeout: '300' });
-    const failed = oneEvent(silent, 'recs-error');
-    expect((await failed).detail.error.code).to.equal('timeout');
-    await stateIs(silent, 'error');
-    expect(uncaught).to.deep.equal([]);
-  });
-});
-
 describe('custom transports that fail oddly', () => {
   // A library's error value with no prototype (a dictionary from Object.create(null)): String() throws on it.
   it('a transport rejecting with a value that cannot become text ends in the error state with recs-error, not loading for ever', async () => {
