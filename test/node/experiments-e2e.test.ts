@@ -66,12 +66,17 @@ describe('the demo: events to the report', () => {
       if (new URL(request.url()).pathname === '/events') eventPosts.push(request.postData() ?? '');
     });
     const reading: Promise<void>[] = [];
-    // The answers of the page as opened; a later one (a widget asking again) is not read: its body may be gone by the
-    // time the test ends, and its read would fail after the test.
+    // The answers of the page as opened, read as they pass through a route: a body read afterwards from the browser
+    // (response.json()) is sometimes gone already ("No data found for resource"), most often on a loaded machine.
     let opened = false;
-    page.on('response', (response) => {
-      const match = /^\/recs\/(\w+)$/.exec(new URL(response.url()).pathname);
-      if (!opened && match && response.status() === 200) reading.push(response.json().then((body: Answer) => void answers.set(match[1]!, body)));
+    await page.route(/\/recs\/\w+(\?|$)/, async (route) => {
+      const response = await route.fetch();
+      const match = /^\/recs\/(\w+)$/.exec(new URL(route.request().url()).pathname);
+      if (!opened && match && response.status() === 200) {
+        const body = (await response.json()) as Answer;
+        reading.push(Promise.resolve(void answers.set(match[1]!, body)));
+      }
+      await route.fulfill({ response });
     });
     // Clicks are recorded, but the shopper stays on the page.
     await page.addInitScript(() => document.addEventListener('recs-click', (event) => event.preventDefault()));
