@@ -599,7 +599,8 @@ if (loadClientPlan) {
             const cases: [query: string, parameter: string][] = [
               [`productId=a%0d%0aSet-Cookie:%20x=1`, 'productId'],
               [`productId=${PRODUCT}&customerId=a%0d%0aSet-Cookie:%20x=1`, 'customerId'],
-              [`productId=${PRODUCT}&locale=en%0d%0aX-Injected:%201`, 'locale'],
+              // (Not locale or currency: a value Intl cannot use is left out of the request, README.)
+              [`productId=${PRODUCT}&context=en%0d%0aX-Injected:%201`, 'context'],
               [`productId=${PRODUCT}&x%0d%0aSet-Cookie:%20x=1=1`, 'x\r\nSet-Cookie: x'],
             ];
             for (const [query, parameter] of cases) {
