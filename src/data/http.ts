@@ -27,7 +27,7 @@ const readCapped = (response: Response, _vendor: string, size = 0) =>
   response.body ? new Response(response.body.pipeThrough(new TransformStream({ transform: (chunk, out) => ((size += chunk.length) > 2e6 ? out.terminate() : out.enqueue(chunk)) }))).text() : response.text();
 
 /**
- * The one HTTP call of both runners: never sends cookies, never follows a redirect, turns every failure into a
+ * The one HTTP call of both runners: no cookies to another origin, never follows a redirect, turns every failure into a
  * RecsFailure with a code (the adapter's describeError refines HTTP errors from the
  * vendor's documented error codes), and lets an abort pass through untouched.
  */
@@ -43,7 +43,10 @@ export async function fetchVendor(
     // The request's method, headers and body as they are (fetch ignores its other fields). A redirect is never
     // followed: it would carry the key, a POST body with the shopper's e-mail or an identifier in the URL to whatever
     // host it names. A browser answers it as an opaque redirect (an `http` failure); the proxy's `read` refuses the 3xx.
-    response = await fetch(request.url, { ...request, signal, credentials: 'omit', redirect: 'manual' });
+    // Credentials as fetch's default, same-origin: no cookies to a vendor or any other origin; a same-origin proxy
+    // gets the page's, and so the page's open connection. With `omit` browsers keep a request off it: every cold
+    // page opened a new connection for its first answer (docs/bench.md, run 76), a TCP and TLS handshake away.
+    response = await fetch(request.url, { ...request, signal, redirect: 'manual' });
     text = await (read ?? readCapped)(response, vendor);
   } catch (error) {
     if (signal.aborted) throw signal.reason;
