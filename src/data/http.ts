@@ -44,7 +44,7 @@ export async function fetchVendor(
     // followed: it would carry the key, a POST body with the shopper's e-mail or an identifier in the URL to whatever
     // host it names. A browser answers it as an opaque redirect (an `http` failure); the proxy's `read` refuses the 3xx.
     // Credentials as fetch's default, same-origin: no cookies to a vendor or any other origin; a same-origin proxy
-    // gets the page's, and so the page's open connection. With `omit` browsers keep a request off it: every cold
+    // gets the page's, and so the page's open connection. With `omit` Chromium keeps a request off it: every cold
     // page opened a new connection for its first answer (docs/bench.md, run 76), a TCP and TLS handshake away.
     response = await fetch(request.url, { ...request, signal, redirect: 'manual' });
     text = await (read ?? readCapped)(response, vendor);

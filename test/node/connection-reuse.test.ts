@@ -1,6 +1,6 @@
 /**
  * A proxy on the shop's own origin answers over the page's open connection (src/data/http.ts). A request without
- * credentials (`credentials: 'omit'`, as until 0.4.1) is kept off it by browsers even on the same origin, and waits
+ * credentials (`credentials: 'omit'`, as until 0.4.1) is kept off it by Chromium even on the same origin, and waits
  * for a new connection: a TCP and TLS handshake on a real network, before the first card. Here recs.js takes
  * SCRIPT_DELAY to arrive, so a connection opened for the page is older than that when the data request comes.
  */
