@@ -46,8 +46,9 @@
 //
 // C, render. The data comes from a registered transport whose promise the page resolves,
 // so no network, JSON or timer noise is inside the measurement. t0 is taken right before
-// resolving, after the element is `loading` (its Intl.NumberFormat warm-up done) and the
-// skeletons have been painted; t1 after `recs-load` (fired after Lit's updateComplete) and
+// resolving, after the element is `loading` (its Intl.NumberFormat warm-up done), the
+// skeletons have been painted and 100 ms have passed, at a phase after a frame that both
+// sides of a pair share (render.html's settle; from run 78); t1 after `recs-load` (fired after Lit's updateComplete) and
 // the next frame (requestAnimationFrame + setTimeout 0). Three figures per case:
 //     cold   the first run in a new browser context (empty HTTP cache, new renderer):
 //            bundle fetched and compiled, every code path first used. Median of COLD runs.
@@ -310,7 +311,10 @@ async function openPage(context) {
   return page;
 }
 
-const run = (page, mode, n) => page.evaluate(([m, count]) => window.benchRun(m, count), [mode, n]);
+const run = (page, mode, n, i = 0) => page.evaluate(([m, count, phase]) => window.benchRun(m, count, phase), [mode, n, phaseOf(i)]);
+// Where in a frame pair i's answer lands (ms after a frame; render.html's settle): the same for both sides of the pair,
+// whole ms (timers round), spread evenly over a 60 Hz frame by the golden ratio's steps.
+const phaseOf = (i) => Math.floor(((i * 0.6180339887) % 1) * 17);
 
 /**
  * From a trace of one run, the main thread's CPU time (ms): of the task that resolved the data (t0), which builds the
@@ -358,7 +362,7 @@ for (const n of SCENARIOS) {
   for (let i = 0; i < COLD; i++) {
     for (const [mode] of inTurn(MODES, i)) {
       const context = await browser.newContext();
-      results[n][mode].cold.push(await run(await openPage(context), mode, n));
+      results[n][mode].cold.push(await run(await openPage(context), mode, n, i));
       await context.close();
     }
   }
@@ -367,7 +371,7 @@ for (const n of SCENARIOS) {
   for (let i = 0; i < RUNS; i++) {
     for (const [mode] of inTurn(MODES, i)) {
       const page = await openPage(context);
-      results[n][mode].fresh.push(await run(page, mode, n));
+      results[n][mode].fresh.push(await run(page, mode, n, i));
       await page.close();
     }
   }
@@ -375,7 +379,7 @@ for (const n of SCENARIOS) {
     for (const [mode] of inTurn(MODES, i)) {
       const page = await openPage(context);
       await browser.startTracing(page, { categories: ['toplevel', 'blink.user_timing'] });
-      await run(page, mode, n);
+      await run(page, mode, n, i);
       results[n][mode].cpu.push(mainThreadCpu(JSON.parse(await browser.stopTracing())));
       await page.close();
     }
@@ -383,7 +387,7 @@ for (const n of SCENARIOS) {
   const page = await openPage(context);
   for (let i = 0; i < WARMUP; i++) for (const [mode] of MODES) await run(page, mode, n);
   for (let i = 0; i < RUNS; i++) {
-    for (const [mode] of inTurn(MODES, i)) results[n][mode].warm.push(await run(page, mode, n));
+    for (const [mode] of inTurn(MODES, i)) results[n][mode].warm.push(await run(page, mode, n, i));
   }
   for (const [mode] of MODES) results[n][mode].sample = results[n][mode].warm.at(-1);
   await context.close();
